@@ -1,0 +1,45 @@
+"""One error type per layer, each carrying a message a person can act on.
+
+The CLI turns any `TesseraError` into one line on stderr and its `exit_code`; the web layer
+(later) renders it with its `http_status`. Nothing else in the code catches broad exceptions.
+"""
+
+from __future__ import annotations
+
+
+class TesseraError(Exception):
+    """Base of every error Tessera reports to a user rather than as a traceback."""
+
+    exit_code: int = 1
+    http_status: int = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DatasetError(TesseraError):
+    """The core dataset definition or a code list is inconsistent (a bug, not bad input)."""
+
+
+class UnreadableFileError(TesseraError):
+    """An input file cannot be read at all: nothing of it is loaded."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class WarehouseError(TesseraError):
+    """The warehouse cannot be opened or a batch cannot be committed."""
+
+
+class AnalysisError(TesseraError):
+    """An analysis was asked for something the warehouse cannot answer."""
+
+    http_status = 404
+
+
+class ConfigurationError(TesseraError):
+    """Settings are missing or contradictory."""
+
+    exit_code = 2

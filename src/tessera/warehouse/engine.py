@@ -1,0 +1,104 @@
+"""The one object that runs SQL against the warehouse.
+
+Why one engine: every query, whether it loads, validates or analyses, goes through here, so
+moving the same SQL to another backend (Spark, at national scale) means one new class, not a
+hunt through the code base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from tessera.errors import WarehouseError
+
+Params = Mapping[str, Any] | Sequence[Any] | None
+
+
+class Engine:
+    """A DuckDB connection to the warehouse file, with the few operations Tessera needs."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path | None) -> None:
+        self._con = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | None, *, read_only: bool = False) -> Engine:
+        """Open (creating if needed) the warehouse at `path`; `None` opens one in memory."""
+        try:
+            if path is None:
+                con = duckdb.connect(":memory:")
+            else:
+                if read_only and not path.exists():
+                    raise WarehouseError(
+                        f"{path}: no warehouse here yet; run 'tessera ingest' first"
+                    )
+                path.parent.mkdir(parents=True, exist_ok=True)
+                con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"{path}: cannot open the warehouse ({exc})") from exc
+        return cls(con, path)
+
+    def close(self) -> None:
+        """Close the connection; the file stays as the last committed batch left it."""
+        self._con.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def execute(self, sql: str, params: Params = None) -> None:
+        """Run a statement that returns nothing of interest."""
+        self._con.execute(sql, params)
+
+    def rows(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dictionaries keyed by column name."""
+        cursor = self._con.execute(sql, params)
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        """Run a query that returns one value."""
+        row = self._con.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def arrow(self, sql: str, params: Params = None) -> pa.Table:
+        """Run a query and return an Arrow table (for CSV output and large results)."""
+        return self._con.execute(sql, params).fetch_arrow_table()
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Expose an Arrow table to SQL under `name` without copying it."""
+        self._con.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        """Forget a table registered with `register`."""
+        self._con.unregister(name)
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        """Whether `schema.table` exists in the warehouse."""
+        return bool(self.scalar(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = ? AND table_name = ?", [schema, table]))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run a block atomically: all of it is committed, or none of it is."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+
+def quote_identifier(name: str) -> str:
+    """Quote a table or column name for SQL: the one place identifiers are escaped."""
+    return '"' + name.replace('"', '""') + '"'
