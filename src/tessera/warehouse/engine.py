@@ -7,6 +7,7 @@ hunt through the code base.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,24 +55,35 @@ class Engine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _run(self, sql: str, params: Params) -> duckdb.DuckDBPyConnection:
+        """Execute with only the named parameters the statement uses.
+
+        Builders hand over one parameter set for a family of statements; DuckDB refuses
+        names a statement does not use, so they are dropped here, in one place.
+        """
+        if isinstance(params, Mapping):
+            used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
+            params = {k: v for k, v in params.items() if k in used}
+        return self._con.execute(sql, params)
+
     def execute(self, sql: str, params: Params = None) -> None:
-        """Run a statement that returns nothing of interest."""
-        self._con.execute(sql, params)
+        """Run a statement that returns nothing of interest, to completion."""
+        self._run(sql, params).fetchall()
 
     def rows(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
         """Run a query and return its rows as dictionaries keyed by column name."""
-        cursor = self._con.execute(sql, params)
+        cursor = self._run(sql, params)
         names = [d[0] for d in cursor.description or ()]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def scalar(self, sql: str, params: Params = None) -> Any:
         """Run a query that returns one value."""
-        row = self._con.execute(sql, params).fetchone()
-        return None if row is None else row[0]
+        rows = self._run(sql, params).fetchall()
+        return rows[0][0] if rows else None
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """Run a query and return an Arrow table (for CSV output and large results)."""
-        return self._con.execute(sql, params).fetch_arrow_table()
+        return self._run(sql, params).fetch_arrow_table()
 
     def register(self, name: str, table: pa.Table) -> None:
         """Expose an Arrow table to SQL under `name` without copying it."""
@@ -90,15 +102,20 @@ class Engine:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Run a block atomically: all of it is committed, or none of it is."""
-        self._con.execute("BEGIN TRANSACTION")
+        self.execute("BEGIN TRANSACTION")
         try:
             yield
         except BaseException:
-            self._con.execute("ROLLBACK")
+            self.execute("ROLLBACK")
             raise
-        self._con.execute("COMMIT")
+        self.execute("COMMIT")
 
 
 def quote_identifier(name: str) -> str:
     """Quote a table or column name for SQL: the one place identifiers are escaped."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    """Quote fixed text (a rule's message) as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"

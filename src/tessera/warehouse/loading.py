@@ -1,0 +1,203 @@
+"""Loading extracts into the warehouse: validate, pseudonymise, upsert, all in one batch.
+
+The promises a data manager relies on: every input row ends loaded or in `ops.rejections`
+(rows in = loaded + rejected, per file); a batch commits whole or not at all; a file already
+loaded (same bytes) changes nothing; a row whose key was loaded before is replaced by the
+newer extract.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from tessera import __version__
+from tessera.dataset import ENTITIES, Entity
+from tessera.errors import WarehouseError
+from tessera.sources.core_files import (
+    Extract,
+    entity_for_file,
+    find_extract_files,
+    read_extract,
+)
+from tessera.warehouse.engine import Engine
+from tessera.warehouse.engine import quote_identifier as q
+from tessera.warehouse.pseudonym import PseudonymKey, field_key_sql, record_key_sql
+from tessera.warehouse.reference import refresh_reference_tables
+from tessera.warehouse.schema import analysis_columns, create_schema_sqls, identity_columns
+from tessera.warehouse.validation import normalised_sql, rejections_sql, rule_params, typed_sql
+
+Progress = Callable[[str, int, int], None]
+"""progress(description, files done, files in all)."""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file: its rows in, loaded and rejected, or why it was skipped."""
+
+    path: Path
+    entity: str
+    rows_in: int
+    rows_loaded: int
+    rows_rejected: int
+    already_loaded_in: int | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """One batch: its number, what happened to each file, and where rejections were written."""
+
+    batch_id: int
+    files: tuple[FileResult, ...]
+    rejections_csv: Path | None
+
+    @property
+    def rows_in(self) -> int:
+        """Rows read from files that were loaded in this batch."""
+        return sum(f.rows_in for f in self.files if f.already_loaded_in is None)
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows that passed every rule and are now in the warehouse."""
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows recorded in `ops.rejections` with the rules they broke."""
+        return sum(f.rows_rejected for f in self.files)
+
+
+def prepare_warehouse(engine: Engine, key: PseudonymKey) -> None:
+    """Create missing tables, refresh code lists, and refuse a warehouse made with another key.
+
+    Mixing keys would silently break every join on a pseudonymous key, so it is an error.
+    """
+    for sql in create_schema_sqls():
+        engine.execute(sql)
+    refresh_reference_tables(engine)
+    stored = engine.scalar("SELECT value FROM ops.meta WHERE name = 'key_fingerprint'")
+    if stored is None:
+        engine.execute("INSERT INTO ops.meta VALUES ('key_fingerprint', ?)", [key.fingerprint])
+    elif stored != key.fingerprint:
+        raise WarehouseError(
+            f"{engine.path}: this warehouse was pseudonymised with a different key "
+            f"(fingerprint {stored}); set TESSERA_SECRET_KEY_FILE to that key")
+
+
+def ingest(paths: Sequence[Path], *, warehouse: Path, key: PseudonymKey, output: Path,
+           progress: Progress | None = None) -> IngestResult:
+    """Validate and load every extract under `paths` as one atomic batch.
+
+    Files are loaded in the definition's entity order, so a party's offence and person are
+    in the warehouse (from this batch or an earlier one) before the party is checked.
+    """
+    files = sorted(find_extract_files(paths), key=_load_order)
+    results: list[FileResult] = []
+    with Engine.open(warehouse) as engine, engine.transaction():
+        prepare_warehouse(engine, key)
+        batch_id = int(engine.scalar("SELECT nextval('ops.batch_ids')"))
+        started = datetime.now()
+        for done, path in enumerate(files):
+            if progress:
+                progress(f"loading {path.name}", done, len(files))
+            results.append(_load_file(engine, read_extract(path), batch_id, key))
+        if any(r.already_loaded_in is None for r in results):
+            engine.execute("INSERT INTO ops.batches VALUES (?, ?, ?, ?)",
+                           [batch_id, started, datetime.now(), __version__])
+        if progress:
+            progress("committing", len(files), len(files))
+    rejections_csv = _write_rejections_csv(warehouse, batch_id, output, results)
+    return IngestResult(batch_id, tuple(results), rejections_csv)
+
+
+def _load_order(path: Path) -> tuple[int, str]:
+    return ([e.name for e in ENTITIES].index(entity_for_file(path).name), str(path))
+
+
+def _load_file(engine: Engine, extract: Extract, batch_id: int, key: PseudonymKey) -> FileResult:
+    entity = extract.entity
+    previous = engine.scalar("SELECT min(batch_id) FROM ops.files WHERE sha256 = ?",
+                             [extract.sha256])
+    if previous is not None:
+        return FileResult(extract.path, entity.name, extract.rows, 0, 0, int(previous))
+    params = {**rule_params(entity), "inner_pad": key.inner_pad, "outer_pad": key.outer_pad,
+              "batch_id": batch_id, "file": str(extract.path)}
+    engine.register("stage_raw", extract.table)
+    engine.execute(_stage_sql(entity))
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE stage_rejections AS {rejections_sql(entity)}",
+                   params)
+    engine.execute("CREATE OR REPLACE TEMP TABLE stage_ok AS SELECT * FROM stage "
+                   "ANTI JOIN stage_rejections r ON stage._row = r.row")
+    for sql in _upsert_sqls(entity):
+        engine.execute(sql, params)
+    engine.execute(_record_rejections_sql(), params)
+    loaded = int(engine.scalar("SELECT count(*) FROM stage_ok"))
+    rejected = int(engine.scalar("SELECT count(DISTINCT row) FROM stage_rejections"))
+    engine.unregister("stage_raw")
+    if loaded + rejected != extract.rows:
+        raise WarehouseError(f"{extract.path}: {extract.rows} rows in but {loaded} loaded and "
+                             f"{rejected} rejected; nothing was committed")
+    engine.execute("INSERT INTO ops.files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [batch_id, str(extract.path), extract.sha256, entity.name, extract.rows,
+                    loaded, rejected])
+    return FileResult(extract.path, entity.name, extract.rows, loaded, rejected)
+
+
+def _stage_sql(entity: Entity) -> str:
+    columns = ", ".join(f"{normalised_sql(f)} AS {q(f.name)}" for f in entity.fields)
+    return f"CREATE OR REPLACE TEMP TABLE stage AS SELECT _row, {columns} FROM stage_raw"
+
+
+def _upsert_sqls(entity: Entity) -> list[str]:
+    """Replace rows whose key is already loaded, then insert, in both zones."""
+    table = q(entity.name)
+    key = record_key_sql(entity.name, "agency_code", q(entity.natural_key))
+    analysis_values = []
+    for column in analysis_columns(entity):
+        f = column.field
+        value = q(f.name)
+        if f.privacy == "pseudonymised" and f.references:
+            analysis_values.append(record_key_sql(f.references, "agency_code", value))
+        elif f.privacy == "pseudonymised":
+            analysis_values.append(field_key_sql(f.name, value))
+        elif f.privacy == "year":
+            analysis_values.append(f"year({typed_sql(f, value)})")
+        else:
+            analysis_values.append(typed_sql(f, value))
+    identity_values = [typed_sql(c.field, q(c.name)) for c in identity_columns(entity)]
+    keyed = f"CREATE OR REPLACE TEMP TABLE stage_keyed AS SELECT {key} AS _key, * FROM stage_ok"
+    return [
+        keyed,
+        f"DELETE FROM analysis.{table} WHERE record_key IN (SELECT _key FROM stage_keyed)",
+        f"DELETE FROM identity.{table} WHERE record_key IN (SELECT _key FROM stage_keyed)",
+        f"INSERT INTO analysis.{table} SELECT _key, agency_code, CAST(extracted_at AS "
+        f"TIMESTAMP), $batch_id, {', '.join(analysis_values)} FROM stage_keyed",
+        f"INSERT INTO identity.{table} SELECT _key, agency_code, source_record_id"
+        + "".join(f", {v}" for v in identity_values) + " FROM stage_keyed",
+    ]
+
+
+def _record_rejections_sql() -> str:
+    """Copy this file's rejections (identifiers already masked) to `ops.rejections`."""
+    return ("INSERT INTO ops.rejections SELECT $batch_id, $file, row, field, rule, value, "
+            "message FROM stage_rejections ORDER BY row, field")
+
+
+def _write_rejections_csv(warehouse: Path, batch_id: int, output: Path,
+                          results: list[FileResult]) -> Path | None:
+    if not any(f.rows_rejected for f in results):
+        return None
+    path = output / "rejections" / f"batch-{batch_id}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with Engine.open(warehouse, read_only=True) as engine:
+        rows = engine.rows("SELECT file, row, row + 1 AS line, field, rule, value, message "
+                           "FROM ops.rejections WHERE batch_id = ? ORDER BY file, row, field",
+                           [batch_id])
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

@@ -1,0 +1,24 @@
+"""Copies of the code lists inside the warehouse, so analysis SQL can join labels and
+populations instead of carrying them in Python."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from tessera.dataset.codelists import _read as read_codelist_rows
+from tessera.dataset.codelists import codelist_names
+from tessera.warehouse.engine import Engine
+from tessera.warehouse.engine import quote_identifier as q
+
+
+def refresh_reference_tables(engine: Engine) -> None:
+    """Replace every `reference.<code list>` table with the package's current code list."""
+    for name in codelist_names():
+        rows = read_codelist_rows(name)
+        columns = list(rows[0].keys())
+        table = pa.table({c: pa.array([r[c] or None for r in rows], pa.string())
+                          for c in columns})
+        engine.register("codelist_rows", table)
+        engine.execute(f"CREATE OR REPLACE TABLE reference.{q(name)} AS "
+                       "SELECT * FROM codelist_rows")
+        engine.unregister("codelist_rows")

@@ -1,0 +1,76 @@
+"""Warehouse tables, derived from the core dataset definition.
+
+Three zones, three schemas: `identity` holds direct identifiers and raw keys (readable by
+linkage and cleared casework only); `analysis` holds the same rows with identifiers replaced
+by keyed hashes and dates of birth by years; `ops` records batches, files and rejections.
+Code lists are copied into `reference` so analysis SQL can join them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tessera.dataset import ENTITIES, Entity, Field
+from tessera.warehouse.engine import quote_identifier as q
+
+SQL_TYPES = {"text": "VARCHAR", "code": "VARCHAR", "codes": "VARCHAR[]", "date": "DATE",
+             "timestamp": "TIMESTAMP", "integer": "INTEGER", "boolean": "BOOLEAN"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One warehouse column and the field it comes from."""
+
+    name: str
+    sql_type: str
+    field: Field
+
+
+def analysis_columns(entity: Entity) -> list[Column]:
+    """The analysis-zone columns of an entity's fields (keys, years and plain values)."""
+    columns: list[Column] = []
+    for f in entity.fields[3:]:
+        if f.name == entity.natural_key or f.privacy == "direct":
+            continue
+        if f.privacy == "pseudonymised":
+            columns.append(Column(f"{f.name}_key", "VARCHAR", f))
+        elif f.privacy == "year":
+            columns.append(Column(f"{f.name}_year", "INTEGER", f))
+        else:
+            columns.append(Column(f.name, SQL_TYPES[f.kind], f))
+    return columns
+
+
+def identity_columns(entity: Entity) -> list[Column]:
+    """The identity-zone columns: every field that does not cross into analysis as it is."""
+    return [Column(f.name, SQL_TYPES[f.kind], f) for f in entity.fields[3:]
+            if f.privacy != "plain"]
+
+
+def create_schema_sqls() -> list[str]:
+    """Statements creating every schema and table that do not exist yet."""
+    sqls = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in ("identity", "analysis", "ops",
+                                                          "reference")]
+    sqls += [
+        "CREATE SEQUENCE IF NOT EXISTS ops.batch_ids START 1",
+        "CREATE TABLE IF NOT EXISTS ops.meta (name VARCHAR PRIMARY KEY, value VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS ops.batches (batch_id INTEGER PRIMARY KEY, "
+        "started_at TIMESTAMP, finished_at TIMESTAMP, tessera_version VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS ops.files (batch_id INTEGER, path VARCHAR, "
+        "sha256 VARCHAR, entity VARCHAR, rows_in BIGINT, rows_loaded BIGINT, "
+        "rows_rejected BIGINT)",
+        "CREATE TABLE IF NOT EXISTS ops.rejections (batch_id INTEGER, file VARCHAR, "
+        "row BIGINT, field VARCHAR, rule VARCHAR, value VARCHAR, message VARCHAR)",
+    ]
+    for entity in ENTITIES:
+        table = q(entity.name)
+        analysis = ", ".join(f"{q(c.name)} {c.sql_type}" for c in analysis_columns(entity))
+        identity = ", ".join(f"{q(c.name)} {c.sql_type}" for c in identity_columns(entity))
+        sqls.append(
+            f"CREATE TABLE IF NOT EXISTS analysis.{table} (record_key VARCHAR, "
+            f"agency_code VARCHAR, extracted_at TIMESTAMP, batch_id INTEGER, {analysis})")
+        sqls.append(
+            f"CREATE TABLE IF NOT EXISTS identity.{table} (record_key VARCHAR, "
+            f"agency_code VARCHAR, source_record_id VARCHAR"
+            + (f", {identity})" if identity else ")"))
+    return sqls

@@ -1,0 +1,259 @@
+"""Validation rules as SQL over a whole staged file at once.
+
+Each rule is a SELECT over the staging table `stage` returning the rows that break it, as
+(row, field, rule, value, message). Builders here are pure: they return SQL text and the
+parameters it binds; `loading.py` runs them through the engine. Why SQL: a million-row file
+is checked in a few vectorised statements instead of a Python loop per row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tessera.dataset import Entity, Field, codelist
+from tessera.dataset import entity as entity_named
+from tessera.warehouse.engine import quote_identifier as q
+from tessera.warehouse.engine import quote_literal
+from tessera.warehouse.pseudonym import record_key_sql
+
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+DATE_FORMAT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def normalised_sql(f: Field) -> str:
+    """How a raw value is tidied before checking: trimmed, blank as null, identifiers compacted."""
+    value = f"NULLIF(trim({q(f.name)}), '')"
+    if f.check == "nhs_number":
+        value = f"NULLIF(regexp_replace({q(f.name)}, '[\\s-]', '', 'g'), '')"
+    elif f.check == "upn" or f.name == "postcode":
+        value = f"upper({value})"
+    return value
+
+
+def typed_sql(f: Field, value: str) -> str:
+    """SQL turning a checked text value into its warehouse type (ethnicity aliases mapped)."""
+    if f.kind == "date":
+        return f"CAST({value} AS DATE)"
+    if f.kind == "timestamp":
+        return f"CAST({value} AS TIMESTAMP)"
+    if f.kind == "integer":
+        return f"CAST({value} AS INTEGER)"
+    if f.kind == "boolean":
+        return f"(lower({value}) IN ('true', '1', 'yes', 'y'))"
+    if f.kind == "codes":
+        return f"list_transform(string_split({value}, ';'), c -> trim(c))"
+    if f.kind == "code" and f.codelist and codelist(f.codelist).aliases:
+        mapping = f"MAP(${_alias_param(f)}_from, ${_alias_param(f)}_to)"
+        return f"coalesce(map_extract_value({mapping}, {value}), {value})"
+    return value
+
+
+def rule_params(entity: Entity) -> dict[str, Any]:
+    """Parameters the rule SQL binds: each code field's accepted codes, and alias maps."""
+    params: dict[str, Any] = {}
+    for f in entity.fields:
+        if f.codelist:
+            cl = codelist(f.codelist)
+            params[_codes_param(f)] = list(cl.codes) + [alias for alias, _ in cl.aliases]
+            if cl.aliases:
+                params[f"{_alias_param(f)}_from"] = [alias for alias, _ in cl.aliases]
+                params[f"{_alias_param(f)}_to"] = [target for _, target in cl.aliases]
+    return params
+
+
+def rejections_sql(entity: Entity) -> str:
+    """One statement returning every broken rule of every staged row (a row may break several).
+
+    Reference and linked-date rules need the HMAC pads bound as $inner_pad and $outer_pad.
+    """
+    parts: list[str] = []
+    for f in entity.fields:
+        parts.extend(_field_rule_sqls(entity, f))
+    parts.extend(_date_order_sqls(entity))
+    parts.extend(_exactly_one_of_sqls(entity))
+    parts.append(_duplicate_sql(entity))
+    parts.extend(_linked_date_order_sqls(entity))
+    return "\nUNION ALL\n".join(parts)
+
+
+def _codes_param(f: Field) -> str:
+    return f"codes_{f.name}"
+
+
+def _alias_param(f: Field) -> str:
+    return f"aliases_{f.name}"
+
+
+def _violation(field: Field, rule: str, condition: str, message: str,
+               value: str | None = None) -> str:
+    """SELECT the staged rows meeting `condition`, with a message built in SQL."""
+    value_sql = value if value is not None else shown_sql(field, q(field.name))
+    return (f"SELECT _row AS row, '{field.name}' AS field, '{rule}' AS rule, "
+            f"CAST({value_sql} AS VARCHAR) AS value, {message} AS message "
+            f"FROM stage WHERE {condition}")
+
+
+def _quoted(value_sql: str) -> str:
+    return f"'''' || {value_sql} || ''''"
+
+
+def shown_sql(f: Field, value_sql: str) -> str:
+    """The value as rejections show it: identifiers masked but for their last two characters.
+
+    A rejected NHS number, name or crime reference is still personal data; the row number,
+    the rule and the shape of the value are enough for the agency to find and fix it.
+    """
+    if f.privacy == "plain":
+        return value_sql
+    return (f"(regexp_replace(left({value_sql}, -2), '[A-Za-z0-9]', '*', 'g') "
+            f"|| right({value_sql}, 2))")
+
+
+def _field_rule_sqls(entity: Entity, f: Field) -> list[str]:
+    v = q(f.name)
+    shown = shown_sql(f, v)
+    sqls: list[str] = []
+    if f.required:
+        sqls.append(_violation(f, "required", f"{v} IS NULL",
+                               f"'{f.name} is required for {entity.name} and is empty'"))
+    if f.max_length:
+        sqls.append(_violation(f, "max_length", f"length({v}) > {f.max_length}",
+                               f"'{f.name} is longer than {f.max_length} characters'"))
+    if f.pattern:
+        sqls.append(_violation(f, "format", f"NOT regexp_full_match({v}, '{f.pattern}')",
+                               f"{_quoted(shown)} || ' is not in the format of a {f.name}'"))
+    if f.kind == "code" and f.codelist:
+        sqls.append(_violation(
+            f, "code_list", f"NOT list_contains(${_codes_param(f)}, {v})",
+            f"{_quoted(shown)} || ' is not a code of the {f.codelist} list "
+            f"(tessera dataset describe lists them)'"))
+    if f.kind == "codes" and f.codelist:
+        bad = (f"list_filter(list_transform(string_split({v}, ';'), c -> trim(c)), "
+               f"c -> NOT list_contains(${_codes_param(f)}, c))")
+        sqls.append(_violation(
+            f, "code_list", f"len({bad}) > 0",
+            f"'code(s) ' || array_to_string({bad}, ';') || ' not in the {f.codelist} list "
+            f"(separate codes with ;)'"))
+    sqls.extend(_type_rule_sqls(entity, f))
+    if f.check == "nhs_number":
+        sqls.append(_violation(f, "nhs_number", f"{v} IS NOT NULL AND NOT ({_nhs_ok(v)})",
+                               "'NHS number fails its modulus 11 check digit; "
+                               "check the 10 digits against the source'"))
+    if f.check == "upn":
+        sqls.append(_violation(f, "upn", f"{v} IS NOT NULL AND NOT ({_upn_ok(v)})",
+                               "'UPN fails its check letter; it must be a letter then 12 "
+                               "characters whose check letter agrees'"))
+    if f.references:
+        target = entity_named(f.references)
+        key = record_key_sql(target.name, "agency_code", v)
+        sqls.append(_violation(
+            f, "reference",
+            f"{v} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM analysis.{q(target.name)} t "
+            f"WHERE t.record_key = {key})",
+            f"{_quoted(shown)} || ' matches no {target.name} ({target.natural_key}) sent by ' "
+            f"|| agency_code || '; send that record, or correct the reference'"))
+    return sqls
+
+
+def _type_rule_sqls(entity: Entity, f: Field) -> list[str]:
+    v = q(f.name)
+    shown = shown_sql(f, v)
+    if f.kind == "date":
+        bad = (f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, '{DATE_FORMAT}') "
+               f"OR try_cast({v} AS DATE) IS NULL OR try_cast({v} AS DATE) < DATE '1900-01-01')")
+        after = (f"try_cast({v} AS DATE) > try_cast(extracted_at AS TIMESTAMP)"
+                 if f.name != "extracted_at" else "false")
+        return [
+            _violation(f, "date", bad,
+                       f"{_quoted(shown)} || ' is not a real date in the form YYYY-MM-DD'"),
+            _violation(f, "after_extraction", after,
+                       f"'{f.name} ' || {shown} || ' is after the extract was made (' "
+                       f"|| extracted_at || ')'"),
+        ]
+    if f.kind == "timestamp":
+        return [_violation(f, "timestamp",
+                           f"{v} IS NOT NULL AND try_cast({v} AS TIMESTAMP) IS NULL",
+                           f"{_quoted(shown)} || ' is not a date and time (YYYY-MM-DDTHH:MM:SS)'")]
+    if f.kind == "integer":
+        bounds = (f"try_cast({v} AS INTEGER) NOT BETWEEN {f.minimum} AND {f.maximum}"
+                  if f.minimum is not None and f.maximum is not None else "false")
+        return [_violation(f, "integer",
+                           f"{v} IS NOT NULL AND (try_cast({v} AS INTEGER) IS NULL OR {bounds})",
+                           f"{_quoted(shown)} || ' is not a whole number from {f.minimum} "
+                           f"to {f.maximum}'")]
+    if f.kind == "boolean":
+        return [_violation(f, "boolean",
+                           f"{v} IS NOT NULL AND lower({v}) NOT IN "
+                           "('true', 'false', '1', '0', 'yes', 'no', 'y', 'n')",
+                           f"{_quoted(shown)} || ' is not true or false'")]
+    return []
+
+
+def _nhs_ok(v: str) -> str:
+    weighted = " + ".join(f"{11 - i} * CAST(substr({v}, {i}, 1) AS INTEGER)"
+                          for i in range(1, 10))
+    check = f"(11 - (({weighted}) % 11)) % 11"
+    return (f"regexp_full_match({v}, '[0-9]{{10}}') AND {check} <> 10 "
+            f"AND {check} = CAST(substr({v}, 10, 1) AS INTEGER)")
+
+
+def _upn_ok(v: str) -> str:
+    def char_value(i: int) -> str:
+        c = f"substr({v}, {i}, 1)"
+        return (f"CASE WHEN regexp_full_match({c}, '[0-9]') THEN CAST({c} AS INTEGER) "
+                f"ELSE strpos('{UPN_LETTERS}', {c}) - 1 END")
+    weighted = " + ".join(f"{i} * ({char_value(i)})" for i in range(2, 14))
+    return (f"regexp_full_match({v}, '[A-Z][0-9]{{11}}[0-9A-Z]') "
+            f"AND substr('{UPN_LETTERS}', (({weighted}) % 23) + 1, 1) = substr({v}, 1, 1)")
+
+
+def _date_order_sqls(entity: Entity) -> list[str]:
+    sqls = []
+    for order in entity.date_orders:
+        a, b = q(order.earlier), q(order.later)
+        sqls.append(_violation(
+            entity.field(order.later), "date_order",
+            f"try_cast({a} AS DATE) > try_cast({b} AS DATE)",
+            f"'{order.later} ' || {b} || ' is before {order.earlier} ' || {a}"))
+    return sqls
+
+
+def _exactly_one_of_sqls(entity: Entity) -> list[str]:
+    sqls = []
+    for names in entity.exactly_one_of:
+        present = " + ".join(f"CAST({q(n)} IS NOT NULL AS INTEGER)" for n in names)
+        sqls.append(_violation(
+            entity.field(names[0]), "exactly_one_of", f"({present}) <> 1",
+            f"'give exactly one of {', '.join(names)}'", value="NULL"))
+    return sqls
+
+
+def _duplicate_sql(entity: Entity) -> str:
+    key = q(entity.natural_key)
+    return (f"SELECT _row AS row, '{entity.natural_key}' AS field, 'duplicate' AS rule, "
+            f"{key} AS value, '{entity.natural_key} ' || {_quoted(key)} || ' appears more "
+            f"than once in the file; the first row is kept' AS message FROM ("
+            f"SELECT _row, {key}, row_number() OVER (PARTITION BY agency_code, {key} "
+            f"ORDER BY _row) AS n FROM stage WHERE {key} IS NOT NULL) WHERE n > 1")
+
+
+def _linked_date_order_sqls(entity: Entity) -> list[str]:
+    sqls = []
+    for rule in entity.linked_date_orders:
+        early_target = entity_named(entity.field(rule.earlier_via).references or "")
+        late_target = entity_named(entity.field(rule.later_via).references or "")
+        early_zone = "identity" if early_target.field(rule.earlier).privacy != "plain" \
+            else "analysis"
+        late_zone = "identity" if late_target.field(rule.later).privacy != "plain" \
+            else "analysis"
+        early_key = record_key_sql(early_target.name, "stage.agency_code",
+                                   f"stage.{q(rule.earlier_via)}")
+        late_key = record_key_sql(late_target.name, "stage.agency_code",
+                                  f"stage.{q(rule.later_via)}")
+        sqls.append(
+            f"SELECT stage._row AS row, '{rule.later_via}' AS field, '{rule.rule}' AS rule, "
+            f"NULL AS value, {quote_literal(rule.message)} AS message FROM stage "
+            f"JOIN {early_zone}.{q(early_target.name)} e ON e.record_key = {early_key} "
+            f"JOIN {late_zone}.{q(late_target.name)} l ON l.record_key = {late_key} "
+            f"WHERE l.{q(rule.later)} < e.{q(rule.earlier)}")
+    return sqls
