@@ -41,7 +41,7 @@ def typed_sql(f: Field, value: str) -> str:
     if f.kind == "boolean":
         return f"(lower({value}) IN ('true', '1', 'yes', 'y'))"
     if f.kind == "codes":
-        return f"list_transform(string_split({value}, ';'), c -> trim(c))"
+        return f"list_transform(string_split({value}, ';'), lambda c: trim(c))"
     if f.kind == "code" and f.codelist and codelist(f.codelist).aliases:
         mapping = f"MAP(${_alias_param(f)}_from, ${_alias_param(f)}_to)"
         return f"coalesce(map_extract_value({mapping}, {value}), {value})"
@@ -128,8 +128,8 @@ def _field_rule_sqls(entity: Entity, f: Field) -> list[str]:
             f"{_quoted(shown)} || ' is not a code of the {f.codelist} list "
             f"(tessera dataset describe lists them)'"))
     if f.kind == "codes" and f.codelist:
-        bad = (f"list_filter(list_transform(string_split({v}, ';'), c -> trim(c)), "
-               f"c -> NOT list_contains(${_codes_param(f)}, c))")
+        bad = (f"list_filter(list_transform(string_split({v}, ';'), lambda c: trim(c)), "
+               f"lambda c: NOT list_contains(${_codes_param(f)}, c))")
         sqls.append(_violation(
             f, "code_list", f"len({bad}) > 0",
             f"'code(s) ' || array_to_string({bad}, ';') || ' not in the {f.codelist} list "
@@ -190,17 +190,17 @@ def _type_rule_sqls(entity: Entity, f: Field) -> list[str]:
 
 
 def _nhs_ok(v: str) -> str:
-    weighted = " + ".join(f"{11 - i} * CAST(substr({v}, {i}, 1) AS INTEGER)"
+    weighted = " + ".join(f"{11 - i} * try_cast(substr({v}, {i}, 1) AS INTEGER)"
                           for i in range(1, 10))
     check = f"(11 - (({weighted}) % 11)) % 11"
     return (f"regexp_full_match({v}, '[0-9]{{10}}') AND {check} <> 10 "
-            f"AND {check} = CAST(substr({v}, 10, 1) AS INTEGER)")
+            f"AND {check} = try_cast(substr({v}, 10, 1) AS INTEGER)")
 
 
 def _upn_ok(v: str) -> str:
     def char_value(i: int) -> str:
         c = f"substr({v}, {i}, 1)"
-        return (f"CASE WHEN regexp_full_match({c}, '[0-9]') THEN CAST({c} AS INTEGER) "
+        return (f"CASE WHEN regexp_full_match({c}, '[0-9]') THEN try_cast({c} AS INTEGER) "
                 f"ELSE strpos('{UPN_LETTERS}', {c}) - 1 END")
     weighted = " + ".join(f"{i} * ({char_value(i)})" for i in range(2, 14))
     return (f"regexp_full_match({v}, '[A-Z][0-9]{{11}}[0-9A-Z]') "
