@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/lint-imports
+.venv/bin/mypy src/tessera/dataset src/tessera/warehouse
 .venv/bin/python -m pytest "$@"

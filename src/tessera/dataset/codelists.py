@@ -7,6 +7,7 @@ with a `source` column says where each code came from and can be checked against
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -48,8 +49,7 @@ def _read(name: str) -> tuple[dict[str, str], ...]:
     path = resources.files("tessera.dataset") / "codelists" / f"{name}.csv"
     if not path.is_file():
         raise DatasetError(f"code list {name!r} has no file codelists/{name}.csv")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return tuple(csv.DictReader(handle))
+    return tuple(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
 
 
 @cache

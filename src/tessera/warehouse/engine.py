@@ -83,7 +83,7 @@ class Engine:
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """Run a query and return an Arrow table (for CSV output and large results)."""
-        return self._run(sql, params).fetch_arrow_table()
+        return self._run(sql, params).to_arrow_table()
 
     def register(self, name: str, table: pa.Table) -> None:
         """Expose an Arrow table to SQL under `name` without copying it."""
