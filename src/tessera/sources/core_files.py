@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,10 +133,13 @@ def _header(path: Path, data: bytes) -> list[str]:
 def _explain_arrow_error(message: str) -> str:
     if "invalid UTF8" in message or "UTF8" in message:
         return "the file is not UTF-8 text; save it as CSV UTF-8"
-    if "Expected" in message and "columns" in message:
-        detail = message.split(": ", 1)[-1].split("\n")[0]
-        return f"a row has the wrong number of columns, so the file may be truncated ({detail})"
-    return "cannot be parsed as CSV (" + message.splitlines()[0] + ")"
+    counts = re.search(r"Expected \d+ columns, got \d+", message)
+    if counts:
+        # Arrow quotes the offending row after the counts; it may hold identifiers, so it
+        # is left out of the message.
+        return ("a row has the wrong number of columns, so the file may be truncated "
+                f"({counts.group(0).lower()})")
+    return "cannot be parsed as CSV (" + message.splitlines()[0].split(":")[0] + ")"
 
 
 def _read_parquet(path: Path) -> pa.Table:

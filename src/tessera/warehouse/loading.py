@@ -25,10 +25,16 @@ from tessera.sources.core_files import (
 )
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.engine import quote_identifier as q
-from tessera.warehouse.pseudonym import PseudonymKey, field_key_sql, record_key_sql
+from tessera.warehouse.pseudonym import PseudonymKey, field_key_sql
 from tessera.warehouse.reference import refresh_reference_tables
 from tessera.warehouse.schema import analysis_columns, create_schema_sqls, identity_columns
-from tessera.warehouse.validation import normalised_sql, rejections_sql, rule_params, typed_sql
+from tessera.warehouse.validation import (
+    reference_column,
+    rejections_sql,
+    rule_params,
+    stage_sql,
+    typed_sql,
+)
 
 Progress = Callable[[str, int, int], None]
 """progress(description, files done, files in all)."""
@@ -126,7 +132,7 @@ def _load_file(engine: Engine, extract: Extract, batch_id: int, key: PseudonymKe
     params = {**rule_params(entity), "inner_pad": key.inner_pad, "outer_pad": key.outer_pad,
               "batch_id": batch_id, "file": str(extract.path)}
     engine.register("stage_raw", extract.table)
-    engine.execute(_stage_sql(entity))
+    engine.execute(stage_sql(entity), params)
     engine.execute(f"CREATE OR REPLACE TEMP TABLE stage_rejections AS {rejections_sql(entity)}",
                    params)
     engine.execute("CREATE OR REPLACE TEMP TABLE stage_ok AS SELECT * FROM stage "
@@ -146,21 +152,15 @@ def _load_file(engine: Engine, extract: Extract, batch_id: int, key: PseudonymKe
     return FileResult(extract.path, entity.name, extract.rows, loaded, rejected)
 
 
-def _stage_sql(entity: Entity) -> str:
-    columns = ", ".join(f"{normalised_sql(f)} AS {q(f.name)}" for f in entity.fields)
-    return f"CREATE OR REPLACE TEMP TABLE stage AS SELECT _row, {columns} FROM stage_raw"
-
-
 def _upsert_sqls(entity: Entity) -> list[str]:
     """Replace rows whose key is already loaded, then insert, in both zones."""
     table = q(entity.name)
-    key = record_key_sql(entity.name, "agency_code", q(entity.natural_key))
     analysis_values = []
     for column in analysis_columns(entity):
         f = column.field
         value = q(f.name)
         if f.privacy == "pseudonymised" and f.references:
-            analysis_values.append(record_key_sql(f.references, "agency_code", value))
+            analysis_values.append(reference_column(f))
         elif f.privacy == "pseudonymised":
             analysis_values.append(field_key_sql(f.name, value))
         elif f.privacy == "year":
@@ -168,15 +168,13 @@ def _upsert_sqls(entity: Entity) -> list[str]:
         else:
             analysis_values.append(typed_sql(f, value))
     identity_values = [typed_sql(c.field, q(c.name)) for c in identity_columns(entity)]
-    keyed = f"CREATE OR REPLACE TEMP TABLE stage_keyed AS SELECT {key} AS _key, * FROM stage_ok"
     return [
-        keyed,
-        f"DELETE FROM analysis.{table} WHERE record_key IN (SELECT _key FROM stage_keyed)",
-        f"DELETE FROM identity.{table} WHERE record_key IN (SELECT _key FROM stage_keyed)",
+        f"DELETE FROM analysis.{table} WHERE record_key IN (SELECT _key FROM stage_ok)",
+        f"DELETE FROM identity.{table} WHERE record_key IN (SELECT _key FROM stage_ok)",
         f"INSERT INTO analysis.{table} SELECT _key, agency_code, CAST(extracted_at AS "
-        f"TIMESTAMP), $batch_id, {', '.join(analysis_values)} FROM stage_keyed",
+        f"TIMESTAMP), $batch_id, {', '.join(analysis_values)} FROM stage_ok",
         f"INSERT INTO identity.{table} SELECT _key, agency_code, source_record_id"
-        + "".join(f", {v}" for v in identity_values) + " FROM stage_keyed",
+        + "".join(f", {v}" for v in identity_values) + " FROM stage_ok",
     ]
 
 

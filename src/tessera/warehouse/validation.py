@@ -48,6 +48,26 @@ def typed_sql(f: Field, value: str) -> str:
     return value
 
 
+def reference_column(f: Field) -> str:
+    """The staged column holding a reference field's key (the referenced row's record_key)."""
+    return f"_ref_{f.name}"
+
+
+def stage_sql(entity: Entity) -> str:
+    """Stage a raw file (`stage_raw`) as tidied text plus its keys, computed once.
+
+    `_key` is the row's record_key; each reference field gets `_ref_<field>`, the key of the
+    row it points at, so rules and loading join on plain columns (hash joins) rather than
+    recomputing keyed hashes inside a join condition. Binds $inner_pad and $outer_pad.
+    """
+    tidy = ", ".join(f"{normalised_sql(f)} AS {q(f.name)}" for f in entity.fields)
+    keys = [f"{record_key_sql(entity.name, 'agency_code', q(entity.natural_key))} AS _key"]
+    keys += [f"{record_key_sql(f.references, 'agency_code', q(f.name))} AS "
+             f"{reference_column(f)}" for f in entity.fields if f.references]
+    return (f"CREATE OR REPLACE TEMP TABLE stage AS SELECT *, {', '.join(keys)} "
+            f"FROM (SELECT _row, {tidy} FROM stage_raw)")
+
+
 def rule_params(entity: Entity) -> dict[str, Any]:
     """Parameters the rule SQL binds: each code field's accepted codes, and alias maps."""
     params: dict[str, Any] = {}
@@ -145,11 +165,10 @@ def _field_rule_sqls(entity: Entity, f: Field) -> list[str]:
                                "characters whose check letter agrees'"))
     if f.references:
         target = entity_named(f.references)
-        key = record_key_sql(target.name, "agency_code", v)
         sqls.append(_violation(
             f, "reference",
-            f"{v} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM analysis.{q(target.name)} t "
-            f"WHERE t.record_key = {key})",
+            f"{v} IS NOT NULL AND {reference_column(f)} NOT IN "
+            f"(SELECT record_key FROM analysis.{q(target.name)})",
             f"{_quoted(shown)} || ' matches no {target.name} ({target.natural_key}) sent by ' "
             f"|| agency_code || '; send that record, or correct the reference'"))
     return sqls
@@ -246,10 +265,8 @@ def _linked_date_order_sqls(entity: Entity) -> list[str]:
             else "analysis"
         late_zone = "identity" if late_target.field(rule.later).privacy != "plain" \
             else "analysis"
-        early_key = record_key_sql(early_target.name, "stage.agency_code",
-                                   f"stage.{q(rule.earlier_via)}")
-        late_key = record_key_sql(late_target.name, "stage.agency_code",
-                                  f"stage.{q(rule.later_via)}")
+        early_key = f"stage.{reference_column(entity.field(rule.earlier_via))}"
+        late_key = f"stage.{reference_column(entity.field(rule.later_via))}"
         sqls.append(
             f"SELECT stage._row AS row, '{rule.later_via}' AS field, '{rule.rule}' AS rule, "
             f"NULL AS value, {quote_literal(rule.message)} AS message FROM stage "
