@@ -1,0 +1,30 @@
+"""The national audit of child sexual abuse offences (measure M5).
+
+Public API: `run_audit(engine) -> AuditResult` and `explain_offence(engine, crime_ref) ->
+OffenceExplanation`, with the rule texts in `RULES`. The rules are SQL (`offence_category.sql`),
+the tables are the other `.sql` files here, and `tables.py` shapes their counts.
+"""
+
+from tessera.analysis.audit.explain import (
+    ExplainedOffence,
+    OffenceExplanation,
+    RuleCheck,
+    explain_offence,
+)
+from tessera.analysis.audit.results import AuditResult, AuditTable, Cell, Headline
+from tessera.analysis.audit.rules import CATEGORY_LABELS, RULES
+from tessera.analysis.audit.service import run_audit
+
+__all__ = [
+    "CATEGORY_LABELS",
+    "RULES",
+    "AuditResult",
+    "AuditTable",
+    "Cell",
+    "ExplainedOffence",
+    "Headline",
+    "OffenceExplanation",
+    "RuleCheck",
+    "explain_offence",
+    "run_audit",
+]

@@ -1,0 +1,116 @@
+-- Tables (c) victim profile and (d) offender profile, for the party named by $party ('victim'
+-- or 'perpetrator'), by age band, sex, ethnic group (5) and ethnic group (19).
+-- People: counted once per person record (analysis.person_record.record_key) per offence group,
+--   however many offences or party rows they have in it.
+-- Age: the youngest age_at_offence recorded for the person in the group, i.e. their age at the
+--   earliest offence; a person with no recorded age, or one outside every band, is not known.
+-- Sex: from the person record; a sex without a population (U, not known) counts as not known.
+-- Ethnicity: from the person's LATEST statement (highest capture_stage.stage_order, then latest
+--   extracted_at) that has a known ethnicity, across their party rows in the group; a person
+--   with no such statement is 'Not stated or not known'.
+-- Every category of the reference lists is returned (zero if nobody is in it), with its
+-- population, plus one row per characteristic (code NULL) for people whose value is not known.
+WITH person AS (
+    SELECT offence_group, person_key, min(age_at_offence) AS age
+    FROM csa_party
+    WHERE party = $party
+    GROUP BY offence_group, person_key
+),
+
+latest_ethnicity AS (
+    SELECT offence_group, person_key, ethnicity
+    FROM (
+        SELECT
+            offence_group,
+            person_key,
+            ethnicity,
+            row_number() OVER (
+                PARTITION BY offence_group, person_key
+                ORDER BY stage_order DESC NULLS LAST, extracted_at DESC, statement_key
+            ) AS rank_in_person
+        FROM party_statement
+        WHERE party = $party AND ethnicity_known
+    ) AS ranked
+    WHERE rank_in_person = 1
+),
+
+person_value AS (
+    SELECT p.offence_group, p.person_key, 'age_band' AS dimension, b.code
+    FROM person AS p
+    LEFT JOIN reference.age_bands AS b
+        ON p.age BETWEEN TRY_CAST(b.min_age AS INTEGER) AND TRY_CAST(b.max_age AS INTEGER)
+    UNION ALL
+    SELECT
+        p.offence_group,
+        p.person_key,
+        'sex' AS dimension,
+        CASE WHEN TRY_CAST(s.population AS BIGINT) IS NOT NULL THEN s.code END AS code
+    FROM person AS p
+    LEFT JOIN analysis.person_record AS pr ON pr.record_key = p.person_key
+    LEFT JOIN reference.sex AS s ON s.code = pr.sex
+    UNION ALL
+    SELECT p.offence_group, p.person_key, 'ethnic_group' AS dimension, e."group" AS code
+    FROM person AS p
+    LEFT JOIN latest_ethnicity AS le
+        ON le.offence_group = p.offence_group AND le.person_key = p.person_key
+    LEFT JOIN reference.ethnicity AS e ON e.code = le.ethnicity
+    UNION ALL
+    SELECT p.offence_group, p.person_key, 'ethnicity' AS dimension, le.ethnicity AS code
+    FROM person AS p
+    LEFT JOIN latest_ethnicity AS le
+        ON le.offence_group = p.offence_group AND le.person_key = p.person_key
+),
+
+category AS (
+    SELECT
+        1 AS dimension_order, 'age_band' AS dimension, TRY_CAST(min_age AS INTEGER) AS value_order,
+        code, label, TRY_CAST(population AS BIGINT) AS population
+    FROM reference.age_bands
+    UNION ALL
+    SELECT
+        2, 'sex', row_number() OVER (ORDER BY code), code, label,
+        TRY_CAST(population AS BIGINT)
+    FROM reference.sex
+    WHERE TRY_CAST(population AS BIGINT) IS NOT NULL
+    UNION ALL
+    SELECT
+        3, 'ethnic_group', min(TRY_CAST(code AS INTEGER)), "group", "group",
+        sum(TRY_CAST(population AS BIGINT))
+    FROM reference.ethnicity
+    WHERE code NOT IN ('NS', 'NK')
+    GROUP BY "group"
+    UNION ALL
+    SELECT 4, 'ethnicity', TRY_CAST(code AS INTEGER), code, label, TRY_CAST(population AS BIGINT)
+    FROM reference.ethnicity
+    WHERE code NOT IN ('NS', 'NK')
+    UNION ALL
+    SELECT dimension_order, dimension, 1000000, NULL, label, NULL
+    FROM (VALUES
+        (1, 'age_band', 'Age not known'),
+        (2, 'sex', 'Sex not known'),
+        (3, 'ethnic_group', 'Not stated or not known'),
+        (4, 'ethnicity', 'Not stated or not known')
+    ) AS unknown (dimension_order, dimension, label)
+),
+
+counted AS (
+    SELECT offence_group, dimension, code, count(*) AS people
+    FROM person_value
+    GROUP BY offence_group, dimension, code
+)
+
+SELECT
+    g.offence_group,
+    c.dimension,
+    c.code,
+    c.label,
+    c.population,
+    coalesce(n.people, 0) AS people,
+    c.code IS NOT NULL AS known
+FROM audit_group AS g
+CROSS JOIN category AS c
+LEFT JOIN counted AS n
+    ON n.offence_group = g.offence_group
+    AND n.dimension = c.dimension
+    AND n.code IS NOT DISTINCT FROM c.code
+ORDER BY g.group_order, c.dimension_order, c.value_order

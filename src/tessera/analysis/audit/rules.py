@@ -1,0 +1,92 @@
+"""The audit's rules in words, and the labels of its categories.
+
+Why here and not only in SQL: the report, the CLI and `--explain` print the rules next to the
+figures so a reader can check what was counted. The logic itself lives in one place,
+`offence_category.sql`; these texts say the same thing and the tests hold them to it.
+"""
+
+from __future__ import annotations
+
+RULES: tuple[tuple[str, str], ...] = (
+    ("csa_offence",
+     "A child sexual abuse (CSA) offence is one whose Home Office offence code is sexual and "
+     "either identifies a child victim (e.g. 19D, 21, 71) or has a victim aged under 18 at the "
+     "offence. Only CSA offences are counted."),
+    ("perpetrators",
+     "Perpetrators are the distinct person records among the offence's parties whose role is "
+     "suspect or offender."),
+    ("more_than_one_perpetrator",
+     "More than one perpetrator: two or more perpetrators. Such an offence goes to the first of "
+     "the next four categories that matches."),
+    ("intra_familial",
+     "Within the family: any perpetrator is a family member of the victim, or the setting is "
+     "the family."),
+    ("institutional",
+     "In an institution: any perpetrator is in a position of trust, or the setting is an "
+     "institution, or the place is a school or care home."),
+    ("group_based_cse",
+     "Group-based child sexual exploitation: the force flagged the offence as CSE, or it is "
+     "Home Office code 71 (abuse of children through sexual exploitation). Following IICSA's "
+     "definition of an organised network (two or more people, identified or not, associated "
+     "with one another and involved in the sexual exploitation of children), acting together "
+     "in the offence is the association."),
+    ("other_multiple",
+     "Other, more than one perpetrator: none of the three categories above matched."),
+    ("single_perpetrator",
+     "Single perpetrator: one perpetrator, or none identified."),
+    ("online",
+     "Online (overlaps the other categories): the offence was flagged as online, or its "
+     "setting or place is online."),
+    ("people",
+     "People are counted once per person record within an offence group (all CSA offences; "
+     "group-based CSE), however many offences they are party to. A person's age band is their "
+     "age at the earliest offence in the group."),
+    ("ethnicity",
+     "Ethnicity is taken from the latest investigation stage (report, arrest, charge, end of "
+     "investigation) at which a known ONS 2021 ethnic group was stated; people with none are "
+     "shown as 'Not stated or not known' and left out of shares and rates."),
+    ("nationality",
+     "Nationality is taken from the latest statement that records one, or else from the "
+     "person record."),
+    ("rates",
+     "Rates are per 100,000 people of the group's Census population (all ages for sex and "
+     "ethnicity; the force area's population for forces). The 95% intervals on force rates "
+     "reflect random variation only, not under-reporting."),
+    ("completeness",
+     "Every figure that can be incomplete is shown with how complete its source fields are. "
+     "All counts are of recorded crime and so are underestimates: most abuse is never "
+     "reported."),
+)
+"""(rule key, rule text) in the order the rules apply; the category rules share their key with
+the category they decide."""
+
+CATEGORY_RULES: tuple[str, ...] = (
+    "csa_offence", "more_than_one_perpetrator", "intra_familial", "institutional",
+    "group_based_cse", "other_multiple", "single_perpetrator", "online",
+)
+"""The rules `--explain` checks an offence against, in order."""
+
+CATEGORY_LABELS: dict[str, str] = {
+    "csa_offences": "All CSA offences",
+    "more_than_one_perpetrator": "More than one perpetrator",
+    "intra_familial": "Within the family",
+    "institutional": "In an institution",
+    "group_based_cse": "Group-based CSE",
+    "other_multiple": "Other, more than one perpetrator",
+    "single_perpetrator": "Single perpetrator or none identified",
+    "online": "Online (overlapping)",
+    "not_csa": "Not a CSA offence (not counted)",
+}
+"""Labels of the counted categories, in the order the tables list them."""
+
+OFFENCE_GROUP_LABELS: dict[str, str] = {
+    "all_csa": "All CSA offences",
+    "group_based_cse": "Group-based CSE",
+}
+
+PARTY_LABELS: dict[str, str] = {"victim": "Victims", "perpetrator": "Perpetrators"}
+
+
+def rule_text(key: str) -> str:
+    """The text of the rule `key` (a category or counting rule)."""
+    return dict(RULES)[key]

@@ -1,0 +1,91 @@
+"""The national audit (measure M5): run every table over the warehouse and pick the headlines.
+
+Why a service: the CLI and, later, the web app call `run_audit` and render what it returns;
+neither knows which queries exist or how figures are shaped.
+"""
+
+from __future__ import annotations
+
+from tessera.analysis.audit.rates import share
+from tessera.analysis.audit.results import AuditResult, AuditTable, Headline
+from tessera.analysis.audit.tables import (
+    category_by_force_table,
+    completeness_by_stage_table,
+    data_completeness_table,
+    nationality_table,
+    offence_categories_table,
+    outcomes_table,
+    profile_table,
+)
+from tessera.errors import AnalysisError
+from tessera.warehouse.engine import Engine
+
+REQUIRED_TABLES: tuple[tuple[str, str], ...] = (
+    ("analysis", "offence"), ("analysis", "offence_party"), ("analysis", "party_demographics"),
+    ("analysis", "person_record"), ("reference", "offence_codes"), ("reference", "party_role"),
+    ("reference", "police_forces"), ("reference", "age_bands"), ("reference", "sex"),
+    ("reference", "ethnicity"), ("reference", "capture_stage"), ("reference", "outcome_types"),
+    ("reference", "nationality"),
+)
+"""Warehouse tables the audit reads; a missing one means nothing has been loaded yet."""
+
+HEADLINE_CATEGORIES: tuple[str, ...] = (
+    "csa_offences", "more_than_one_perpetrator", "intra_familial", "institutional",
+    "group_based_cse", "online",
+)
+SUB_CATEGORIES = frozenset({"intra_familial", "institutional", "group_based_cse"})
+
+
+def run_audit(engine: Engine) -> AuditResult:
+    """Run the national audit over the warehouse behind `engine`.
+
+    Returns every table, in report order: offence categories, by force, victim and offender
+    profiles, ethnicity completeness by stage, outcomes, nationality and field completeness.
+    Raises `AnalysisError` when the warehouse has not been loaded.
+    """
+    require_warehouse(engine)
+    completeness = data_completeness_table(engine)
+    tables = {
+        "offence_categories": offence_categories_table(engine, completeness),
+        "category_by_force": category_by_force_table(engine),
+        "victim_profile": profile_table(engine, "victim"),
+        "offender_profile": profile_table(engine, "perpetrator"),
+        "completeness_by_stage": completeness_by_stage_table(engine),
+        "outcomes": outcomes_table(engine),
+        "nationality": nationality_table(engine),
+        "data_completeness": completeness,
+    }
+    return AuditResult(tables=tables, headlines=headlines(tables["offence_categories"]))
+
+
+def require_warehouse(engine: Engine) -> None:
+    """Fail with a clear message if a table the audit reads is missing."""
+    missing = [f"{schema}.{table}" for schema, table in REQUIRED_TABLES
+               if not engine.table_exists(schema, table)]
+    if missing:
+        raise AnalysisError(
+            f"the warehouse has no {', '.join(missing)}; run 'tessera ingest' first")
+
+
+def headlines(categories: AuditTable) -> tuple[Headline, ...]:
+    """The figures the report opens with, from the national categories table.
+
+    The sub-categories are given as a share of offences with more than one perpetrator, the
+    way the published taskforce figures are quoted; the others as a share of CSA offences.
+    """
+    counts = {str(code): value if isinstance(value, int) else 0 for code, value in
+              zip(categories.column("Category code"), categories.column("Offences"),
+                  strict=True)}
+    labels = dict(zip(categories.column("Category code"), categories.column("Category"),
+                      strict=True))
+    multiple = ("offences with more than one perpetrator", counts["more_than_one_perpetrator"])
+    csa = ("CSA offences", counts["csa_offences"])
+    result = [Headline(label=str(labels["csa_offences"]), value=counts["csa_offences"],
+                       detail="recorded child sexual abuse offences")]
+    for code in HEADLINE_CATEGORIES[1:]:
+        base_label, base = multiple if code in SUB_CATEGORIES else csa
+        percent = share(counts[code], base)
+        detail = (f"{percent}% of {base:,} {base_label}" if percent is not None
+                  else f"no {base_label}")
+        result.append(Headline(label=str(labels[code]), value=counts[code], detail=detail))
+    return tuple(result)

@@ -1,0 +1,203 @@
+"""Run each audit query and shape its counts into a titled table with shares and rates.
+
+Why the split: SQL counts (and says how, in comments beside the counting); Python only adds
+shares, rates, intervals, labels and the completeness lines, which are the same for every
+table and would be repetitive in SQL.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from tessera.analysis.audit.queries import audit_sql
+from tessera.analysis.audit.rates import rate_interval, rate_per_100k, share
+from tessera.analysis.audit.results import AuditTable, Cell
+from tessera.analysis.audit.rules import CATEGORY_LABELS, OFFENCE_GROUP_LABELS, PARTY_LABELS
+from tessera.warehouse.engine import Engine
+
+COUNTED_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORY_LABELS if c != "not_csa")
+"""Category columns of the offence tables, in order (the first is the CSA total)."""
+
+DIMENSION_LABELS: dict[str, str] = {
+    "age_band": "Age at offence",
+    "sex": "Sex",
+    "ethnic_group": "Ethnic group (5 groups)",
+    "ethnicity": "Ethnic group (19 categories)",
+}
+
+PROFILE_COLUMNS = ("Offence group", "Characteristic", "Category", "People",
+                   "Share of known (%)", "Rate per 100,000", "Known (%)")
+
+
+def data_completeness_table(engine: Engine) -> AuditTable:
+    """How complete the fields behind the categories and outcomes are (CSA offences)."""
+    rows = engine.rows(audit_sql("completeness"))
+    return AuditTable(
+        title="Completeness of the fields the categories read",
+        description="For CSA offences, how many records have each field the category rules and "
+                    "outcomes depend on; a gap moves offences into single or other categories.",
+        columns=("Measure", "Recorded", "Of", "Recorded (%)"),
+        rows=[(r["measure"], r["recorded"], r["total"], share(r["recorded"], r["total"]))
+              for r in rows],
+    )
+
+
+def offence_categories_table(engine: Engine, completeness: AuditTable) -> AuditTable:
+    """Table (a): national CSA offences by category, with each as a share of all CSA offences."""
+    counts = engine.rows(audit_sql("offence_categories"))[0]
+    total = counts["csa_offences"]
+    rows: list[tuple[Cell, ...]] = [
+        (code, CATEGORY_LABELS[code], counts[code], share(counts[code], total))
+        for code in COUNTED_CATEGORIES
+    ]
+    notes = (
+        f"{counts['offences']:,} offences read from {counts['forces']} forces; "
+        f"{total:,} are CSA offences under the rules.",
+        *(f"{m}: {p}% ({r:,} of {t:,})." if p is not None else f"{m}: no records."
+          for m, r, t, p in completeness.rows[:5]),
+    )
+    return AuditTable(
+        title="CSA offences by category, England and Wales",
+        description="Recorded CSA offences counted once each, by perpetrator count and the first "
+                    "matching category rule; online overlaps the others.",
+        columns=("Category code", "Category", "Offences", "Share of CSA offences (%)"),
+        rows=rows,
+        notes=notes,
+    )
+
+
+def category_by_force_table(engine: Engine) -> AuditTable:
+    """Table (b): CSA offences by force and category, with rates per 100,000 and intervals."""
+    rows: list[tuple[Cell, ...]] = []
+    for r in engine.rows(audit_sql("category_by_force")):
+        low, high = rate_interval(r["csa_offences"], r["population"])
+        rows.append((
+            r["force_code"], r["force_label"], r["population"], r["csa_offences"],
+            rate_per_100k(r["csa_offences"], r["population"]), low, high,
+            *(r[code] for code in COUNTED_CATEGORIES[1:]),
+        ))
+    return AuditTable(
+        title="CSA offences by police force",
+        description="Recorded CSA offences per force that supplied data, by category, and CSA "
+                    "offences per 100,000 residents of the force area.",
+        columns=("Force code", "Force", "Population", "CSA offences", "Per 100,000",
+                 "95% interval low", "95% interval high",
+                 *(CATEGORY_LABELS[code] for code in COUNTED_CATEGORIES[1:])),
+        rows=rows,
+        notes=("Only forces that supplied offences are listed. Population: force area "
+               "residents from the reference list; intervals show random variation only.",),
+    )
+
+
+def profile_table(engine: Engine, party: str) -> AuditTable:
+    """Tables (c) and (d): victims or perpetrators by age band, sex and ethnicity.
+
+    Each characteristic lists every category with its count, share of the people whose value is
+    known and rate per 100,000 of that category's population, then the people not known and an
+    'All people' line whose last column is the completeness of that characteristic.
+    """
+    raw = engine.rows(audit_sql("profile"), {"party": party})
+    rows: list[tuple[Cell, ...]] = []
+    notes: list[str] = []
+    who = PARTY_LABELS[party].lower()
+    for (group, dimension), part in groupby(raw, key=lambda r: (r["offence_group"],
+                                                               r["dimension"])):
+        items = list(part)
+        known = sum(r["people"] for r in items if r["known"])
+        total = sum(r["people"] for r in items)
+        group_label = OFFENCE_GROUP_LABELS[group]
+        dimension_label = DIMENSION_LABELS[dimension]
+        for r in items:
+            rows.append((
+                group_label, dimension_label, r["label"], r["people"],
+                share(r["people"], known) if r["known"] else None,
+                rate_per_100k(r["people"], r["population"]) if r["known"] else None,
+                None,
+            ))
+        rows.append((group_label, dimension_label, "All people", total, None, None,
+                     share(known, total)))
+        if dimension == "ethnicity":
+            notes.append(_known_note(f"Ethnicity known for {who} ({group_label})",
+                                     known, total))
+    return AuditTable(
+        title=f"{PARTY_LABELS[party]} of CSA offences by age, sex and ethnicity",
+        description=f"Distinct {who} (person records) per offence group, ethnicity from the "
+                    "latest stage with a known value; shares are of people with a known value.",
+        columns=PROFILE_COLUMNS,
+        rows=rows,
+        notes=(*notes, "Rates use the all-ages Census 2021 population of each sex and ethnic "
+                       "group, and the age band's population for ages."),
+    )
+
+
+def completeness_by_stage_table(engine: Engine) -> AuditTable:
+    """Table (e), measure M4: share of demographic statements with a known ethnicity, by stage."""
+    rows: list[tuple[Cell, ...]] = [
+        (OFFENCE_GROUP_LABELS[r["offence_group"]], PARTY_LABELS[r["party"]], r["stage_label"],
+         r["statements"], r["known"], share(r["known"], r["statements"]))
+        for r in engine.rows(audit_sql("completeness_by_stage"))
+    ]
+    return AuditTable(
+        title="Ethnicity completeness by investigation stage",
+        description="Demographic statements about victims and perpetrators of CSA offences at "
+                    "each stage, and the share giving a known ONS 2021 ethnic group.",
+        columns=("Offence group", "Party", "Stage", "Statements", "Known ethnicity",
+                 "Known (%)"),
+        rows=rows,
+        notes=("A party may have a statement at several stages or none; the profiles use the "
+               "latest stage with a known ethnicity.",),
+    )
+
+
+def outcomes_table(engine: Engine) -> AuditTable:
+    """Table (f): outcomes of CSA and group-based CSE offences by outcome group, open included."""
+    raw = engine.rows(audit_sql("outcomes"))
+    rows: list[tuple[Cell, ...]] = []
+    for group, part in groupby(raw, key=lambda r: r["offence_group"]):
+        items = list(part)
+        total = sum(r["offences"] for r in items)
+        rows.extend((OFFENCE_GROUP_LABELS[group], r["outcome_group"], r["label"], r["offences"],
+                     share(r["offences"], total)) for r in items)
+    return AuditTable(
+        title="Outcomes of CSA offences",
+        description="Each CSA offence counted once by the group of its Home Office outcome "
+                    "type; offences without an outcome are shown as open.",
+        columns=("Offence group", "Outcome group code", "Outcome", "Offences", "Share (%)"),
+        rows=rows,
+    )
+
+
+def nationality_table(engine: Engine) -> AuditTable:
+    """Table (g): nationality of victims and perpetrators where recorded, with share recorded."""
+    raw = engine.rows(audit_sql("nationality"))
+    rows: list[tuple[Cell, ...]] = []
+    notes: list[str] = []
+    for (group, party), part in groupby(raw, key=lambda r: (r["offence_group"], r["party"])):
+        items = list(part)
+        recorded = sum(r["people"] for r in items if r["code"] is not None)
+        total = sum(r["people"] for r in items)
+        labels = (OFFENCE_GROUP_LABELS[group], PARTY_LABELS[party])
+        rows.extend(
+            (*labels, r["code"], r["label"] if r["code"] is not None else "Not recorded",
+             r["people"], share(r["people"], recorded) if r["code"] is not None else None, None)
+            for r in items)
+        rows.append((*labels, None, "All people", total, None, share(recorded, total)))
+        notes.append(_known_note(f"Nationality recorded for {party}s ({labels[0]})",
+                                 recorded, total))
+    return AuditTable(
+        title="Nationality of victims and perpetrators",
+        description="Distinct people per offence group and party by recorded nationality; "
+                    "shares are of people with a nationality recorded.",
+        columns=("Offence group", "Party", "Nationality code", "Nationality", "People",
+                 "Share of recorded (%)", "Recorded (%)"),
+        rows=rows,
+        notes=tuple(notes),
+    )
+
+
+def _known_note(what: str, known: int, total: int) -> str:
+    percent = share(known, total)
+    if percent is None:
+        return f"{what}: nobody to count."
+    return f"{what}: {percent}% ({known:,} of {total:,})."
+

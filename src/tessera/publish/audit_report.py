@@ -1,0 +1,155 @@
+"""Write the national audit out: one CSV per table and one self-contained HTML report.
+
+Why one HTML file: the audit team must be able to email or archive the report and open it
+offline, so styles are inline, charts are inline SVG, and nothing is fetched from anywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from tessera.analysis.audit import AuditResult, AuditTable, Cell
+from tessera.publish.cells import csv_cell, format_cell, is_numeric, is_total
+from tessera.publish.charts import grouped_bars_svg, horizontal_bars_svg
+
+TITLE = "National audit of child sexual abuse and exploitation offences"
+
+
+@dataclass(frozen=True)
+class AuditOutputs:
+    """Where the audit was written: the folder, the HTML report and each table's CSV."""
+
+    folder: Path
+    report: Path
+    csvs: dict[str, Path]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One inline chart: an id, a visible title, a text alternative and the SVG itself."""
+
+    name: str
+    title: str
+    description: str
+    svg: Markup
+
+
+def write_audit(result: AuditResult, out_dir: Path) -> AuditOutputs:
+    """Write `out_dir/audit/<table>.csv` for every table and `out_dir/audit/report.html`."""
+    folder = out_dir / "audit"
+    folder.mkdir(parents=True, exist_ok=True)
+    csvs = {name: write_csv(table, folder / f"{name}.csv")
+            for name, table in result.tables.items()}
+    report = folder / "report.html"
+    report.write_text(render_report(result), encoding="utf-8")
+    return AuditOutputs(folder=folder, report=report, csvs=csvs)
+
+
+def write_csv(table: AuditTable, path: Path) -> Path:
+    """One table as CSV: a header of column names, raw values, blanks for no value."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(table.columns)
+        writer.writerows([csv_cell(value) for value in row] for row in table.rows)
+    return path
+
+
+def render_report(result: AuditResult) -> str:
+    """The HTML report: headlines, rules, then each table with its notes and charts."""
+    environment = Environment(loader=PackageLoader("tessera.publish", "templates"),
+                              autoescape=select_autoescape(["html"]), trim_blocks=True,
+                              lstrip_blocks=True)
+    charts = audit_charts(result)
+    sections = [_section(name, table, charts.get(name, []))
+                for name, table in result.tables.items()]
+    return environment.get_template("audit_report.html").render(
+        title=TITLE, headlines=result.headlines, rules=result.rules, sections=sections)
+
+
+def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
+    """The report's charts, keyed by the table they illustrate."""
+    tables = result.tables
+    categories = tables["offence_categories"]
+    charts: dict[str, list[Chart]] = {"offence_categories": [Chart(
+        "chart-categories", "CSA offences by category",
+        "Bar chart of recorded CSA offences in each category; the same figures are in the "
+        "table below.",
+        Markup(horizontal_bars_svg(
+            "categories", [str(v) for v in categories.column("Category")],
+            [_number(v) for v in categories.column("Offences")], xlabel="Offences")))]}
+
+    forces = sorted((r for r in tables["category_by_force"].records()
+                     if r["Per 100,000"] is not None),
+                    key=lambda r: -_number(r["Per 100,000"]))
+    if forces:
+        charts["category_by_force"] = [Chart(
+            "chart-force-rates", "CSA offences per 100,000 residents, by force",
+            "Bar chart of CSA offences per 100,000 residents of each force area, highest "
+            "first, with 95% intervals; the figures are in the table below.",
+            Markup(horizontal_bars_svg(
+                "force-rates", [str(r["Force"]) for r in forces],
+                [_number(r["Per 100,000"]) for r in forces], xlabel="CSA offences per 100,000",
+                intervals=[(_number(r["95% interval low"]), _number(r["95% interval high"]))
+                           for r in forces], value_format="{:,.1f}")))]
+
+    charts["offender_profile"] = [
+        _ethnicity_chart(result, group) for group in ("All CSA offences", "Group-based CSE")]
+
+    stages = [r for r in tables["completeness_by_stage"].records()
+              if r["Offence group"] == "All CSA offences"]
+    stage_names = list(dict.fromkeys(str(r["Stage"]) for r in stages))
+    charts["completeness_by_stage"] = [Chart(
+        "chart-completeness-stage", "Statements with a known ethnicity, by stage (all CSA)",
+        "Bar chart of the share of victim and perpetrator statements giving a known "
+        "ethnicity at each investigation stage; the figures are in the table below.",
+        Markup(grouped_bars_svg(
+            "completeness-stage", stage_names,
+            {party: [_optional(r["Known (%)"]) for r in stages if r["Party"] == party]
+             for party in ("Victims", "Perpetrators")},
+            xlabel="Statements with a known ethnicity (%)")))]
+    return charts
+
+
+def _ethnicity_chart(result: AuditResult, group: str) -> Chart:
+    series: dict[str, list[float | None]] = {}
+    labels: list[str] = []
+    for name, party in (("victim_profile", "Victims"), ("offender_profile", "Perpetrators")):
+        rows = [r for r in result.tables[name].records()
+                if r["Offence group"] == group and r["Characteristic"] == "Ethnic group (5 groups)"]
+        known = [r for r in rows if r["Rate per 100,000"] is not None]
+        labels = [str(r["Category"]) for r in known]
+        completeness = next((r["Known (%)"] for r in rows if r["Category"] == "All people"), None)
+        suffix = f" (ethnicity known for {completeness}%)" if completeness is not None else ""
+        series[party + suffix] = [_optional(r["Share of known (%)"]) for r in known]
+    slug = "all" if group == "All CSA offences" else "cse"
+    return Chart(
+        f"chart-ethnicity-{slug}", f"Ethnic group of victims and perpetrators: {group}",
+        f"Bar chart of the share of victims and of perpetrators ({group}) in each of the five "
+        "ethnic groups, among people whose ethnicity is known; the figures are in the "
+        "victim and offender profile tables.",
+        Markup(grouped_bars_svg(f"ethnicity-{slug}", labels, series,
+                                xlabel="Share of people with a known ethnicity (%)")))
+
+
+def _section(name: str, table: AuditTable, charts: list[Chart]) -> dict[str, object]:
+    columns = [{"name": column, "numeric": is_numeric(table.column(column))}
+               for column in table.columns]
+    rows = [{"cells": [format_cell(value, column) for value, column in
+                       zip(row, table.columns, strict=True)],
+             "total": is_total(table.columns, row)}
+            for row in table.rows]
+    return {"name": name, "title": table.title, "description": table.description,
+            "notes": table.notes, "columns": columns, "rows": rows, "charts": charts}
+
+
+def _number(value: Cell) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _optional(value: Cell) -> float | None:
+    return float(value) if isinstance(value, int | float) else None

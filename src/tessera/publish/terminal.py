@@ -1,0 +1,123 @@
+"""The audit in the terminal: Rich tables for `tessera audit` and the `--explain` walk-through.
+
+Why shorter than the report: a terminal is for checking a run, so identifier columns and the
+19-category ethnicity rows are left out here (they are in the CSVs and the HTML report).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from tessera.analysis.audit import AuditResult, AuditTable, OffenceExplanation
+from tessera.publish.cells import format_cell, is_numeric, is_total
+
+HIDDEN_COLUMNS = frozenset({"Category code", "Force code", "Outcome group code",
+                            "Nationality code", "95% interval low", "95% interval high"})
+"""Identifier and interval columns: useful in CSV, noise in a terminal."""
+
+TERMINAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "category_by_force": ("Force", "CSA offences", "Per 100,000", "More than one perpetrator",
+                          "Group-based CSE", "Online (overlapping)"),
+}
+"""Tables too wide for a terminal, and the columns shown of them."""
+
+GROUP_COLUMN = "Offence group"
+
+HIDDEN_ROWS = {("victim_profile", "Ethnic group (19 categories)"),
+               ("offender_profile", "Ethnic group (19 categories)")}
+"""(table, characteristic) rows left to the CSV and the report."""
+
+
+def render_audit_tables(result: AuditResult) -> list[Table]:
+    """Rich tables of the audit, in report order, each with its notes as the caption.
+
+    A table with an offence group column is shown as one table per group, without that
+    column, so it fits a terminal.
+    """
+    rendered: list[Table] = []
+    for name, table in result.tables.items():
+        rendered.extend(audit_table(name, part) for part in split_by_group(table))
+    return rendered
+
+
+def split_by_group(table: AuditTable) -> list[AuditTable]:
+    """`table` as one table per offence group (notes naming a group go with it)."""
+    if GROUP_COLUMN not in table.columns:
+        return [table]
+    index = table.columns.index(GROUP_COLUMN)
+    groups = list(dict.fromkeys(row[index] for row in table.rows))
+    named = [n for n in table.notes if any(f"({g})" in n for g in groups)]
+    parts = []
+    for position, group in enumerate(groups):
+        notes = [n for n in named if f"({group})" in n]
+        if position == len(groups) - 1:
+            notes += [n for n in table.notes if n not in named]
+        parts.append(replace(
+            table, title=f"{table.title}: {group}",
+            columns=table.columns[:index] + table.columns[index + 1:],
+            rows=[row[:index] + row[index + 1:] for row in table.rows if row[index] == group],
+            notes=tuple(notes)))
+    return parts
+
+
+def audit_table(name: str, table: AuditTable) -> Table:
+    """One audit table for the terminal, numbers right-aligned."""
+    wanted = TERMINAL_COLUMNS.get(name)
+    shown = [i for i, column in enumerate(table.columns)
+             if column not in HIDDEN_COLUMNS and (wanted is None or column in wanted)]
+    rows = [row for row in table.rows
+            if not ("Characteristic" in table.columns
+                    and (name, row[table.columns.index("Characteristic")]) in HIDDEN_ROWS)]
+    caption = [table.description, *table.notes]
+    if len(rows) < len(table.rows):
+        caption.append("The 19 ethnic group categories are in the CSV and the HTML report.")
+    if wanted is not None:
+        caption.append("All columns are in the CSV and the HTML report.")
+    rich_table = Table(title=table.title, caption="\n".join(caption), caption_justify="left",
+                       title_justify="left", header_style="bold")
+    for index in shown:
+        column = table.columns[index]
+        values = [row[index] for row in rows]
+        # Wide enough for the longest word or number, so text wraps between words only.
+        if is_numeric(values):
+            widest = max((len(format_cell(v, column)) for v in values), default=1)
+            rich_table.add_column(column, justify="right", min_width=widest)
+        else:
+            words = [w for v in [column, *values] if isinstance(v, str) for w in v.split()]
+            rich_table.add_column(column, min_width=min(max(map(len, words), default=1), 14))
+    for row in rows:
+        rich_table.add_row(*(format_cell(row[i], table.columns[i]) for i in shown),
+                           style="bold" if is_total(table.columns, row) else None)
+    return rich_table
+
+
+def render_explanation(explanation: OffenceExplanation) -> list[RenderableType]:
+    """For each offence with the crime reference: its facts, each rule in order, the result."""
+    renderables: list[RenderableType] = []
+    for offence in explanation.offences:
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="bold")
+        facts.add_column()
+        for name, value in offence.facts:
+            facts.add_row(name, value)
+        rules = Table(header_style="bold", expand=True)
+        rules.add_column("Rule")
+        rules.add_column("Matched", justify="center")
+        rules.add_column("What it says", ratio=1)
+        for check in offence.checks:
+            mark = Text("yes", style="green") if check.matched else Text("no", style="dim")
+            label = Text(check.rule, style="bold reverse" if check.decided else "")
+            rules.add_row(label, mark, check.text)
+        verdict = (f"Category: {offence.category_label}"
+                   + (" (also online)" if offence.online else "")
+                   + ("" if offence.counted else "; not counted in the audit"))
+        renderables.append(Panel(
+            Group(facts, Text(""), rules, Text(""), Text(verdict, style="bold")),
+            title=f"{explanation.crime_ref} — {offence.force_label} ({offence.agency_code})",
+            title_align="left"))
+    return renderables

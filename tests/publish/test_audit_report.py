@@ -1,0 +1,146 @@
+"""Writing the audit: one CSV per table and a self-contained HTML report."""
+
+from __future__ import annotations
+
+import csv
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tessera.analysis.audit import RULES, AuditResult
+from tessera.publish.audit_report import AuditOutputs, render_report, write_audit
+
+
+class ReportParser(HTMLParser):
+    """Collects what a reader sees: headlines, captions, chart SVGs, links and plain text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headlines: dict[str, str] = {}
+        self.captions: list[str] = []
+        self.svgs = 0
+        self.external: list[str] = []
+        self.text: list[str] = []
+        self._headline: str | None = None
+        self._in_caption = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if "data-headline" in attributes:
+            self._headline = attributes["data-headline"]
+        self._in_caption = tag == "caption"
+        self.svgs += tag == "svg"
+        if tag in ("script", "link", "img", "iframe"):
+            self.external.append(tag)
+        for name in ("src", "href"):
+            value = attributes.get(name) or ""
+            if value.startswith(("http:", "https:", "//")):
+                self.external.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_caption = False if tag == "caption" else self._in_caption
+
+    def handle_data(self, data: str) -> None:
+        if self._headline is not None:
+            self.headlines[self._headline] = data.strip()
+            self._headline = None
+        if self._in_caption:
+            self.captions.append(data.strip())
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def outputs(audit_result: AuditResult, tmp_path_factory: pytest.TempPathFactory) -> AuditOutputs:
+    return write_audit(audit_result, tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(scope="module")
+def report(outputs: AuditOutputs) -> ReportParser:
+    parser = ReportParser()
+    parser.feed(outputs.report.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_writes_one_csv_per_table_and_the_report(outputs: AuditOutputs,
+                                                 audit_result: AuditResult) -> None:
+    assert outputs.folder.name == "audit"
+    assert outputs.report == outputs.folder / "report.html"
+    assert list(outputs.csvs) == list(audit_result.tables)
+    for name, path in outputs.csvs.items():
+        assert path == outputs.folder / f"{name}.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        table = audit_result.tables[name]
+        assert tuple(rows[0]) == table.columns
+        assert len(rows) == len(table.rows) + 1
+
+
+def test_csv_holds_raw_values_and_blanks(outputs: AuditOutputs) -> None:
+    with outputs.csvs["offence_categories"].open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0] == {"Category code": "csa_offences", "Category": "All CSA offences",
+                       "Offences": "12", "Share of CSA offences (%)": "100.0"}
+    with outputs.csvs["category_by_force"].open(encoding="utf-8", newline="") as handle:
+        kent = next(r for r in csv.DictReader(handle) if r["Force code"] == "kent")
+    assert kent["Population"] == "1727665"  # no thousands separators in CSV
+    with outputs.csvs["victim_profile"].open(encoding="utf-8", newline="") as handle:
+        unknown = next(r for r in csv.DictReader(handle)
+                       if r["Category"] == "Not stated or not known")
+    assert unknown["Share of known (%)"] == "" and unknown["Rate per 100,000"] == ""
+
+
+def test_report_opens_with_the_headline_figures(report: ReportParser,
+                                                audit_result: AuditResult) -> None:
+    assert report.headlines == {
+        "All CSA offences": "12", "More than one perpetrator": "8", "Within the family": "3",
+        "In an institution": "2", "Group-based CSE": "2", "Online (overlapping)": "3"}
+    assert [h.label for h in audit_result.headlines] == list(report.headlines)
+
+
+def test_report_says_what_it_is_and_states_the_rules(report: ReportParser) -> None:
+    text = " ".join(" ".join(report.text).split())
+    assert "management statistics on synthetic data, not official statistics" in text
+    for _, rule in RULES:
+        assert " ".join(rule.split()) in text
+    assert "Ethnicity known for perpetrators (Group-based CSE): 66.7% (2 of 3)." in text
+
+
+def test_every_table_has_a_caption_and_a_csv_link(report: ReportParser,
+                                                  audit_result: AuditResult,
+                                                  outputs: AuditOutputs) -> None:
+    assert report.captions == [t.title for t in audit_result.tables.values()]
+    html = outputs.report.read_text(encoding="utf-8")
+    for name in audit_result.tables:
+        assert f'href="{name}.csv"' in html
+
+
+def test_report_is_self_contained_with_inline_charts(report: ReportParser,
+                                                     outputs: AuditOutputs) -> None:
+    assert report.external == []
+    assert report.svgs == 5  # categories, force rates, ethnicity x2, completeness by stage
+    html = outputs.report.read_text(encoding="utf-8")
+    assert "<?xml" not in html and "<!DOCTYPE svg" not in html
+    assert "#1d70b8" in html and "GDS Transport" in html
+
+
+def test_report_formats_numbers_for_reading(outputs: AuditOutputs) -> None:
+    html = outputs.report.read_text(encoding="utf-8")
+    assert ">1,727,665<" in html  # kent population
+    assert ">0.17<" in html  # kent rate, two decimals
+
+
+def test_totals_are_emphasised(outputs: AuditOutputs) -> None:
+    html = outputs.report.read_text(encoding="utf-8")
+    # the CSA total, and 'All people' per offence group and characteristic or party:
+    # 2 groups x 4 characteristics x 2 profiles, plus 2 groups x 2 parties for nationality
+    assert html.count('<tr class="total">') == 1 + 16 + 4
+
+
+def test_report_is_reproducible(audit_result: AuditResult) -> None:
+    assert render_report(audit_result) == render_report(audit_result)
+
+
+def test_write_audit_creates_missing_folders(audit_result: AuditResult, tmp_path: Path) -> None:
+    outputs = write_audit(audit_result, tmp_path / "new" / "place")
+    assert outputs.report.is_file()

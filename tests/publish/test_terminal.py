@@ -1,0 +1,44 @@
+"""The audit and `--explain` in the terminal (Rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from tessera.analysis.audit import AuditResult, explain_offence
+from tessera.publish.terminal import render_audit_tables, render_explanation
+from tessera.warehouse.engine import Engine
+
+
+def printed(*renderables: object) -> str:
+    console = Console(width=200, record=True, color_system=None)
+    for renderable in renderables:
+        console.print(renderable)
+    return console.export_text()
+
+
+def test_every_table_is_rendered_with_its_notes(audit_result: AuditResult) -> None:
+    tables = render_audit_tables(audit_result)
+    titles = [str(t.title) for t in tables]
+    for name, table in audit_result.tables.items():
+        if "Offence group" in table.columns:  # one terminal table per offence group
+            assert f"{table.title}: All CSA offences" in titles
+            assert f"{table.title}: Group-based CSE" in titles
+        else:
+            assert table.title in titles, name
+    text = printed(*tables)
+    assert "Group-based CSE" in text and "West Yorkshire Police" in text
+    assert "1,727,665" not in text  # population is left to the CSV and report
+    assert "CSA offences with a setting recorded: 8.3% (1 of 12)." in text
+    assert "Pakistani" not in text  # 19 categories are left to the CSV and report
+    assert "The 19 ethnic group categories are in the CSV and the HTML report." in text
+    assert "Ethnicity known for perpetrators (Group-based CSE): 66.7% (2 of 3)." in text
+    assert "Offence group" not in text
+
+
+def test_explanation_shows_facts_rules_and_category(audit_engine: Engine) -> None:
+    text = printed(*render_explanation(explain_offence(audit_engine, "DUP-1")))
+    assert "DUP-1 — Kent Police (kent)" in text
+    assert "DUP-1 — West Yorkshire Police (west-yorkshire)" in text
+    assert "Category: Not a CSA offence (not counted); not counted in the audit" in text
+    assert "Category: Single perpetrator or none identified" in text
+    assert "Victim ages at the offence" in text and "group_based_cse" in text
