@@ -6,6 +6,7 @@ For each scale it generates a synthetic national set (`tessera synth`), then, ea
 process so peak memory (max RSS) is measured cleanly:
   - tessera: `ingest` (validate, pseudonymise, load into a fresh DuckDB file, one batch);
   - peer: pandas reads each file as text and checks the same rules row by row in Python
+    (`DataFrame.iterrows`, the plain pandas idiom)
     (required fields, code lists, date formats and order, NHS modulus 11, UPN check letter,
     references to already-checked files). It only validates; it loads nothing, so the
     comparison favours the peer.
@@ -61,7 +62,7 @@ for path in files:
     codes = {f.name: set(codelist(f.codelist).codes) | {a for a, _ in codelist(f.codelist).aliases}
              for f in entity.fields if f.codelist}
     keys = seen.setdefault(entity.name, set())
-    for record in df.to_dict("records"):
+    for _, record in df.iterrows():
         rows += 1
         errors = []
         for f in entity.fields:
