@@ -60,3 +60,9 @@ def test_docs_data_dictionary_is_current() -> None:
     """docs/core-dataset.md is what `tessera dataset describe --format markdown` writes;
     regenerate it when the definition changes."""
     assert DOCS.read_text(encoding="utf-8") == dictionary_markdown() + "\n"
+
+
+def test_every_outcome_type_belongs_to_a_listed_outcome_group() -> None:
+    """Outcome tables group the 22 types; a type in no listed group would vanish from them."""
+    groups = set(codelist("outcome_groups").codes)
+    assert {r["outcome_group"] for r in codelist("outcome_types").rows} <= groups

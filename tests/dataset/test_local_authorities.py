@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tessera.dataset import codelist
+
 CSV_PATH = (
     Path(__file__).parent / "../../src/tessera/dataset/codelists/local_authorities.csv"
 ).resolve()
@@ -16,17 +18,8 @@ CODE_RE = re.compile(r"^(E06|E08|E09|E10|W06)\d{6}$")
 LA_NUMBER_RE = re.compile(r"^\d{3}$")
 
 TERRITORIAL_FORCES = frozenset(
-    {
-        "avon-and-somerset", "bedfordshire", "cambridgeshire", "cheshire", "city-of-london",
-        "cleveland", "cumbria", "derbyshire", "devon-and-cornwall", "dorset", "durham",
-        "dyfed-powys", "essex", "gloucestershire", "greater-manchester", "gwent", "hampshire",
-        "hertfordshire", "humberside", "kent", "lancashire", "leicestershire", "lincolnshire",
-        "merseyside", "metropolitan", "norfolk", "north-wales", "north-yorkshire",
-        "northamptonshire", "northumbria", "nottinghamshire", "south-wales", "south-yorkshire",
-        "staffordshire", "suffolk", "surrey", "sussex", "thames-valley", "warwickshire",
-        "west-mercia", "west-midlands", "west-yorkshire", "wiltshire",
-    }
-)  # fmt: skip
+    row["code"] for row in codelist("police_forces").rows if row["ons_code"]
+)
 
 
 @pytest.fixture(scope="module")

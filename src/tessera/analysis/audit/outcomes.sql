@@ -1,21 +1,10 @@
 -- Table (f): outcomes of CSA offences and of group-based CSE offences, by Home Office outcome
 -- group (reference.outcome_types.outcome_group). Offences without an outcome type are counted
 -- as 'open' (under investigation or suspended), so every offence of the group is in one row.
+-- Group labels and order come from the outcome_groups code list.
 WITH group_label AS (
-    SELECT *
-    FROM (VALUES
-        ('charge_summons', 'Charged or summonsed', 1),
-        ('out_of_court', 'Out-of-court disposal', 2),
-        ('taken_into_consideration', 'Taken into consideration', 3),
-        ('not_in_public_interest', 'Not in the public interest', 4),
-        ('prosecution_prevented', 'Prosecution prevented or time expired', 5),
-        ('evidential_difficulties', 'Evidential difficulties, victim supports action', 6),
-        ('evidential_difficulties_victim',
-         'Evidential difficulties, victim does not support action', 7),
-        ('no_suspect_identified', 'Investigation complete, no suspect identified', 8),
-        ('action_by_another_body', 'Action by another body or agency', 9),
-        ('open', 'No outcome yet (open or suspended)', 10)
-    ) AS l (outcome_group, label, group_order)
+    SELECT code AS outcome_group, label, CAST(group_order AS INTEGER) AS group_order
+    FROM reference.outcome_groups
 ),
 
 outcome_group AS (
