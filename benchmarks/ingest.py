@@ -101,11 +101,12 @@ print(json.dumps({"rows": rows, "rejected": rejected, "seconds": seconds,
 TESSERA = r'''
 import json, resource, sys, time
 from pathlib import Path
+from tessera.sources.core_files import Delivery
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
 
 started = time.perf_counter()
-result = ingest([Path(sys.argv[1])], warehouse=Path(sys.argv[2]),
+result = ingest(Delivery.find([Path(sys.argv[1])]), warehouse=Path(sys.argv[2]),
                 key=PseudonymKey.from_secret(b"benchmark"), output=Path(sys.argv[3]))
 seconds = time.perf_counter() - started
 print(json.dumps({"rows": result.rows_in, "rejected": result.rows_rejected,

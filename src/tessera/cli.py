@@ -131,13 +131,15 @@ def ingest(
 
 
 def _ingest(paths: list[Path], settings: Settings) -> IngestResult:
+    from tessera.sources.core_files import Delivery
     from tessera.warehouse.loading import ingest as load
     from tessera.warehouse.pseudonym import load_secret
 
     key = load_secret(settings.secret_key, settings.secret_key_file)
+    delivery = Delivery.find(paths)
     started = time.perf_counter()
     with progress_bar("loading") as update:
-        result = load(paths, warehouse=settings.warehouse, key=key, output=settings.output,
+        result = load(delivery, warehouse=settings.warehouse, key=key, output=settings.output,
                       progress=lambda step, done, total: update(step, done / max(total, 1)))
     _print_ingest(result, time.perf_counter() - started, settings)
     return result

@@ -10,6 +10,7 @@ from tessera.analysis.audit import AuditResult, explain_offence, run_audit
 from tessera.analysis.audit.rates import poisson_interval, rate_interval, rate_per_100k, share
 from tessera.dataset import codelist
 from tessera.errors import AnalysisError
+from tessera.sources.core_files import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
@@ -229,7 +230,8 @@ def test_audit_reads_what_ingest_loads(tmp_path: Path, small_extract: Path,
         party("X3", "13/1/23", "P3", role="offender", age_at_offence="33",
               relationship_to_victim="acquaintance"),
         party("X4", "13/2/23", "P1", age_at_offence="14")])
-    loaded = ingest([folder], warehouse=tmp_path / "w.duckdb", key=key, output=tmp_path / "o")
+    loaded = ingest(Delivery.find([folder]), warehouse=tmp_path / "w.duckdb", key=key,
+                    output=tmp_path / "o")
     assert loaded.rows_rejected == 0
 
     with Engine.open(tmp_path / "w.duckdb", read_only=True) as engine:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tessera.errors import WarehouseError
+from tessera.sources.core_files import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
@@ -33,7 +34,7 @@ def snapshot(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def test_accounting_and_counts(tmp_path: Path, small_extract: Path, key: PseudonymKey) -> None:
     """Every row of the small extract is loaded, and the result says so per file."""
-    result = ingest([small_extract], warehouse=tmp_path / "w.duckdb", key=key,
+    result = ingest(Delivery.find([small_extract]), warehouse=tmp_path / "w.duckdb", key=key,
                     output=tmp_path / "o")
     assert [(f.entity, f.rows_in, f.rows_loaded) for f in result.files] == [
         ("person_record", 3, 3), ("offence", 2, 2), ("offence_party", 4, 4)]
@@ -44,9 +45,10 @@ def test_same_files_twice_change_nothing(tmp_path: Path, small_extract: Path,
                                          key: PseudonymKey) -> None:
     """Loading the same files again leaves every table exactly as it was."""
     warehouse = tmp_path / "w.duckdb"
-    ingest([small_extract], warehouse=warehouse, key=key, output=tmp_path / "o")
+    ingest(Delivery.find([small_extract]), warehouse=warehouse, key=key, output=tmp_path / "o")
     before = snapshot(warehouse)
-    again = ingest([small_extract], warehouse=warehouse, key=key, output=tmp_path / "o")
+    again = ingest(Delivery.find([small_extract]), warehouse=warehouse, key=key,
+                   output=tmp_path / "o")
     assert all(f.already_loaded_in == 1 for f in again.files)
     assert snapshot(warehouse) == before
 
@@ -55,10 +57,10 @@ def test_newer_extract_replaces_rows_with_the_same_key(tmp_path: Path, small_ext
                                                        key: PseudonymKey) -> None:
     """A re-sent offence with a new outcome replaces the old row rather than duplicating it."""
     warehouse = tmp_path / "w.duckdb"
-    ingest([small_extract], warehouse=warehouse, key=key, output=tmp_path / "o")
+    ingest(Delivery.find([small_extract]), warehouse=warehouse, key=key, output=tmp_path / "o")
     update = write_extract(tmp_path / "later" / "offence.csv", "offence", [
         offence("13/1/23", outcome_type="1", extracted_at="2024-02-01T06:00:00")])
-    ingest([update], warehouse=warehouse, key=key, output=tmp_path / "o")
+    ingest(Delivery.find([update]), warehouse=warehouse, key=key, output=tmp_path / "o")
     with Engine.open(warehouse, read_only=True) as engine:
         outcomes = engine.rows("SELECT outcome_type, count(*) AS n FROM analysis.offence "
                                "GROUP BY ALL ORDER BY 1")
@@ -71,11 +73,12 @@ def test_a_batch_killed_midway_leaves_the_warehouse_unchanged(
     whole batch and nothing else: the warehouse is exactly as the previous batch left it."""
     warehouse = tmp_path / "w.duckdb"
     first = write_extract(tmp_path / "first" / "offence.csv", "offence", [offence("13/9/22")])
-    ingest([first], warehouse=warehouse, key=key, output=tmp_path / "o")
+    ingest(Delivery.find([first]), warehouse=warehouse, key=key, output=tmp_path / "o")
     before = snapshot(warehouse)
     script = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
+        from tessera.sources.core_files import Delivery
         from tessera.warehouse.loading import ingest
         from tessera.warehouse.pseudonym import PseudonymKey
 
@@ -83,9 +86,9 @@ def test_a_batch_killed_midway_leaves_the_warehouse_unchanged(
             if done == 2:
                 os.kill(os.getpid(), signal.SIGKILL)
 
-        ingest([Path({str(small_extract)!r})], warehouse=Path({str(warehouse)!r}),
-               key=PseudonymKey.from_secret({SECRET!r}), output=Path({str(tmp_path)!r}),
-               progress=die_at_third_file)
+        ingest(Delivery.find([Path({str(small_extract)!r})]),
+               warehouse=Path({str(warehouse)!r}), key=PseudonymKey.from_secret({SECRET!r}),
+               output=Path({str(tmp_path)!r}), progress=die_at_third_file)
     """)
     killed = subprocess.run([sys.executable, "-c", script], capture_output=True, check=False)
     assert killed.returncode == -9, killed.stderr.decode()
@@ -97,7 +100,7 @@ def test_direct_identifiers_stay_in_the_identity_zone(tmp_path: Path, small_extr
     """Names, dates of birth, NHS numbers and postcodes appear nowhere in the analysis zone;
     identifiers there are HMAC-SHA256 keys that Python's hmac reproduces with the secret."""
     warehouse = tmp_path / "w.duckdb"
-    ingest([small_extract], warehouse=warehouse, key=key, output=tmp_path / "o")
+    ingest(Delivery.find([small_extract]), warehouse=warehouse, key=key, output=tmp_path / "o")
     with Engine.open(warehouse, read_only=True) as engine:
         columns = {r["column_name"] for r in engine.rows(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = "
@@ -119,7 +122,7 @@ def test_police_ethnicity_codes_are_mapped_to_ons_2021(tmp_path: Path, small_ext
                                                        key: PseudonymKey) -> None:
     """Police send 18+1 codes (W1, A2); the warehouse holds the ONS 2021 codes (13, 4)."""
     warehouse = tmp_path / "w.duckdb"
-    ingest([small_extract], warehouse=warehouse, key=key, output=tmp_path / "o")
+    ingest(Delivery.find([small_extract]), warehouse=warehouse, key=key, output=tmp_path / "o")
     with Engine.open(warehouse, read_only=True) as engine:
         codes = engine.rows("SELECT DISTINCT ethnicity FROM analysis.person_record "
                             "WHERE ethnicity IS NOT NULL ORDER BY 1")
@@ -130,8 +133,8 @@ def test_a_different_key_is_refused(tmp_path: Path, small_extract: Path,
                                     key: PseudonymKey) -> None:
     """Loading with another key would break every join silently, so it is an error."""
     warehouse = tmp_path / "w.duckdb"
-    ingest([small_extract], warehouse=warehouse, key=key, output=tmp_path / "o")
+    ingest(Delivery.find([small_extract]), warehouse=warehouse, key=key, output=tmp_path / "o")
     other = write_extract(tmp_path / "other" / "offence.csv", "offence", [offence("13/5/23")])
     with pytest.raises(WarehouseError, match="different key"):
-        ingest([other], warehouse=warehouse, key=PseudonymKey.from_secret(b"another"),
-               output=tmp_path / "o")
+        ingest(Delivery.find([other]), warehouse=warehouse,
+               key=PseudonymKey.from_secret(b"another"), output=tmp_path / "o")

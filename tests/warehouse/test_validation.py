@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tessera.sources.core_files import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
@@ -89,14 +90,15 @@ def test_rule_rejects_exactly_the_broken_row(tmp_path: Path, key: PseudonymKey,
     """The broken row is rejected for the expected field and rule, with a message; the valid
     rows around it load, and the accounting identity holds."""
     broken_row = _write_case(tmp_path / "in", entity_name, overrides)
-    result = ingest([tmp_path / "in"], warehouse=tmp_path / "w.duckdb", key=key,
+    result = ingest(Delivery.find([tmp_path / "in"]), warehouse=tmp_path / "w.duckdb", key=key,
                     output=tmp_path / "out")
     assert result.rows_in == result.rows_loaded + result.rows_rejected
     assert result.rows_rejected == 1, description
     with Engine.open(tmp_path / "w.duckdb", read_only=True) as engine:
         rejections = engine.rows("SELECT file, row, field, rule, message FROM ops.rejections")
     assert [(r["field"], r["rule"]) for r in rejections] == [(field, rule)], description
-    assert rejections[0]["row"] == broken_row and rejections[0]["file"].endswith(f"{entity_name}.csv")
+    assert rejections[0]["row"] == broken_row
+    assert rejections[0]["file"].endswith(f"{entity_name}.csv")
     assert len(rejections[0]["message"]) > 15
     assert result.rejections_csv is not None and result.rejections_csv.exists()
 
@@ -104,7 +106,8 @@ def test_rule_rejects_exactly_the_broken_row(tmp_path: Path, key: PseudonymKey,
 def test_rejected_identifiers_are_masked(tmp_path: Path, key: PseudonymKey) -> None:
     """A rejected NHS number is personal data: the rejection shows only its last two digits."""
     _write_case(tmp_path / "in", "person_record", {"nhs_number": "9434765918"})
-    ingest([tmp_path / "in"], warehouse=tmp_path / "w.duckdb", key=key, output=tmp_path / "o")
+    ingest(Delivery.find([tmp_path / "in"]), warehouse=tmp_path / "w.duckdb", key=key,
+           output=tmp_path / "o")
     with Engine.open(tmp_path / "w.duckdb", read_only=True) as engine:
         value, message = engine.rows("SELECT value, message FROM ops.rejections")[0].values()
     assert value == "********18"
@@ -115,7 +118,7 @@ def test_rejected_identifiers_are_masked(tmp_path: Path, key: PseudonymKey) -> N
 def test_several_broken_fields_are_all_reported(tmp_path: Path, key: PseudonymKey) -> None:
     """A row with two faults is one rejected row with two reasons, so one fix pass suffices."""
     _write_case(tmp_path / "in", "offence", {"ho_offence_code": "99Z", "setting": "moon"})
-    result = ingest([tmp_path / "in"], warehouse=tmp_path / "w.duckdb", key=key,
+    result = ingest(Delivery.find([tmp_path / "in"]), warehouse=tmp_path / "w.duckdb", key=key,
                     output=tmp_path / "o")
     assert result.rows_rejected == 1
     with Engine.open(tmp_path / "w.duckdb", read_only=True) as engine:
@@ -135,7 +138,8 @@ def test_multi_code_field_accepts_known_codes_and_names_unknown(tmp_path: Path,
     write_extract(folder / "referral.csv", "referral", [
         {**base, "source_record_id": "R1", "assessment_factors": "11A; 10A"},
         {**base, "source_record_id": "R2", "assessment_factors": "11A;99Q"}])
-    result = ingest([folder], warehouse=tmp_path / "w.duckdb", key=key, output=tmp_path / "o")
+    result = ingest(Delivery.find([folder]), warehouse=tmp_path / "w.duckdb", key=key,
+                    output=tmp_path / "o")
     with Engine.open(tmp_path / "w.duckdb", read_only=True) as engine:
         factors = engine.scalar("SELECT assessment_factors FROM analysis.referral")
         message = engine.scalar("SELECT message FROM ops.rejections")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 import pyarrow as pa
@@ -47,6 +48,37 @@ class Extract:
     def rows(self) -> int:
         """Number of data rows in the file."""
         return self.table.num_rows
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The extract files of one delivery, in load order, read one entity at a time.
+
+    Referenced entities come first (the definition's order), so a loader meets a party's
+    offence and person before the party; reading is lazy so only one entity's files are in
+    memory at once.
+    """
+
+    files: tuple[Path, ...]
+
+    @classmethod
+    def find(cls, paths: Iterable[Path]) -> Delivery:
+        """Every extract file under `paths`, checked to name an entity, in load order."""
+        order = [e.name for e in ENTITIES]
+        files = find_extract_files(paths)
+        return cls(tuple(sorted(files, key=lambda p: (order.index(entity_for_file(p).name),
+                                                      str(p)))))
+
+    def entity_groups(self, on_file: Callable[[Path], None] | None = None
+                      ) -> Iterator[tuple[Entity, list[Extract]]]:
+        """Yield each entity with its files read; `on_file` is told before each read."""
+        for _, group in groupby(self.files, key=lambda p: entity_for_file(p).name):
+            extracts = []
+            for path in group:
+                if on_file:
+                    on_file(path)
+                extracts.append(read_extract(path))
+            yield extracts[0].entity, extracts
 
 
 def find_extract_files(paths: Iterable[Path]) -> list[Path]:

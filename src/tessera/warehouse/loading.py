@@ -9,20 +9,18 @@ newer extract.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import pyarrow as pa
 
 from tessera import __version__
-from tessera.dataset import ENTITIES, Entity
+from tessera.dataset import Entity
 from tessera.errors import WarehouseError
-from tessera.sources.core_files import (
-    Extract,
-    entity_for_file,
-    find_extract_files,
-    read_extract,
-)
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.engine import quote_identifier as q
 from tessera.warehouse.pseudonym import PseudonymKey, field_key_sql
@@ -93,64 +91,114 @@ def prepare_warehouse(engine: Engine, key: PseudonymKey) -> None:
             f"(fingerprint {stored}); set TESSERA_SECRET_KEY_FILE to that key")
 
 
-def ingest(paths: Sequence[Path], *, warehouse: Path, key: PseudonymKey, output: Path,
-           progress: Progress | None = None) -> IngestResult:
-    """Validate and load every extract under `paths` as one atomic batch.
+class Extract(Protocol):
+    """One agency file as read by a source: entity, rows as text, and content hash."""
 
-    Files are loaded in the definition's entity order, so a party's offence and person are
-    in the warehouse (from this batch or an earlier one) before the party is checked.
+    path: Path
+    entity: Entity
+    table: pa.Table
+    sha256: str
+
+    @property
+    def rows(self) -> int:
+        """Number of data rows."""
+
+
+class Delivery(Protocol):
+    """A set of extract files that yields them read, one entity at a time, in load order."""
+
+    files: tuple[Path, ...]
+
+    def entity_groups(self, on_file: Callable[[Path], None] | None = None
+                      ) -> Iterator[tuple[Entity, Sequence[Extract]]]:
+        """Each entity with its files read, referenced entities first."""
+
+
+def ingest(delivery: Delivery, *, warehouse: Path, key: PseudonymKey, output: Path,
+           progress: Progress | None = None) -> IngestResult:
+    """Validate and load a delivery as one atomic batch.
+
+    All files of one entity are staged together and checked in one pass (a national
+    delivery is hundreds of small files; per-file statements would dominate). Entities come
+    in the definition's order, so a party's offence and person are in the warehouse (from
+    this batch or an earlier one) before the party is checked.
     """
-    files = sorted(find_extract_files(paths), key=_load_order)
+    total = len(delivery.files)
+    done = 0
+
+    def on_file(path: Path) -> None:
+        nonlocal done
+        if progress:
+            progress(f"reading {path.name}", done, total)
+        done += 1
+
     results: list[FileResult] = []
     with Engine.open(warehouse) as engine, engine.transaction():
         prepare_warehouse(engine, key)
         batch_id = int(engine.scalar("SELECT nextval('ops.batch_ids')"))
         started = datetime.now()
-        for done, path in enumerate(files):
-            if progress:
-                progress(f"loading {path.name}", done, len(files))
-            results.append(_load_file(engine, read_extract(path), batch_id, key))
+        for entity, extracts in delivery.entity_groups(on_file):
+            results += _load_entity(engine, entity, extracts, batch_id, key)
         if any(r.already_loaded_in is None for r in results):
             engine.execute("INSERT INTO ops.batches VALUES (?, ?, ?, ?)",
                            [batch_id, started, datetime.now(), __version__])
         if progress:
-            progress("committing", len(files), len(files))
+            progress("committing", total, total)
     rejections_csv = _write_rejections_csv(warehouse, batch_id, output, results)
     return IngestResult(batch_id, tuple(results), rejections_csv)
 
 
-def _load_order(path: Path) -> tuple[int, str]:
-    return ([e.name for e in ENTITIES].index(entity_for_file(path).name), str(path))
-
-
-def _load_file(engine: Engine, extract: Extract, batch_id: int, key: PseudonymKey) -> FileResult:
-    entity = extract.entity
-    previous = engine.scalar("SELECT min(batch_id) FROM ops.files WHERE sha256 = ?",
-                             [extract.sha256])
-    if previous is not None:
-        return FileResult(extract.path, entity.name, extract.rows, 0, 0, int(previous))
+def _load_entity(engine: Engine, entity: Entity, extracts: Sequence[Extract], batch_id: int,
+                 key: PseudonymKey) -> list[FileResult]:
+    """Stage, check and upsert every new file of one entity; report each file's counts."""
+    results: list[FileResult] = []
+    new: list[Extract] = []
+    for extract in extracts:
+        previous = engine.scalar("SELECT min(batch_id) FROM ops.files WHERE sha256 = ?",
+                                 [extract.sha256])
+        if previous is not None and extract.rows:
+            results.append(FileResult(extract.path, entity.name, extract.rows, 0, 0,
+                                      int(previous)))
+        else:
+            new.append(extract)
+    if not new:
+        return results
     params = {**rule_params(entity), "inner_pad": key.inner_pad, "outer_pad": key.outer_pad,
-              "batch_id": batch_id, "file": str(extract.path)}
-    engine.register("stage_raw", extract.table)
+              "batch_id": batch_id}
+    engine.register("stage_raw", _concatenate(new))
     engine.execute(stage_sql(entity), params)
     engine.execute(f"CREATE OR REPLACE TEMP TABLE stage_rejections AS {rejections_sql(entity)}",
                    params)
     # A view, not a copy: rejections are few, so filtering on each use is cheaper.
     engine.execute("CREATE OR REPLACE TEMP VIEW stage_ok AS SELECT * FROM stage "
-                   "ANTI JOIN stage_rejections r ON stage._row = r.row")
+                   "ANTI JOIN stage_rejections r ON stage._n = r._n")
     for sql in _upsert_sqls(entity):
         engine.execute(sql, params)
     engine.execute(_record_rejections_sql(), params)
-    loaded = int(engine.scalar("SELECT count(*) FROM stage_ok"))
-    rejected = int(engine.scalar("SELECT count(DISTINCT row) FROM stage_rejections"))
+    counts = {r["file"]: r for r in engine.rows(
+        "SELECT _file AS file, count(*) AS rows_in, count(*) FILTER (WHERE _n NOT IN "
+        "(SELECT _n FROM stage_rejections)) AS loaded FROM stage GROUP BY _file")}
     engine.unregister("stage_raw")
-    if loaded + rejected != extract.rows:
-        raise WarehouseError(f"{extract.path}: {extract.rows} rows in but {loaded} loaded and "
-                             f"{rejected} rejected; nothing was committed")
-    engine.execute("INSERT INTO ops.files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   [batch_id, str(extract.path), extract.sha256, entity.name, extract.rows,
-                    loaded, rejected])
-    return FileResult(extract.path, entity.name, extract.rows, loaded, rejected)
+    for extract in new:
+        row = counts.get(str(extract.path), {"rows_in": 0, "loaded": 0})
+        if row["rows_in"] != extract.rows:
+            raise WarehouseError(f"{extract.path}: {extract.rows} rows read but "
+                                 f"{row['rows_in']} staged; nothing was committed")
+        result = FileResult(extract.path, entity.name, extract.rows, row["loaded"],
+                            extract.rows - row["loaded"])
+        engine.execute("INSERT INTO ops.files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [batch_id, str(extract.path), extract.sha256, entity.name,
+                        result.rows_in, result.rows_loaded, result.rows_rejected])
+        results.append(result)
+    return results
+
+
+def _concatenate(extracts: Sequence[Extract]) -> pa.Table:
+    """One table of every file's rows, each with its file, row and a batch-wide sequence."""
+    tables = [e.table.append_column("_file", pa.array([str(e.path)] * e.rows, pa.string()))
+              for e in extracts]
+    table = pa.concat_tables(tables)
+    return table.append_column("_n", pa.array(np.arange(table.num_rows, dtype=np.int64)))
 
 
 def _upsert_sqls(entity: Entity) -> list[str]:
@@ -180,9 +228,9 @@ def _upsert_sqls(entity: Entity) -> list[str]:
 
 
 def _record_rejections_sql() -> str:
-    """Copy this file's rejections (identifiers already masked) to `ops.rejections`."""
-    return ("INSERT INTO ops.rejections SELECT $batch_id, $file, row, field, rule, value, "
-            "message FROM stage_rejections ORDER BY row, field")
+    """Copy the staged rejections (identifiers already masked) to `ops.rejections`."""
+    return ("INSERT INTO ops.rejections SELECT $batch_id, file, row, field, rule, value, "
+            "message FROM stage_rejections ORDER BY file, row, field")
 
 
 def _write_rejections_csv(warehouse: Path, batch_id: int, output: Path,

@@ -65,7 +65,7 @@ def stage_sql(entity: Entity) -> str:
     keys += [f"{record_key_sql(f.references, 'agency_code', q(f.name))} AS "
              f"{reference_column(f)}" for f in entity.fields if f.references]
     return (f"CREATE OR REPLACE TEMP TABLE stage AS SELECT *, {', '.join(keys)} "
-            f"FROM (SELECT _row, {tidy} FROM stage_raw)")
+            f"FROM (SELECT _n, _file, _row, {tidy} FROM stage_raw)")
 
 
 def rule_params(entity: Entity) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def _violation(field: Field, rule: str, condition: str, message: str,
                value: str | None = None) -> str:
     """SELECT the staged rows meeting `condition`, with a message built in SQL."""
     value_sql = value if value is not None else shown_sql(field, q(field.name))
-    return (f"SELECT _row AS row, '{field.name}' AS field, '{rule}' AS rule, "
+    return (f"SELECT _n, _file AS file, _row AS row, '{field.name}' AS field, '{rule}' AS rule, "
             f"CAST({value_sql} AS VARCHAR) AS value, {message} AS message "
             f"FROM stage WHERE {condition}")
 
@@ -249,11 +249,12 @@ def _exactly_one_of_sqls(entity: Entity) -> list[str]:
 
 def _duplicate_sql(entity: Entity) -> str:
     key = q(entity.natural_key)
-    return (f"SELECT _row AS row, '{entity.natural_key}' AS field, 'duplicate' AS rule, "
-            f"{key} AS value, '{entity.natural_key} ' || {_quoted(key)} || ' appears more "
-            f"than once in the file; the first row is kept' AS message FROM ("
-            f"SELECT _row, {key}, row_number() OVER (PARTITION BY agency_code, {key} "
-            f"ORDER BY _row) AS n FROM stage WHERE {key} IS NOT NULL) WHERE n > 1")
+    shown = shown_sql(entity.field(entity.natural_key), key)
+    return (f"SELECT _n, _file AS file, _row AS row, '{entity.natural_key}' AS field, "
+            f"'duplicate' AS rule, {shown} AS value, '{entity.natural_key} ' || {_quoted(shown)} "
+            f"|| ' appears more than once in this delivery; the first row is kept' AS message "
+            f"FROM (SELECT _n, _file, _row, {key}, row_number() OVER (PARTITION BY agency_code, "
+            f"{key} ORDER BY _n) AS k FROM stage WHERE {key} IS NOT NULL) WHERE k > 1")
 
 
 def _linked_date_order_sqls(entity: Entity) -> list[str]:
@@ -268,7 +269,8 @@ def _linked_date_order_sqls(entity: Entity) -> list[str]:
         early_key = f"stage.{reference_column(entity.field(rule.earlier_via))}"
         late_key = f"stage.{reference_column(entity.field(rule.later_via))}"
         sqls.append(
-            f"SELECT stage._row AS row, '{rule.later_via}' AS field, '{rule.rule}' AS rule, "
+            f"SELECT stage._n, stage._file AS file, stage._row AS row, "
+            f"'{rule.later_via}' AS field, '{rule.rule}' AS rule, "
             f"NULL AS value, {quote_literal(rule.message)} AS message FROM stage "
             f"JOIN {early_zone}.{q(early_target.name)} e ON e.record_key = {early_key} "
             f"JOIN {late_zone}.{q(late_target.name)} l ON l.record_key = {late_key} "

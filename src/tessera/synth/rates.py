@@ -1,0 +1,104 @@
+"""Population base rates for drawing sex, ethnicity and nationality, and their overrides.
+
+Why base rates for every role: the generator must encode no assumption about who offends or who
+is victimised, so victims, suspects and offenders are all drawn from the same population shares
+(ONS Census 2021, from the `population` columns of the sex and ethnicity code lists). Any
+difference the audit then finds between groups is noise, which is what a test of the audit
+needs. A `rates` CSV (dimension, code, weight) replaces whole dimensions when a scenario wants
+other shares; nationality, which no code list weights, comes from `rates.csv` shipped here.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import numpy as np
+
+from tessera.dataset import codelist
+from tessera.errors import ConfigurationError
+
+DIMENSIONS = ("ethnicity", "sex", "nationality")
+SEXES = ("F", "M")
+"""Sexes a true person can have; 'U' (not known) is a recording, never a truth."""
+ETHNIC_GROUPS: tuple[str, ...] = tuple(
+    row["code"] for row in codelist("ethnicity").rows if row["population"])
+"""The 19 ONS 2021 ethnic groups (a true person has one; 'NS'/'NK' are recordings)."""
+
+
+@dataclass(frozen=True)
+class BaseRates:
+    """Probabilities per code for each dimension, aligned with the code tuples."""
+
+    ethnicity: np.ndarray
+    """Over `ETHNIC_GROUPS`."""
+    sex: np.ndarray
+    """Over `SEXES`."""
+    nationality_codes: tuple[str, ...]
+    nationality: np.ndarray
+
+
+def _read(source: Path | Traversable) -> dict[str, dict[str, float]]:
+    weights: dict[str, dict[str, float]] = {}
+    if isinstance(source, Path) and not source.is_file():
+        raise ConfigurationError(f"{source}: no such rates file")
+    reader = csv.DictReader(source.read_text(encoding="utf-8").splitlines())
+    missing = {"dimension", "code", "weight"} - set(reader.fieldnames or ())
+    if missing:
+        raise ConfigurationError(
+            f"{source}: a rates file needs columns dimension, code, weight "
+            f"(missing {', '.join(sorted(missing))})")
+    for line, row in enumerate(reader, start=2):
+        dimension = row["dimension"].strip()
+        if dimension not in DIMENSIONS:
+            raise ConfigurationError(
+                f"{source} line {line}: dimension {dimension!r} is not one of "
+                f"{', '.join(DIMENSIONS)}")
+        try:
+            weight = float(row["weight"])
+        except ValueError:
+            raise ConfigurationError(
+                f"{source} line {line}: weight {row['weight']!r} is not a number") from None
+        if weight < 0:
+            raise ConfigurationError(f"{source} line {line}: weight cannot be negative")
+        weights.setdefault(dimension, {})[row["code"].strip()] = weight
+    return weights
+
+
+def _probabilities(dimension: str, codes: tuple[str, ...], weights: dict[str, float],
+                   source: object) -> np.ndarray:
+    unknown = sorted(set(weights) - set(codes))
+    if unknown:
+        raise ConfigurationError(
+            f"{source}: {dimension} codes {', '.join(unknown)} cannot be drawn; use "
+            f"{', '.join(codes[:25])}{'...' if len(codes) > 25 else ''}")
+    p = np.array([weights.get(c, 0.0) for c in codes], dtype=float)
+    if p.sum() <= 0:
+        raise ConfigurationError(f"{source}: the {dimension} weights add up to zero")
+    return np.asarray(p / p.sum())
+
+
+def load_rates(path: Path | None = None) -> BaseRates:
+    """Census shares, with every dimension present in `path` (if given) replaced by its rows."""
+    defaults = _read(resources.files("tessera.synth") / "rates.csv")
+    defaults["ethnicity"] = {c: float(v) for c, v in codelist("ethnicity").column(
+        "population").items() if v}
+    defaults["sex"] = {c: float(v) for c, v in codelist("sex").column("population").items() if v}
+    chosen = {**defaults, **(_read(path) if path is not None else {})}
+    source = path if path is not None else "default rates"
+    nationality_codes = tuple(chosen["nationality"])
+    allowed_nationality = codelist("nationality").codes
+    bad = [c for c in nationality_codes if c not in allowed_nationality]
+    if bad:
+        raise ConfigurationError(f"{source}: nationality codes {', '.join(bad)} are not ISO "
+                                 "3166-1 alpha-3 codes of the nationality code list")
+    return BaseRates(
+        ethnicity=_probabilities("ethnicity", ETHNIC_GROUPS, chosen["ethnicity"], source),
+        sex=_probabilities("sex", SEXES, chosen["sex"], source),
+        nationality_codes=nationality_codes,
+        nationality=_probabilities("nationality", nationality_codes, chosen["nationality"],
+                                   source),
+    )

@@ -1,0 +1,142 @@
+"""Writing extracts (one folder per agency) and the ground truth beside them.
+
+Why this layout: `extracts/<kind>/<agency_code>/<entity>.csv` is what each agency would send,
+so ingestion is pointed at `extracts/` alone; `ground_truth/` holds the answers (who each
+record really is, each offence's category, which rows were broken on purpose) and must never
+be ingested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from tessera.synth.corruption import BadRow, choose_rows, corrupt
+from tessera.synth.places import agencies
+from tessera.synth.tables import EntityRows
+
+FileFormat = Literal["csv", "parquet"]
+KIND_ENTITIES: dict[str, tuple[str, ...]] = {
+    "police": ("person_record", "offence", "offence_party", "party_demographics",
+               "association"),
+    "social_care": ("person_record", "referral"),
+    "health": ("person_record", "contact"),
+    "education": ("person_record", "contact"),
+}
+"""The files every agency of a kind sends (an empty one is a header only)."""
+CSV_OPTIONS = pa_csv.WriteOptions(quoting_style="none", quoting_header="none")
+"""No value the generator writes contains a comma, quote or line break, so no quoting; a value
+that did would stop the write rather than produce a broken file."""
+README = """# Ground truth: never ingest these files
+
+These files describe the synthetic extracts in `../extracts/`; they are the answers that tests,
+linkage evaluation and audit checks compare against. They are not agency data and must never
+be loaded into the warehouse.
+
+- `persons.csv`: for every person_record of every agency, the true person it describes
+  (`true_person_id`) and whether that person is a child (under 18 on the extraction date).
+  Records with the same true_person_id are the same person; siblings and twins are not.
+- `offences.csv`: every offence with the category the national audit's rules give on the clean
+  data (single_perpetrator, intra_familial, institutional, group_based_cse, other_multiple),
+  whether it is online, and the network it belongs to (empty if none).
+- `bad_rows.csv`: every row made invalid on purpose: the file (relative to `extracts/`), the
+  1-based data row (header excluded), the field and the rule it breaks. A loader that rejects
+  a bad row will also reject rows that refer to it (an offence party of a rejected offence, a
+  statement about a rejected party) under its `reference` rule; those follow from the listed
+  faults and are not listed themselves.
+"""
+
+
+@dataclass(frozen=True)
+class Sorted:
+    """An entity's rows in file order, with where each agency's file starts and ends."""
+
+    rows: EntityRows
+    table: pa.Table
+    agency: np.ndarray
+    starts: np.ndarray
+    sizes: np.ndarray
+
+
+def sort_rows(rows: EntityRows) -> Sorted:
+    """Rows grouped by agency (in agency order), each agency's rows by their order key."""
+    order = np.lexsort((rows.order, rows.agency))
+    agency = rows.agency[order]
+    sizes = np.bincount(agency, minlength=len(agencies().codes))
+    starts = np.cumsum(sizes) - sizes
+    return Sorted(rows, rows.table.take(pa.array(order)), agency, starts, sizes)
+
+
+def file_name(agency: int, entity: str, file_format: FileFormat) -> str:
+    """Path of an agency's file for `entity`, relative to extracts/."""
+    registry = agencies()
+    return f"{registry.kinds[agency]}/{registry.codes[agency]}/{entity}.{file_format}"
+
+
+def corrupt_sorted(rng: np.random.Generator, data: Sorted, share: float,
+                   file_format: FileFormat) -> tuple[Sorted, list[tuple[str, int, str, str]]]:
+    """Break about `share` of each file's rows; returns the table and (file, row, field,
+    rule) of every fault."""
+    if share <= 0:
+        return data, []
+    rows = choose_rows(rng, data.starts, data.sizes, share)
+    table, bad = corrupt(rng, data.rows.entity, data.table, rows)
+    return (Sorted(data.rows, table, data.agency, data.starts, data.sizes),
+            [_located(data, b, file_format) for b in bad])
+
+
+def _located(data: Sorted, bad: BadRow, file_format: FileFormat) -> tuple[str, int, str, str]:
+    agency = int(data.agency[bad.row])
+    return (file_name(agency, data.rows.entity.name, file_format),
+            bad.row - int(data.starts[agency]) + 1, bad.field, bad.rule)
+
+
+def write_table(table: pa.Table, path: Path, file_format: FileFormat) -> None:
+    """One file, all columns as text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if file_format == "csv":
+        pa_csv.write_csv(table, path, CSV_OPTIONS)
+    else:
+        pq.write_table(table, path)
+
+
+def write_extracts(extracts: Path, entities: Iterable[Sorted], file_format: FileFormat) -> int:
+    """Write every agency's files; returns how many files were written."""
+    entities = list(entities)
+    registry = agencies()
+    active = np.zeros(len(registry.codes), dtype=bool)
+    for data in entities:
+        active |= data.sizes > 0
+    by_name = {d.rows.entity.name: d for d in entities}
+    files = 0
+    for agency in np.flatnonzero(active):
+        for name in KIND_ENTITIES[registry.kinds[agency]]:
+            data = by_name[name]
+            piece = data.table.slice(int(data.starts[agency]), int(data.sizes[agency]))
+            write_table(piece, extracts / file_name(int(agency), name, file_format),
+                        file_format)
+            files += 1
+    return files
+
+
+def write_ground_truth(folder: Path, persons: pa.Table, offences: pa.Table,
+                       bad_rows: list[tuple[str, int, str, str]]) -> None:
+    """persons.csv, offences.csv, bad_rows.csv and a README saying never to ingest them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_table(persons, folder / "persons.csv", "csv")
+    write_table(offences, folder / "offences.csv", "csv")
+    bad_rows = sorted(bad_rows)
+    write_table(pa.table({
+        "file": pa.array([b[0] for b in bad_rows], type=pa.string()),
+        "row": pa.array([b[1] for b in bad_rows], type=pa.int64()),
+        "field": pa.array([b[2] for b in bad_rows], type=pa.string()),
+        "rule": pa.array([b[3] for b in bad_rows], type=pa.string()),
+    }), folder / "bad_rows.csv", "csv")
+    (folder / "README.md").write_text(README, encoding="utf-8")

@@ -1,0 +1,55 @@
+"""Population base rates, and a rates file that overrides them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tessera.errors import ConfigurationError
+from tessera.synth import generate
+from tessera.synth.rates import ETHNIC_GROUPS, load_rates
+
+from .conftest import Sql
+
+
+def test_defaults_are_census_shares() -> None:
+    """White British is about three quarters of England and Wales; nationality mostly GBR."""
+    rates = load_rates()
+    assert rates.ethnicity[ETHNIC_GROUPS.index("13")] == pytest.approx(0.74, abs=0.01)
+    assert rates.sex.sum() == pytest.approx(1.0)
+    assert rates.nationality_codes[0] == "GBR" and rates.nationality[0] > 0.8
+
+
+def test_a_rates_file_replaces_the_dimensions_it_names(tmp_path: Path) -> None:
+    """A scenario can set its own shares: here everyone is female and Irish (ONS 14)."""
+    path = tmp_path / "rates.csv"
+    path.write_text("dimension,code,weight\nsex,F,1\nethnicity,14,1\n", encoding="utf-8")
+    summary = generate(tmp_path / "out", scale=0.005, seed=2, bad_share=0, rates=path)
+    con = Sql(duckdb.connect())
+    sexes = {r[0] for r in con.all(
+        f"SELECT DISTINCT sex FROM read_csv('{summary.extracts}/*/*/person_record.csv', "
+        "all_varchar=true)")}
+    assert sexes <= {"F", "U"}
+    irish, stated = con.one(
+        f"SELECT count(*) FILTER (WHERE ethnicity = '14'), count(*) FROM read_csv("
+        f"'{summary.extracts}/social_care/*/person_record.csv', all_varchar=true) "
+        "WHERE ethnicity NOT IN ('NS', 'NK')")
+    assert irish / stated > 0.95
+    assert load_rates(path).nationality_codes == load_rates().nationality_codes
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("dimension,code\nsex,F\n", "columns"),
+    ("dimension,code,weight\nage,12,1\n", "dimension"),
+    ("dimension,code,weight\nsex,X,1\n", "cannot be drawn"),
+    ("dimension,code,weight\nnationality,XYZ,1\n", "alpha-3"),
+    ("dimension,code,weight\nsex,F,lots\n", "not a number"),
+])
+def test_a_bad_rates_file_is_explained(tmp_path: Path, text: str, message: str) -> None:
+    """Each mistake names the file and what is wrong with it."""
+    path = tmp_path / "rates.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigurationError, match=message):
+        load_rates(path)
