@@ -58,6 +58,20 @@ class IngestResult:
     files: tuple[FileResult, ...]
     rejections_csv: Path | None
 
+    def by_entity(self) -> list[FileResult]:
+        """The files' counts added up per entity (`path` holds how many files), in load order.
+
+        Files already loaded in an earlier batch are left out: they changed nothing.
+        """
+        totals: dict[str, list[int]] = {}
+        for f in self.files:
+            if f.already_loaded_in is None:
+                counts = totals.setdefault(f.entity, [0, 0, 0, 0])
+                for i, n in enumerate((1, f.rows_in, f.rows_loaded, f.rows_rejected)):
+                    counts[i] += n
+        return [FileResult(Path(f"{n} files"), name, rows_in, loaded, rejected)
+                for name, (n, rows_in, loaded, rejected) in totals.items()]
+
     @property
     def rows_in(self) -> int:
         """Rows read from files that were loaded in this batch."""
