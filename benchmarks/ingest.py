@@ -7,8 +7,10 @@ process so peak memory (max RSS) is measured cleanly:
   - tessera: `ingest` (validate, pseudonymise, load into a fresh DuckDB file, one batch);
   - peer: pandas reads each file as text and checks the same rules row by row in Python
     (`DataFrame.iterrows`, the plain pandas idiom)
-    (required fields, code lists, date formats and order, NHS modulus 11, UPN check letter,
-    references to already-checked files). It only validates; it loads nothing, so the
+    (every rule of the core dataset definition: required fields, lengths, formats, code
+    lists, dates, integers, booleans, date order, dates after extraction, NHS modulus 11,
+    UPN check letter, references and the offence-before-birth check against rows already
+    accepted, duplicates). It only validates; it neither pseudonymises nor loads, so the
     comparison favours the peer.
 It prints rows, seconds, rows per second, peak MiB and the ratio. Target: at least 20 times
 the peer's rows per second.
@@ -26,10 +28,11 @@ PEER = r'''
 import json, re, resource, sys, time
 from pathlib import Path
 import pandas as pd
-from tessera.dataset import ENTITIES, codelist
+from tessera.dataset import ENTITIES, codelist, entity as entity_named
 from tessera.sources.core_files import entity_for_file, find_extract_files
 
 UPN = "ABCDEFGHJKLMNPQRTUVWXYZ"
+TRUE_FALSE = {"true", "false", "1", "0", "yes", "no", "y", "n"}
 
 def nhs_ok(v):
     if not re.fullmatch(r"[0-9]{10}", v):
@@ -43,15 +46,22 @@ def upn_ok(v):
     value = lambda c: int(c) if c.isdigit() else UPN.index(c)
     return UPN[sum(i * value(v[i - 1]) for i in range(2, 14)) % 23] == v[0]
 
-def date_ok(v):
+def as_date(v):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v):
+        return None
     try:
-        pd.Timestamp(v)
-        return bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v))
+        return pd.Timestamp(v)
     except ValueError:
-        return False
+        return None
+
+def as_int(v):
+    try:
+        return int(v)
+    except ValueError:
+        return None
 
 started = time.perf_counter()
-seen = {}
+loaded = {}      # entity -> {(agency, natural key): {field: value}}
 rows = rejected = 0
 order = [e.name for e in ENTITIES]
 files = sorted(find_extract_files([Path(sys.argv[1])]),
@@ -61,38 +71,74 @@ for path in files:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     codes = {f.name: set(codelist(f.codelist).codes) | {a for a, _ in codelist(f.codelist).aliases}
              for f in entity.fields if f.codelist}
-    keys = seen.setdefault(entity.name, set())
+    kept = loaded.setdefault(entity.name, {})
+    in_file = set()
     for _, record in df.iterrows():
         rows += 1
         errors = []
+        values = {f.name: (record.get(f.name) or "").strip() for f in entity.fields}
+        extracted = pd.Timestamp(values["extracted_at"]) if values["extracted_at"] else None
         for f in entity.fields:
-            v = (record.get(f.name) or "").strip()
+            v = values[f.name]
             if not v:
                 if f.required:
                     errors.append((f.name, "required"))
                 continue
+            if f.max_length and len(v) > f.max_length:
+                errors.append((f.name, "max_length"))
+            if f.pattern and not re.fullmatch(f.pattern, v):
+                errors.append((f.name, "format"))
             if f.kind == "code" and v not in codes[f.name]:
                 errors.append((f.name, "code_list"))
             if f.kind == "codes" and any(c.strip() not in codes[f.name] for c in v.split(";")):
                 errors.append((f.name, "code_list"))
-            if f.kind == "date" and not date_ok(v):
-                errors.append((f.name, "date"))
-            if f.pattern and not re.fullmatch(f.pattern, v):
-                errors.append((f.name, "format"))
-            if f.check == "nhs_number" and not nhs_ok(v):
+            if f.kind == "date":
+                d = as_date(v)
+                if d is None or d.year < 1900:
+                    errors.append((f.name, "date"))
+                elif extracted is not None and d > extracted:
+                    errors.append((f.name, "after_extraction"))
+            if f.kind == "timestamp":
+                try:
+                    pd.Timestamp(v)
+                except ValueError:
+                    errors.append((f.name, "timestamp"))
+            if f.kind == "integer":
+                n = as_int(v)
+                if n is None or (f.minimum is not None and not f.minimum <= n <= f.maximum):
+                    errors.append((f.name, "integer"))
+            if f.kind == "boolean" and v.lower() not in TRUE_FALSE:
+                errors.append((f.name, "boolean"))
+            if f.check == "nhs_number" and not nhs_ok(v.replace(" ", "")):
                 errors.append((f.name, "nhs_number"))
-            if f.check == "upn" and not upn_ok(v):
+            if f.check == "upn" and not upn_ok(v.upper()):
                 errors.append((f.name, "upn"))
-            if f.references and (record["agency_code"], v) not in seen.get(f.references, ()):
+            if f.references and (values["agency_code"], v) not in loaded.get(f.references, {}):
                 errors.append((f.name, "reference"))
-        for order_rule in entity.date_orders:
-            a, b = record.get(order_rule.earlier), record.get(order_rule.later)
-            if a and b and date_ok(a) and date_ok(b) and a > b:
-                errors.append((order_rule.later, "date_order"))
+        for rule in entity.date_orders:
+            a, b = as_date(values[rule.earlier]), as_date(values[rule.later])
+            if a is not None and b is not None and a > b:
+                errors.append((rule.later, "date_order"))
+        for names in entity.exactly_one_of:
+            if sum(bool(values[n]) for n in names) != 1:
+                errors.append((names[0], "exactly_one_of"))
+        for rule in entity.linked_date_orders:
+            early_target = entity_named(entity.field(rule.earlier_via).references)
+            late_target = entity_named(entity.field(rule.later_via).references)
+            early = loaded.get(early_target.name, {}).get(
+                (values["agency_code"], values[rule.earlier_via]), {}).get(rule.earlier)
+            late = loaded.get(late_target.name, {}).get(
+                (values["agency_code"], values[rule.later_via]), {}).get(rule.later)
+            if early and late and as_date(late) < as_date(early):
+                errors.append((rule.later_via, "offence_before_birth"))
+        key = (values["agency_code"], values[entity.natural_key])
+        if key in in_file:
+            errors.append((entity.natural_key, "duplicate"))
+        in_file.add(key)
         if errors:
             rejected += 1
         else:
-            keys.add((record["agency_code"], record[entity.natural_key]))
+            kept[key] = values
 seconds = time.perf_counter() - started
 print(json.dumps({"rows": rows, "rejected": rejected, "seconds": seconds,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
