@@ -115,7 +115,8 @@ def test_direct_identifiers_stay_in_the_identity_zone(tmp_path: Path, small_extr
     for value in ("Amy", "Smith", "9434765919", "LS6 1AB", "2010-03-04"):
         assert value not in analysis_text
     assert identity == [{"given_name": "Amy", "nhs_number": "9434765919"}]
-    assert nhs_key == hmac.new(SECRET, b"nhs_number|9434765919", hashlib.sha256).hexdigest()
+    expected = hmac.new(SECRET, b"nhs_number|9434765919", hashlib.sha256).hexdigest()
+    assert nhs_key == expected[:32]
 
 
 def test_police_ethnicity_codes_are_mapped_to_ons_2021(tmp_path: Path, small_extract: Path,

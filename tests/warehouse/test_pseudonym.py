@@ -33,10 +33,11 @@ def test_a_key_file_others_can_read_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("secret", [b"short", b"x" * 64, b"y" * 100])
 def test_sql_hmac_equals_python_hmac(secret: bytes) -> None:
-    """The SQL expression is HMAC-SHA256 for keys shorter, equal to and longer than a block."""
+    """The SQL expression is HMAC-SHA256 (truncated to 128 bits) for keys shorter, equal to
+    and longer than a block."""
     key = PseudonymKey.from_secret(secret)
     with Engine.open(None) as engine:
         got = engine.scalar(f"SELECT {hmac_sql('$v')}", {
             "v": "Zoë|9434765919", "inner_pad": key.inner_pad, "outer_pad": key.outer_pad})
-    assert got == hmac.new(secret, "Zoë|9434765919".encode(), hashlib.sha256).hexdigest()
-    assert got == key.digest("Zoë|9434765919")
+    expected = hmac.new(secret, "Zoë|9434765919".encode(), hashlib.sha256).hexdigest()
+    assert got == expected[:32]

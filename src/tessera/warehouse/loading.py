@@ -165,16 +165,10 @@ def ingest(delivery: Delivery, *, warehouse: Path, key: PseudonymKey, output: Pa
 def _load_entity(engine: Engine, entity: Entity, extracts: Sequence[Extract], batch_id: int,
                  key: PseudonymKey) -> list[FileResult]:
     """Stage, check and upsert every new file of one entity; report each file's counts."""
-    results: list[FileResult] = []
-    new: list[Extract] = []
-    for extract in extracts:
-        previous = engine.scalar("SELECT min(batch_id) FROM ops.files WHERE sha256 = ?",
-                                 [extract.sha256])
-        if previous is not None and extract.rows:
-            results.append(FileResult(extract.path, entity.name, extract.rows, 0, 0,
-                                      int(previous)))
-        else:
-            new.append(extract)
+    loaded_before = _batches_by_hash(engine, [e.sha256 for e in extracts if e.rows])
+    results = [FileResult(e.path, entity.name, e.rows, 0, 0, loaded_before[e.sha256])
+               for e in extracts if e.sha256 in loaded_before]
+    new = [e for e in extracts if e.sha256 not in loaded_before]
     if not new:
         return results
     params = {**rule_params(entity), "inner_pad": key.inner_pad, "outer_pad": key.outer_pad,
@@ -189,22 +183,39 @@ def _load_entity(engine: Engine, entity: Entity, extracts: Sequence[Extract], ba
     for sql in _upsert_sqls(entity):
         engine.execute(sql, params)
     engine.execute(_record_rejections_sql(), params)
-    counts = {r["file"]: r for r in engine.rows(
-        "SELECT _file AS file, count(*) AS rows_in, count(*) FILTER (WHERE _n NOT IN "
-        "(SELECT _n FROM stage_rejections)) AS loaded FROM stage GROUP BY _file")}
+    rejected = {r["file"]: r["n"] for r in engine.rows(
+        "SELECT file, count(DISTINCT _n) AS n FROM stage_rejections GROUP BY file")}
     engine.unregister("stage_raw")
     for extract in new:
-        row = counts.get(str(extract.path), {"rows_in": 0, "loaded": 0})
-        if row["rows_in"] != extract.rows:
-            raise WarehouseError(f"{extract.path}: {extract.rows} rows read but "
-                                 f"{row['rows_in']} staged; nothing was committed")
-        result = FileResult(extract.path, entity.name, extract.rows, row["loaded"],
-                            extract.rows - row["loaded"])
-        engine.execute("INSERT INTO ops.files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [batch_id, str(extract.path), extract.sha256, entity.name,
-                        result.rows_in, result.rows_loaded, result.rows_rejected])
-        results.append(result)
+        n_rejected = rejected.get(str(extract.path), 0)
+        results.append(FileResult(extract.path, entity.name, extract.rows,
+                                  extract.rows - n_rejected, n_rejected))
+    _record_files(engine, batch_id, new, results[-len(new):])
     return results
+
+
+def _batches_by_hash(engine: Engine, hashes: list[str]) -> dict[str, int]:
+    """Which of these file hashes an earlier batch loaded, and in which batch."""
+    rows = engine.rows("SELECT sha256, min(batch_id) AS batch_id FROM ops.files "
+                       "WHERE list_contains($hashes, sha256) GROUP BY sha256",
+                       {"hashes": hashes})
+    return {r["sha256"]: int(r["batch_id"]) for r in rows}
+
+
+def _record_files(engine: Engine, batch_id: int, extracts: Sequence[Extract],
+                  results: Sequence[FileResult]) -> None:
+    """Add one `ops.files` row per loaded file, in one statement."""
+    engine.register("file_rows", pa.table({
+        "batch_id": pa.array([batch_id] * len(extracts), pa.int32()),
+        "path": [str(e.path) for e in extracts],
+        "sha256": [e.sha256 for e in extracts],
+        "entity": [e.entity.name for e in extracts],
+        "rows_in": pa.array([r.rows_in for r in results], pa.int64()),
+        "rows_loaded": pa.array([r.rows_loaded for r in results], pa.int64()),
+        "rows_rejected": pa.array([r.rows_rejected for r in results], pa.int64()),
+    }))
+    engine.execute("INSERT INTO ops.files SELECT * FROM file_rows")
+    engine.unregister("file_rows")
 
 
 def _concatenate(extracts: Sequence[Extract]) -> pa.Table:

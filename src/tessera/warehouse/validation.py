@@ -8,6 +8,7 @@ is checked in a few vectorised statements instead of a Python loop per row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tessera.dataset import Entity, Field, codelist
@@ -81,19 +82,41 @@ def rule_params(entity: Entity) -> dict[str, Any]:
     return params
 
 
+@dataclass(frozen=True)
+class Check:
+    """One rule as SQL: the condition a broken row meets, and the SELECT reporting it.
+
+    `select` reads from the placeholder SOURCE. Row-local checks (those that look only at
+    the row itself) are first run together as one filter, so each then reads only the few
+    suspect rows rather than the whole file.
+    """
+
+    condition: str
+    select: str
+    row_local: bool = True
+
+
+SOURCE = "__source__"
+
+
 def rejections_sql(entity: Entity) -> str:
     """One statement returning every broken rule of every staged row (a row may break several).
 
-    Reference and linked-date rules need the HMAC pads bound as $inner_pad and $outer_pad.
+    Reads the staging table `stage`, whose reference keys `stage_sql` computed.
     """
-    parts: list[str] = []
+    checks: list[Check] = []
     for f in entity.fields:
-        parts.extend(_field_rule_sqls(entity, f))
-    parts.extend(_date_order_sqls(entity))
-    parts.extend(_exactly_one_of_sqls(entity))
+        checks.extend(_field_rule_checks(entity, f))
+    checks.extend(_date_order_checks(entity))
+    checks.extend(_exactly_one_of_checks(entity))
+    local = [c for c in checks if c.row_local]
+    suspect = " OR ".join(f"({c.condition})" for c in local)
+    parts = [c.select.replace(SOURCE, "suspect") for c in local]
+    parts += [c.select.replace(SOURCE, "stage") for c in checks if not c.row_local]
     parts.append(_duplicate_sql(entity))
     parts.extend(_linked_date_order_sqls(entity))
-    return "\nUNION ALL\n".join(parts)
+    return (f"WITH suspect AS MATERIALIZED (SELECT * FROM stage WHERE {suspect})\n"
+            + "\nUNION ALL\n".join(parts))
 
 
 def _codes_param(f: Field) -> str:
@@ -105,12 +128,13 @@ def _alias_param(f: Field) -> str:
 
 
 def _violation(field: Field, rule: str, condition: str, message: str,
-               value: str | None = None) -> str:
-    """SELECT the staged rows meeting `condition`, with a message built in SQL."""
+               value: str | None = None, *, row_local: bool = True) -> Check:
+    """The check selecting rows that meet `condition`, with a message built in SQL."""
     value_sql = value if value is not None else shown_sql(field, q(field.name))
-    return (f"SELECT _n, _file AS file, _row AS row, '{field.name}' AS field, '{rule}' AS rule, "
-            f"CAST({value_sql} AS VARCHAR) AS value, {message} AS message "
-            f"FROM stage WHERE {condition}")
+    return Check(condition, (
+        f"SELECT _n, _file AS file, _row AS row, '{field.name}' AS field, '{rule}' AS rule, "
+        f"CAST({value_sql} AS VARCHAR) AS value, {message} AS message "
+        f"FROM {SOURCE} WHERE {condition}"), row_local)
 
 
 def _quoted(value_sql: str) -> str:
@@ -129,52 +153,53 @@ def shown_sql(f: Field, value_sql: str) -> str:
             f"|| right({value_sql}, 2))")
 
 
-def _field_rule_sqls(entity: Entity, f: Field) -> list[str]:
+def _field_rule_checks(entity: Entity, f: Field) -> list[Check]:
     v = q(f.name)
     shown = shown_sql(f, v)
-    sqls: list[str] = []
+    checks: list[Check] = []
     if f.required:
-        sqls.append(_violation(f, "required", f"{v} IS NULL",
+        checks.append(_violation(f, "required", f"{v} IS NULL",
                                f"'{f.name} is required for {entity.name} and is empty'"))
     if f.max_length:
-        sqls.append(_violation(f, "max_length", f"length({v}) > {f.max_length}",
+        checks.append(_violation(f, "max_length", f"length({v}) > {f.max_length}",
                                f"'{f.name} is longer than {f.max_length} characters'"))
     if f.pattern:
-        sqls.append(_violation(f, "format", f"NOT regexp_full_match({v}, '{f.pattern}')",
+        checks.append(_violation(f, "format", f"NOT regexp_full_match({v}, '{f.pattern}')",
                                f"{_quoted(shown)} || ' is not in the format of a {f.name}'"))
     if f.kind == "code" and f.codelist:
-        sqls.append(_violation(
+        checks.append(_violation(
             f, "code_list", f"NOT list_contains(${_codes_param(f)}, {v})",
             f"{_quoted(shown)} || ' is not a code of the {f.codelist} list "
             f"(tessera dataset describe lists them)'"))
     if f.kind == "codes" and f.codelist:
         bad = (f"list_filter(list_transform(string_split({v}, ';'), lambda c: trim(c)), "
                f"lambda c: NOT list_contains(${_codes_param(f)}, c))")
-        sqls.append(_violation(
+        checks.append(_violation(
             f, "code_list", f"len({bad}) > 0",
             f"'code(s) ' || array_to_string({bad}, ';') || ' not in the {f.codelist} list "
             f"(separate codes with ;)'"))
-    sqls.extend(_type_rule_sqls(entity, f))
+    checks.extend(_type_rule_checks(entity, f))
     if f.check == "nhs_number":
-        sqls.append(_violation(f, "nhs_number", f"{v} IS NOT NULL AND NOT ({_nhs_ok(v)})",
+        checks.append(_violation(f, "nhs_number", f"{v} IS NOT NULL AND NOT ({_nhs_ok(v)})",
                                "'NHS number fails its modulus 11 check digit; "
                                "check the 10 digits against the source'"))
     if f.check == "upn":
-        sqls.append(_violation(f, "upn", f"{v} IS NOT NULL AND NOT ({_upn_ok(v)})",
+        checks.append(_violation(f, "upn", f"{v} IS NOT NULL AND NOT ({_upn_ok(v)})",
                                "'UPN fails its check letter; it must be a letter then 12 "
                                "characters whose check letter agrees'"))
     if f.references:
         target = entity_named(f.references)
-        sqls.append(_violation(
+        checks.append(_violation(
             f, "reference",
             f"{v} IS NOT NULL AND {reference_column(f)} NOT IN "
             f"(SELECT record_key FROM analysis.{q(target.name)})",
             f"{_quoted(shown)} || ' matches no {target.name} ({target.natural_key}) sent by ' "
-            f"|| agency_code || '; send that record, or correct the reference'"))
-    return sqls
+            f"|| agency_code || '; send that record, or correct the reference'",
+            row_local=False))
+    return checks
 
 
-def _type_rule_sqls(entity: Entity, f: Field) -> list[str]:
+def _type_rule_checks(entity: Entity, f: Field) -> list[Check]:
     v = q(f.name)
     shown = shown_sql(f, v)
     if f.kind == "date":
@@ -226,25 +251,25 @@ def _upn_ok(v: str) -> str:
             f"AND substr('{UPN_LETTERS}', (({weighted}) % 23) + 1, 1) = substr({v}, 1, 1)")
 
 
-def _date_order_sqls(entity: Entity) -> list[str]:
-    sqls = []
+def _date_order_checks(entity: Entity) -> list[Check]:
+    checks = []
     for order in entity.date_orders:
         a, b = q(order.earlier), q(order.later)
-        sqls.append(_violation(
+        checks.append(_violation(
             entity.field(order.later), "date_order",
             f"try_cast({a} AS DATE) > try_cast({b} AS DATE)",
             f"'{order.later} ' || {b} || ' is before {order.earlier} ' || {a}"))
-    return sqls
+    return checks
 
 
-def _exactly_one_of_sqls(entity: Entity) -> list[str]:
-    sqls = []
+def _exactly_one_of_checks(entity: Entity) -> list[Check]:
+    checks = []
     for names in entity.exactly_one_of:
         present = " + ".join(f"CAST({q(n)} IS NOT NULL AS INTEGER)" for n in names)
-        sqls.append(_violation(
+        checks.append(_violation(
             entity.field(names[0]), "exactly_one_of", f"({present}) <> 1",
             f"'give exactly one of {', '.join(names)}'", value="NULL"))
-    return sqls
+    return checks
 
 
 def _duplicate_sql(entity: Entity) -> str:
