@@ -166,8 +166,20 @@ def _print_ingest(result: IngestResult, seconds: float, settings: Settings, *,
                   f"{result.rows_rejected:,}  ({seconds:.1f}s, "
                   f"{result.rows_in / max(seconds, 1e-9):,.0f} rows/s)")
     if result.rejections_csv:
-        console.print(f"Rejected rows, with file, row, field, rule and what to fix: "
-                      f"{result.rejections_csv}")
+        _print_rejections(result)
+
+
+def _print_rejections(result: IngestResult) -> None:
+    """The first rejections on screen, and where all of them are."""
+    table = Table(title=f"First {len(result.first_rejections)} of {result.rows_rejected:,} "
+                  "rejected rows", title_justify="left")
+    for column in ("file", "row", "field", "rule", "message"):
+        table.add_column(column, overflow="fold")
+    for r in result.first_rejections:
+        table.add_row(r["file"], str(r["row"]), r["field"], r["rule"], r["message"])
+    console.print(table)
+    console.print(f"Every rejected row, with file, row, field, rule and what to fix: "
+                  f"{result.rejections_csv}")
 
 
 @app.command()

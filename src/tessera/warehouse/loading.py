@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -34,6 +34,7 @@ from tessera.warehouse.validation import (
     typed_sql,
 )
 
+SHOWN_REJECTIONS = 10
 Progress = Callable[[str, int, int], None]
 """progress(description, files done, files in all)."""
 
@@ -57,6 +58,8 @@ class IngestResult:
     batch_id: int
     files: tuple[FileResult, ...]
     rejections_csv: Path | None
+    first_rejections: tuple[dict[str, Any], ...] = ()
+    """The first few rejections (file, row, line, field, rule, value, message) to show."""
 
     def by_entity(self) -> list[FileResult]:
         """The files' counts added up per entity (`path` holds how many files), in load order.
@@ -158,8 +161,11 @@ def ingest(delivery: Delivery, *, warehouse: Path, key: PseudonymKey, output: Pa
                            [batch_id, started, datetime.now(), __version__])
         if progress:
             progress("committing", total, total)
-    rejections_csv = _write_rejections_csv(warehouse, batch_id, output, results)
-    return IngestResult(batch_id, tuple(results), rejections_csv)
+    if not any(f.rows_rejected for f in results):
+        return IngestResult(batch_id, tuple(results), None)
+    rejections = _read_rejections(warehouse, batch_id)
+    path = _write_rejections_csv(output / "rejections" / f"batch-{batch_id}.csv", rejections)
+    return IngestResult(batch_id, tuple(results), path, tuple(rejections[:SHOWN_REJECTIONS]))
 
 
 def _load_entity(engine: Engine, entity: Entity, extracts: Sequence[Extract], batch_id: int,
@@ -258,18 +264,19 @@ def _record_rejections_sql() -> str:
             "message FROM stage_rejections ORDER BY file, row, field")
 
 
-def _write_rejections_csv(warehouse: Path, batch_id: int, output: Path,
-                          results: list[FileResult]) -> Path | None:
-    if not any(f.rows_rejected for f in results):
-        return None
-    path = output / "rejections" / f"batch-{batch_id}.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _read_rejections(warehouse: Path, batch_id: int) -> list[dict[str, Any]]:
+    """A committed batch's rejections, in file and row order, with the file's line number."""
     with Engine.open(warehouse, read_only=True) as engine:
-        rows = engine.rows("SELECT file, row, row + 1 AS line, field, rule, value, message "
+        return engine.rows("SELECT file, row, row + 1 AS line, field, rule, value, message "
                            "FROM ops.rejections WHERE batch_id = ? ORDER BY file, row, field",
                            [batch_id])
+
+
+def _write_rejections_csv(path: Path, rejections: list[dict[str, Any]]) -> Path:
+    """The rejections as a CSV a data manager can open, sort and act on."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(handle, fieldnames=list(rejections[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(rejections)
     return path

@@ -1,8 +1,8 @@
-"""Validation rules as SQL over a whole staged file at once.
+"""Validation rules as SQL over everything staged for one entity at once.
 
 Each rule is a SELECT over the staging table `stage` returning the rows that break it, as
 (row, field, rule, value, message). Builders here are pure: they return SQL text and the
-parameters it binds; `loading.py` runs them through the engine. Why SQL: a million-row file
+parameters it binds; `loading.py` runs them through the engine. Why SQL: a million-row delivery
 is checked in a few vectorised statements instead of a Python loop per row.
 """
 
