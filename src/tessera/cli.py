@@ -206,10 +206,12 @@ def _audit(settings: Settings, explain: str | None) -> None:
             for renderable in render_explanation(explain_offence(engine, explain)):
                 console.print(renderable)
             return
-        result = run_audit(engine)
+        with console.status("Running the audit queries"):
+            result = run_audit(engine)
     for table in render_audit_tables(result):
         console.print(table)
-    outputs = write_audit(result, settings.output)
+    with console.status("Writing the CSVs and the HTML report"):
+        outputs = write_audit(result, settings.output)
     console.print(f"Audit report: {outputs.report}\nTables as CSV: {outputs.folder}")
 
 

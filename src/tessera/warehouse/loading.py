@@ -225,10 +225,16 @@ def _record_files(engine: Engine, batch_id: int, extracts: Sequence[Extract],
 
 
 def _concatenate(extracts: Sequence[Extract]) -> pa.Table:
-    """One table of every file's rows, each with its file, row and a batch-wide sequence."""
-    tables = [e.table.append_column("_file", pa.array([str(e.path)] * e.rows, pa.string()))
-              for e in extracts]
-    table = pa.concat_tables(tables)
+    """One table of every file's rows, each with its file, row and a batch-wide sequence.
+
+    The file path is dictionary-encoded: one copy per file, not per row.
+    """
+    table = pa.concat_tables([e.table for e in extracts])
+    sizes = [e.rows for e in extracts]
+    files = pa.DictionaryArray.from_arrays(
+        pa.array(np.repeat(np.arange(len(extracts), dtype=np.int32), sizes)),
+        pa.array([str(e.path) for e in extracts], pa.string()))
+    table = table.append_column("_file", files)
     return table.append_column("_n", pa.array(np.arange(table.num_rows, dtype=np.int64)))
 
 
