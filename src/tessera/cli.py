@@ -153,14 +153,16 @@ def _print_ingest(result: IngestResult, seconds: float, settings: Settings, *,
     table.add_column("entity")
     for column in ("rows in", "loaded", "rejected"):
         table.add_column(column, justify="right")
-    lines = result.files if per_file else result.by_entity()
-    for f in lines:
-        name = str(f.path) if per_file else f"{f.path}"
-        if f.already_loaded_in is not None:
-            table.add_row(name, f.entity, f"{f.rows_in:,}", "already loaded", "-", style="dim")
-            continue
-        table.add_row(name, f.entity, f"{f.rows_in:,}", f"{f.rows_loaded:,}",
-                      f"{f.rows_rejected:,}", style="red" if f.rows_rejected else None)
+    if per_file:
+        for f in result.files:
+            done = ("already loaded", "-") if f.already_loaded_in is not None else (
+                f"{f.rows_loaded:,}", f"{f.rows_rejected:,}")
+            table.add_row(str(f.path), f.entity, f"{f.rows_in:,}", *done,
+                          style="red" if f.rows_rejected else None)
+    else:
+        for t in result.by_entity():
+            table.add_row(f"{t.files:,}", t.entity, f"{t.rows_in:,}", f"{t.rows_loaded:,}",
+                          f"{t.rows_rejected:,}", style="red" if t.rows_rejected else None)
     console.print(table)
     console.print(f"rows in {result.rows_in:,} = loaded {result.rows_loaded:,} + rejected "
                   f"{result.rows_rejected:,}  ({seconds:.1f}s, "

@@ -27,6 +27,7 @@ from tessera.errors import UnreadableFileError
 
 SUFFIXES = (".csv", ".parquet")
 READ_THREADS = 4
+PARALLEL_PARSE_BYTES = 16 << 20
 ROW_COLUMN = "_row"
 """The 1-based data row number (the header is not a row), added to every extract."""
 
@@ -144,7 +145,10 @@ def _read_csv(path: Path, data: bytes) -> pa.Table:
     try:
         return pa_csv.read_csv(
             pa.BufferReader(data),
-            read_options=pa_csv.ReadOptions(encoding="utf8", block_size=1 << 24),
+            # Small files are parsed one per thread of the delivery's pool; only a large file
+            # is worth splitting across Arrow's own threads as well.
+            read_options=pa_csv.ReadOptions(encoding="utf8", block_size=1 << 24,
+                                            use_threads=len(data) > PARALLEL_PARSE_BYTES),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types={name: pa.string() for name in header},

@@ -52,6 +52,17 @@ class FileResult:
 
 
 @dataclass(frozen=True)
+class EntityTotal:
+    """A batch's counts for one entity, added up over its files."""
+
+    entity: str
+    files: int
+    rows_in: int
+    rows_loaded: int
+    rows_rejected: int
+
+
+@dataclass(frozen=True)
 class IngestResult:
     """One batch: its number, what happened to each file, and where rejections were written."""
 
@@ -61,8 +72,8 @@ class IngestResult:
     first_rejections: tuple[dict[str, Any], ...] = ()
     """The first few rejections (file, row, line, field, rule, value, message) to show."""
 
-    def by_entity(self) -> list[FileResult]:
-        """The files' counts added up per entity (`path` holds how many files), in load order.
+    def by_entity(self) -> list[EntityTotal]:
+        """The files' counts added up per entity, in load order.
 
         Files already loaded in an earlier batch are left out: they changed nothing.
         """
@@ -72,8 +83,7 @@ class IngestResult:
                 counts = totals.setdefault(f.entity, [0, 0, 0, 0])
                 for i, n in enumerate((1, f.rows_in, f.rows_loaded, f.rows_rejected)):
                     counts[i] += n
-        return [FileResult(Path(f"{n} files"), name, rows_in, loaded, rejected)
-                for name, (n, rows_in, loaded, rejected) in totals.items()]
+        return [EntityTotal(name, *counts) for name, counts in totals.items()]
 
     @property
     def rows_in(self) -> int:
