@@ -8,6 +8,7 @@ could not be read or an option is wrong, and nothing was loaded.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -227,8 +228,10 @@ def demo(
     """Synthetic national year, then ingest, then the national audit, in one go."""
     from tessera.synth import generate
 
-    if (out / "tessera.duckdb").exists():
-        (out / "tessera.duckdb").unlink()
+    # The demo owns its folder: each run starts from fresh extracts and a fresh warehouse.
+    shutil.rmtree(out / "synthetic", ignore_errors=True)
+    for stale in (out / "tessera.duckdb", out / "tessera.duckdb.wal"):
+        stale.unlink(missing_ok=True)
     started = time.perf_counter()
     console.rule("1. Synthetic agency extracts")
     with progress_bar("generating") as update:

@@ -98,3 +98,10 @@ def test_impossible_arguments_are_refused(tmp_path: Path, arguments: dict[str, o
     with pytest.raises(ConfigurationError, match=message):
         generate(tmp_path, **arguments)
     assert not (tmp_path / "extracts").exists()
+
+
+def test_an_occupied_extracts_folder_is_refused(tmp_path: Path) -> None:
+    """Writing over an earlier set would mix two deliveries in one folder; it is refused."""
+    generate(tmp_path, scale=0.002, seed=1)
+    with pytest.raises(ConfigurationError, match="already holds extracts"):
+        generate(tmp_path, scale=0.002, seed=2, file_format="parquet")

@@ -71,7 +71,12 @@ class SynthSummary:
     networks: int
 
 
-def _check(scale: float, years: int, bad_share: float, file_format: str) -> None:
+def _check(out: Path, scale: float, years: int, bad_share: float, file_format: str) -> None:
+    # Files left from an earlier run (another scale, or CSV beside Parquet) would be ingested
+    # with the new ones, so an occupied folder is refused rather than mixed.
+    if (out / "extracts").is_dir() and any((out / "extracts").iterdir()):
+        raise ConfigurationError(f"{out / 'extracts'} already holds extracts; choose an empty "
+                                 "--out folder or delete that one")
     if not scale > 0:
         raise ConfigurationError(f"scale must be above 0 (got {scale})")
     if years < 1:
@@ -105,7 +110,7 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
     """Write a synthetic set of agency extracts to `out/extracts`, answers to `out/ground_truth`.
 
     Args:
-        out: Folder to write into (created if need be).
+        out: Folder to write into (created if need be); its extracts/ must be empty.
         scale: 1 is the national volume (about 115,000 offences a year); counts scale with it.
         years: Years of recorded offences, ending with `end_year`.
         seed: The same seed (and arguments) always gives the same files.
@@ -117,7 +122,7 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
         end_year: Last year of the recording period.
         progress: Called with (step, fraction done) as the work proceeds.
     """
-    _check(scale, years, bad_share, file_format)
+    _check(out, scale, years, bad_share, file_format)
     report: Progress = progress or (lambda step, done: None)
     report("drawing offences", 0.0)
     world = World(np.random.default_rng(seed), period(end_year, years), load_rates(rates),
