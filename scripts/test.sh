@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/lint-imports
-.venv/bin/mypy src/tessera/dataset src/tessera/warehouse src/tessera/publish src/tessera/synth
+.venv/bin/mypy src/tessera
 .venv/bin/python -m pytest "$@"

@@ -51,7 +51,7 @@ class Extract:
     @property
     def rows(self) -> int:
         """Number of data rows in the file."""
-        return self.table.num_rows
+        return int(self.table.num_rows)
 
 
 @dataclass(frozen=True)

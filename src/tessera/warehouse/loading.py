@@ -121,10 +121,21 @@ def prepare_warehouse(engine: Engine, key: PseudonymKey) -> None:
 class Extract(Protocol):
     """One agency file as read by a source: entity, rows as text, and content hash."""
 
-    path: Path
-    entity: Entity
-    table: pa.Table
-    sha256: str
+    @property
+    def path(self) -> Path:
+        """Where the file was read from."""
+
+    @property
+    def entity(self) -> Entity:
+        """The entity its rows belong to."""
+
+    @property
+    def table(self) -> pa.Table:
+        """Its rows, every field as text, with `_row` numbering them from 1."""
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the file's bytes: the same file is loaded once."""
 
     @property
     def rows(self) -> int:
@@ -134,7 +145,9 @@ class Extract(Protocol):
 class Delivery(Protocol):
     """A set of extract files that yields them read, one entity at a time, in load order."""
 
-    files: tuple[Path, ...]
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file of the delivery."""
 
     def entity_groups(self, on_file: Callable[[Path], None] | None = None
                       ) -> Iterator[tuple[Entity, Sequence[Extract]]]:
