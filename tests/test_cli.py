@@ -69,3 +69,20 @@ def test_describe_markdown_writes_the_dictionary(tmp_path: Path,
     text = out.read_text(encoding="utf-8")
     for name in ("person_record", "offence", "offence_party", "referral", "association"):
         assert f"## {name}" in text
+
+
+def test_link_writes_one_cluster_per_record(tmp_path: Path,
+                                            run_cli: Callable[..., Any]) -> None:
+    """`tessera link` on a small file: every record gets a cluster, the same NHS number and
+    date of birth share one, and a missing file is one error line with exit status 2."""
+    people = tmp_path / "people.csv"
+    people.write_text("record_id,given_name,family_name,date_of_birth,nhs_number\n"
+                      "a,Amy,Smith,2010-03-04,9434765919\nb,Aimee,Smith,2010-03-04,9434765919\n"
+                      "c,Bob,Jones,1980-01-01,\n", encoding="utf-8")
+    out = tmp_path / "clusters.csv"
+    result = run_cli("link", "--records", str(people), "--out", str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = dict(line.replace('"', "").split(",") for line in out.read_text().splitlines()[1:])
+    assert rows["a"] == rows["b"] != rows["c"]
+    missing = run_cli("link", "--records", str(tmp_path / "none.csv"), "--out", str(out))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr

@@ -219,6 +219,26 @@ def _audit(settings: Settings, explain: str | None) -> None:
 
 
 @app.command()
+def link(
+    records: Annotated[Path, typer.Option(help=(
+        "CSV of person records: record_id and any of given_name, family_name, "
+        "date_of_birth, sex, postcode, nhs_number, upn."))],
+    out: Annotated[Path, typer.Option(help="CSV to write record_id, cluster_id to.")],
+    threshold: Annotated[float, typer.Option(help="Match probability at which records join.")]
+    = 0.9,
+) -> None:
+    """Deduplicate a standalone file of person records into clusters of the same person."""
+    from tessera.linkage import link_records
+    from tessera.linkage.files import read_records, write_clusters
+
+    with console.status("Linking records"):
+        clusters = link_records(read_records(records), threshold=threshold)
+    write_clusters(clusters, out)
+    people = len(set(clusters.column("cluster_id").to_pylist()))
+    console.print(f"{clusters.num_rows:,} records, {people:,} people: wrote {out}")
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's data, warehouse and report.")]
     = Path("tessera-demo"),

@@ -39,6 +39,13 @@ class AnalysisError(TesseraError):
     http_status = 404
 
 
+class LinkageError(TesseraError):
+    """Records cannot be linked as asked (no record_id, duplicate ids, a bad threshold)."""
+
+    exit_code = 2
+    http_status = 400
+
+
 class ConfigurationError(TesseraError):
     """Settings are missing or contradictory."""
 

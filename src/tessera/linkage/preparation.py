@@ -1,0 +1,137 @@
+"""Normalising person records for linkage, and the deterministic identifier rule.
+
+Why normalise before Splink sees the data: agencies write the same identity differently
+(upper-case family names, postcodes with or without the space, an invalid NHS number typed
+into the field, sex "U"). Comparing raw text would teach the model that these are
+disagreements. Invalid identifiers become null so they can never link two people.
+
+Why the check-digit SQL is here and not imported from `warehouse.validation`: linkage must
+not depend on the warehouse layer's private helpers; the rule belongs in `dataset/` once a
+second caller needs it (noted in the linkage report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+IDENTITY_COLUMNS: tuple[str, ...] = (
+    "given_name", "family_name", "date_of_birth", "sex", "postcode", "nhs_number", "upn",
+)
+"""Core-dataset columns linkage reads besides record_id; any may be absent."""
+
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+"""UPN check letters, indexed by the weighted sum of characters 2-13 modulo 23."""
+
+PREPARED = "linkage_records"
+"""Name of the normalised input table in the DuckDB connection."""
+DETERMINISTIC = "linkage_deterministic_edges"
+"""Name of the table of record pairs the identifier rule links outright."""
+
+
+def _nhs_valid_sql(v: str) -> str:
+    """SQL true when `v` is ten digits with a correct modulus 11 check digit."""
+    weighted = " + ".join(f"{11 - i} * try_cast(substr({v}, {i}, 1) AS INTEGER)"
+                          for i in range(1, 10))
+    check = f"(11 - (({weighted}) % 11)) % 11"
+    return (f"(regexp_full_match({v}, '[0-9]{{10}}') AND {check} <> 10 "
+            f"AND {check} = try_cast(substr({v}, 10, 1) AS INTEGER))")
+
+
+def _upn_valid_sql(v: str) -> str:
+    """SQL true when `v` is a UPN whose leading check letter matches its body."""
+    def char_value(i: int) -> str:
+        c = f"substr({v}, {i}, 1)"
+        return (f"CASE WHEN regexp_full_match({c}, '[0-9]') THEN try_cast({c} AS INTEGER) "
+                f"ELSE strpos('{UPN_LETTERS}', {c}) - 1 END")
+    weighted = " + ".join(f"{i} * ({char_value(i)})" for i in range(2, 14))
+    return (f"(regexp_full_match({v}, '[A-Z][0-9]{{11}}[0-9A-Z]') "
+            f"AND substr('{UPN_LETTERS}', (({weighted}) % 23) + 1, 1) = substr({v}, 1, 1))")
+
+
+def _normalised(column: str) -> str:
+    """SQL expression normalising one identity column read from table `raw`."""
+    raw = f'nullif(trim(CAST(raw."{column}" AS VARCHAR)), \'\')'
+    if column in ("given_name", "family_name"):
+        return f"lower({raw})"
+    if column == "date_of_birth":
+        # Keep text (the transposition level compares parts) but only for real dates.
+        return (f"CASE WHEN try_strptime({raw}, '%Y-%m-%d') IS NOT NULL "
+                f"THEN {raw} END")
+    if column == "sex":
+        return f"CASE WHEN upper({raw}) IN ('F', 'M') THEN upper({raw}) END"
+    if column == "postcode":
+        # One canonical spacing: outward code, one space, three-character inward code.
+        squashed = f"upper(replace({raw}, ' ', ''))"
+        return (f"CASE WHEN length({squashed}) BETWEEN 5 AND 7 THEN "
+                f"substr({squashed}, 1, length({squashed}) - 3) || ' ' || "
+                f"right({squashed}, 3) END")
+    if column == "nhs_number":
+        squashed = f"replace(replace({raw}, ' ', ''), '-', '')"
+        return f"CASE WHEN {_nhs_valid_sql(squashed)} THEN {squashed} END"
+    if column == "upn":
+        squashed = f"upper(replace({raw}, ' ', ''))"
+        return f"CASE WHEN {_upn_valid_sql(squashed)} THEN {squashed} END"
+    raise ValueError(f"not an identity column: {column}")
+
+
+def prepared_records_sql(present: Iterable[str]) -> str:
+    """SQL creating the normalised table from `raw`; absent columns become typed nulls.
+
+    Why every identity column exists afterwards: the SQL that follows (the identifier rule,
+    the output) need not branch on the input's shape; the Splink settings still leave out
+    comparisons on columns with no values (see `settings.linkage_settings`).
+    """
+    have = set(present)
+    selects = ['CAST(raw.record_id AS VARCHAR) AS record_id']
+    for column in IDENTITY_COLUMNS:
+        expr = _normalised(column) if column in have else "CAST(NULL AS VARCHAR)"
+        selects.append(f'{expr} AS "{column}"')
+    return (f"CREATE OR REPLACE TABLE {PREPARED} AS SELECT {', '.join(selects)} "
+            "FROM raw WHERE raw.record_id IS NOT NULL")
+
+
+def deterministic_edges_sql() -> str:
+    """SQL creating the pairs linked outright: same valid NHS number or UPN, same birth date.
+
+    Why a rule outside the model: a valid shared identifier with the same date of birth is
+    as certain as linkage gets, and the model's blocking may not score every such pair.
+    Requiring the date of birth as well stops the generator's (and life's) occasional
+    wrong-but-valid number from merging two people.
+    """
+    pairs = " UNION ".join(
+        f"SELECT l.record_id AS record_id_l, r.record_id AS record_id_r "
+        f"FROM {PREPARED} l JOIN {PREPARED} r ON l.{key} = r.{key} "
+        f"AND l.date_of_birth = r.date_of_birth AND l.record_id < r.record_id"
+        for key in ("nhs_number", "upn"))
+    return (f"CREATE OR REPLACE TABLE {DETERMINISTIC} AS "
+            f"SELECT record_id_l, record_id_r, 1.0::DOUBLE AS match_probability "
+            f"FROM ({pairs})")
+
+
+TWIN_GIVEN_NAME_SIMILARITY = 0.8
+"""Jaro-Winkler similarity of given names below which same-birthday siblings are two people."""
+
+
+def twins_apart_sql(predicted: str) -> str:
+    """SQL selecting the model's pairs from `predicted`, less those that look like twins.
+
+    Why a rule after the model: the model treats fields as independent, but twins agree on
+    family name, birth date, address and often sex together, and a rare family name weighs
+    so much that a different given name cannot outvote it. Records with the same family name
+    and birth date whose given names are clearly different are kept apart; a shared valid
+    identifier still links them through the deterministic rule.
+    """
+    return (
+        f"SELECT p.record_id_l, p.record_id_r, p.match_probability FROM {predicted} p "
+        f"JOIN {PREPARED} l ON l.record_id = p.record_id_l "
+        f"JOIN {PREPARED} r ON r.record_id = p.record_id_r "
+        f"WHERE NOT coalesce(l.family_name = r.family_name "
+        f"AND l.date_of_birth = r.date_of_birth "
+        f"AND jaro_winkler_similarity(l.given_name, r.given_name) "
+        f"< {TWIN_GIVEN_NAME_SIMILARITY}, false)")
+
+
+def populated_columns_sql() -> str:
+    """SQL counting non-null values of each identity column of the normalised table."""
+    counts = ", ".join(f'count("{c}") AS "{c}"' for c in IDENTITY_COLUMNS)
+    return f"SELECT {counts} FROM {PREPARED}"

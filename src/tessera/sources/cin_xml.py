@@ -1,0 +1,180 @@
+"""Read a DfE Children in Need census XML return into person_record and referral extracts.
+
+Why a reader of its own: most local authorities can produce the CIN census return they already
+send the DfE far more easily than a bespoke core-dataset extract, so Tessera accepts the return
+as it is and maps it onto the core dataset here. A large authority's return holds tens of
+thousands of children, so it is parsed as a stream (`iterparse`) and each <Child> is dropped
+once mapped. The result has the same shape as `core_files.read_extract`: all-text Arrow tables
+with the entity's columns in order and `_row` (the 1-based child, or episode, position).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pyarrow as pa
+
+from tessera.dataset import Entity, codelist, entity
+from tessera.errors import UnreadableFileError
+from tessera.sources.core_files import ROW_COLUMN, Extract
+
+PERSON_RECORD = entity("person_record")
+REFERRAL = entity("referral")
+GENDER_TO_SEX = {"1": "M", "2": "F", "0": "U", "9": "U"}
+"""CIN GenderCurrent (returns up to 2023-24) to the core dataset's sex codes."""
+
+Row = dict[str, str | None]
+
+
+@cache
+def cin_ethnicity_to_ons() -> dict[str, str]:
+    """CIN census ethnicity codes mapped to ONS 2021 codes (the ethnicity_cin code list)."""
+    return codelist("ethnicity_cin").column("maps_to")
+
+
+def read_cin_census(path: Path, agency_code: str | None = None) -> tuple[Extract, Extract]:
+    """Read one CIN census return into (person_record, referral) extracts.
+
+    Args:
+        path: The XML return (root <Message>, no namespace, as the DfE validator expects).
+        agency_code: Who sent it; by default the authority's ONS code, found from the
+            Header's LEA number so a return needs no side information.
+
+    Raises:
+        UnreadableFileError: the file is not well-formed XML, is not a CIN return, or names
+            an LEA number that is not an English local authority.
+    """
+    hasher = hashlib.sha256()
+    people: list[Row] = []
+    referrals: list[Row] = []
+    header: dict[str, str] = {}
+    try:
+        for child in _children(path, header):
+            if not people:
+                la_code = _la_code(path, header.get("LEA", ""))
+                agency = agency_code or la_code
+            person, episodes = _map_child(child, agency, la_code, header.get("DateTime"))
+            people.append(person)
+            referrals.extend(episodes)
+    except ET.ParseError as exc:
+        raise UnreadableFileError(f"{path}: not well-formed XML ({exc})") from exc
+    if not people:  # the header is still checked for a return with no children
+        _la_code(path, header.get("LEA", ""))
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            hasher.update(block)
+    digest = hasher.hexdigest()
+    return (Extract(path, PERSON_RECORD, _table(PERSON_RECORD, people), digest),
+            Extract(path, REFERRAL, _table(REFERRAL, referrals), digest))
+
+
+def _children(path: Path, header: dict[str, str]) -> Iterator[ET.Element]:
+    """Yield each <Child> as it completes, filling `header` first; clear children after use.
+
+    The header precedes the children in a valid return, so it is complete by the time the
+    first child is yielded.
+    """
+    depth = 0
+    root: ET.Element | None = None
+    children: ET.Element | None = None
+    for event, element in ET.iterparse(path, events=("start", "end")):
+        if event == "start":
+            if root is None:
+                root = element
+                if element.tag != "Message":
+                    raise UnreadableFileError(
+                        f"{path}: not a CIN census return (root element is {element.tag!r}, "
+                        "expected 'Message' with no namespace)")
+            if element.tag == "Children" and depth == 1:
+                children = element
+            depth += 1
+            continue
+        depth -= 1
+        if element.tag == "Header" and depth == 1:
+            for part in ("CollectionDetails", "Source"):
+                for item in element.findall(part + "/*"):
+                    header[item.tag] = (item.text or "").strip()
+        elif element.tag == "Child" and depth == 2:
+            yield element
+            # Drop the child from <Children> as well as clearing it, so memory stays flat.
+            element.clear()
+            if children is not None:
+                children.remove(element)
+
+
+@cache
+def _la_codes_by_number() -> dict[str, str]:
+    return {number: code for code, number in
+            codelist("local_authorities").column("la_number").items() if number}
+
+
+def _la_code(path: Path, lea: str) -> str:
+    code = _la_codes_by_number().get(lea)
+    if code is None:
+        raise UnreadableFileError(
+            f"{path}: the Header's LEA {lea!r} is not a known local authority number")
+    return code
+
+
+def _text(element: ET.Element | None, path: str) -> str | None:
+    if element is None:
+        return None
+    found = element.find(path)
+    if found is None or found.text is None or not found.text.strip():
+        return None
+    return found.text.strip()
+
+
+def _map_child(child: ET.Element, agency: str, la_code: str, extracted_at: str | None
+               ) -> tuple[Row, list[Row]]:
+    ids = child.find("ChildIdentifiers")
+    traits = child.find("ChildCharacteristics")
+    child_id = _text(ids, "LAchildID") or ""
+    sex = _text(ids, "Sex") or GENDER_TO_SEX.get(_text(ids, "GenderCurrent") or "")
+    ethnicity = _text(traits, "Ethnicity")
+    disabilities = [d.text.strip() for d in child.iterfind(
+        "ChildCharacteristics/Disabilities/Disability") if d.text and d.text.strip()]
+    person: Row = {
+        "agency_code": agency, "source_record_id": child_id, "extracted_at": extracted_at,
+        "date_of_birth": _text(ids, "PersonBirthDate") or _text(ids, "ExpectedPersonBirthDate"),
+        "sex": sex, "upn": _text(ids, "UPN"), "la_child_id": child_id,
+        "ethnicity": cin_ethnicity_to_ons().get(ethnicity, ethnicity) if ethnicity else None,
+        "disability": (str(any(d != "NONE" for d in disabilities)).lower()
+                       if disabilities else None),
+    }
+    episodes = [_map_episode(details, number, child_id, agency, la_code, extracted_at)
+                for number, details in enumerate(child.iterfind("CINdetails"), start=1)]
+    return person, episodes
+
+
+def _map_episode(details: ET.Element, number: int, child_id: str, agency: str, la_code: str,
+                 extracted_at: str | None) -> Row:
+    factors = [f.text.strip() for f in details.iterfind(
+        "Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors") if f.text and f.text.strip()]
+    plan = details.find("ChildProtectionPlans")
+    return {
+        "agency_code": agency, "source_record_id": f"{child_id}-{number}",
+        "extracted_at": extracted_at, "la_code": la_code, "person_record_id": child_id,
+        "referral_date": _text(details, "CINreferralDate"),
+        "referral_source": _text(details, "ReferralSource"),
+        "primary_need": _text(details, "PrimaryNeedCode"),
+        "assessment_factors": ";".join(factors) or None,
+        "section47_date": _text(details, "Section47/S47ActualStartDate"),
+        "cpp_start_date": _text(plan, "CPPstartDate"),
+        "cpp_end_date": _text(plan, "CPPendDate"),
+        "cpp_category": _text(plan, "LatestCategoryOfAbuse")
+        or _text(plan, "InitialCategoryOfAbuse"),
+        "closure_date": _text(details, "CINclosureDate"),
+        "closure_reason": _text(details, "ReasonForClosure"),
+    }
+
+
+def _table(entity: Entity, rows: list[Row]) -> pa.Table:
+    columns = {name: pa.array([row.get(name) for row in rows], pa.string())
+               for name in entity.column_names}
+    columns[ROW_COLUMN] = pa.array(range(1, len(rows) + 1), pa.int64())
+    return pa.table(columns)
