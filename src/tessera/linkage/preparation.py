@@ -14,38 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from tessera.dataset.identifiers import nhs_number_valid_sql, upn_valid_sql
+
 IDENTITY_COLUMNS: tuple[str, ...] = (
     "given_name", "family_name", "date_of_birth", "sex", "postcode", "nhs_number", "upn",
 )
 """Core-dataset columns linkage reads besides record_id; any may be absent."""
 
-UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
-"""UPN check letters, indexed by the weighted sum of characters 2-13 modulo 23."""
-
 PREPARED = "linkage_records"
 """Name of the normalised input table in the DuckDB connection."""
 DETERMINISTIC = "linkage_deterministic_edges"
 """Name of the table of record pairs the identifier rule links outright."""
-
-
-def _nhs_valid_sql(v: str) -> str:
-    """SQL true when `v` is ten digits with a correct modulus 11 check digit."""
-    weighted = " + ".join(f"{11 - i} * try_cast(substr({v}, {i}, 1) AS INTEGER)"
-                          for i in range(1, 10))
-    check = f"(11 - (({weighted}) % 11)) % 11"
-    return (f"(regexp_full_match({v}, '[0-9]{{10}}') AND {check} <> 10 "
-            f"AND {check} = try_cast(substr({v}, 10, 1) AS INTEGER))")
-
-
-def _upn_valid_sql(v: str) -> str:
-    """SQL true when `v` is a UPN whose leading check letter matches its body."""
-    def char_value(i: int) -> str:
-        c = f"substr({v}, {i}, 1)"
-        return (f"CASE WHEN regexp_full_match({c}, '[0-9]') THEN try_cast({c} AS INTEGER) "
-                f"ELSE strpos('{UPN_LETTERS}', {c}) - 1 END")
-    weighted = " + ".join(f"{i} * ({char_value(i)})" for i in range(2, 14))
-    return (f"(regexp_full_match({v}, '[A-Z][0-9]{{11}}[0-9A-Z]') "
-            f"AND substr('{UPN_LETTERS}', (({weighted}) % 23) + 1, 1) = substr({v}, 1, 1))")
 
 
 def _normalised(column: str) -> str:
@@ -67,10 +46,10 @@ def _normalised(column: str) -> str:
                 f"right({squashed}, 3) END")
     if column == "nhs_number":
         squashed = f"replace(replace({raw}, ' ', ''), '-', '')"
-        return f"CASE WHEN {_nhs_valid_sql(squashed)} THEN {squashed} END"
+        return f"CASE WHEN {nhs_number_valid_sql(squashed)} THEN {squashed} END"
     if column == "upn":
         squashed = f"upper(replace({raw}, ' ', ''))"
-        return f"CASE WHEN {_upn_valid_sql(squashed)} THEN {squashed} END"
+        return f"CASE WHEN {upn_valid_sql(squashed)} THEN {squashed} END"
     raise ValueError(f"not an identity column: {column}")
 
 

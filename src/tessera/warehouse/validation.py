@@ -13,11 +13,11 @@ from typing import Any
 
 from tessera.dataset import Entity, Field, codelist
 from tessera.dataset import entity as entity_named
+from tessera.dataset.identifiers import nhs_number_valid_sql, upn_valid_sql
 from tessera.warehouse.engine import quote_identifier as q
 from tessera.warehouse.engine import quote_literal
 from tessera.warehouse.pseudonym import record_key_sql
 
-UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 DATE_FORMAT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
@@ -180,11 +180,12 @@ def _field_rule_checks(entity: Entity, f: Field) -> list[Check]:
             f"(separate codes with ;)'"))
     checks.extend(_type_rule_checks(entity, f))
     if f.check == "nhs_number":
-        checks.append(_violation(f, "nhs_number", f"{v} IS NOT NULL AND NOT ({_nhs_ok(v)})",
+        checks.append(_violation(f, "nhs_number",
+                                 f"{v} IS NOT NULL AND NOT {nhs_number_valid_sql(v)}",
                                "'NHS number fails its modulus 11 check digit; "
                                "check the 10 digits against the source'"))
     if f.check == "upn":
-        checks.append(_violation(f, "upn", f"{v} IS NOT NULL AND NOT ({_upn_ok(v)})",
+        checks.append(_violation(f, "upn", f"{v} IS NOT NULL AND NOT {upn_valid_sql(v)}",
                                "'UPN fails its check letter; it must be a letter then 12 "
                                "characters whose check letter agrees'"))
     if f.references:
@@ -231,24 +232,6 @@ def _type_rule_checks(entity: Entity, f: Field) -> list[Check]:
                            "('true', 'false', '1', '0', 'yes', 'no', 'y', 'n')",
                            f"{_quoted(shown)} || ' is not true or false'")]
     return []
-
-
-def _nhs_ok(v: str) -> str:
-    weighted = " + ".join(f"{11 - i} * try_cast(substr({v}, {i}, 1) AS INTEGER)"
-                          for i in range(1, 10))
-    check = f"(11 - (({weighted}) % 11)) % 11"
-    return (f"regexp_full_match({v}, '[0-9]{{10}}') AND {check} <> 10 "
-            f"AND {check} = try_cast(substr({v}, 10, 1) AS INTEGER)")
-
-
-def _upn_ok(v: str) -> str:
-    def char_value(i: int) -> str:
-        c = f"substr({v}, {i}, 1)"
-        return (f"CASE WHEN regexp_full_match({c}, '[0-9]') THEN try_cast({c} AS INTEGER) "
-                f"ELSE strpos('{UPN_LETTERS}', {c}) - 1 END")
-    weighted = " + ".join(f"{i} * ({char_value(i)})" for i in range(2, 14))
-    return (f"regexp_full_match({v}, '[A-Z][0-9]{{11}}[0-9A-Z]') "
-            f"AND substr('{UPN_LETTERS}', (({weighted}) % 23) + 1, 1) = substr({v}, 1, 1)")
 
 
 def _date_order_checks(entity: Entity) -> list[Check]:
