@@ -5,15 +5,17 @@ Why normalise before Splink sees the data: agencies write the same identity diff
 into the field, sex "U"). Comparing raw text would teach the model that these are
 disagreements. Invalid identifiers become null so they can never link two people.
 
-Why the check-digit SQL is here and not imported from `warehouse.validation`: linkage must
-not depend on the warehouse layer's private helpers; the rule belongs in `dataset/` once a
-second caller needs it (noted in the linkage report).
+The NHS number and UPN check-digit SQL comes from `dataset.identifiers`, the one place
+validation and linkage both read it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pyarrow as pa
+
+from tessera.dataset import codelist
 from tessera.dataset.identifiers import nhs_number_valid_sql, upn_valid_sql
 
 IDENTITY_COLUMNS: tuple[str, ...] = (
@@ -25,6 +27,20 @@ PREPARED = "linkage_records"
 """Name of the normalised input table in the DuckDB connection."""
 DETERMINISTIC = "linkage_deterministic_edges"
 """Name of the table of record pairs the identifier rule links outright."""
+VARIANTS = "linkage_name_variants"
+"""Name of the table of given-name short forms (variant, name), lower case."""
+
+
+def name_variants() -> pa.Table:
+    """The dataset's given-name short forms (Liz for Elizabeth), lower case, as a table.
+
+    Why a list: a nickname is a different string, so text similarity scores Bill and William
+    as unlike as two different children; without the list the model learns that different
+    given names are common among true matches and stops keeping siblings apart.
+    """
+    pairs = [(r["code"].lower(), full.lower()) for r in codelist("given_name_variants").rows
+             for full in r["short_form_of"].split(";")]
+    return pa.table({"variant": [v for v, _ in pairs], "name": [n for _, n in pairs]})
 
 
 def _normalised(column: str) -> str:
@@ -58,15 +74,22 @@ def prepared_records_sql(present: Iterable[str]) -> str:
 
     Why every identity column exists afterwards: the SQL that follows (the identifier rule,
     the output) need not branch on the input's shape; the Splink settings still leave out
-    comparisons on columns with no values (see `settings.linkage_settings`).
+    comparisons on columns with no values (see `settings.linkage_settings`). Each record
+    also gets `given_name_forms`: its given name and every full name it is a short form of,
+    so Liz and Beth both meet Elizabeth.
     """
     have = set(present)
     selects = ['CAST(raw.record_id AS VARCHAR) AS record_id']
     for column in IDENTITY_COLUMNS:
         expr = _normalised(column) if column in have else "CAST(NULL AS VARCHAR)"
         selects.append(f'{expr} AS "{column}"')
-    return (f"CREATE OR REPLACE TABLE {PREPARED} AS SELECT {', '.join(selects)} "
-            "FROM raw WHERE raw.record_id IS NOT NULL")
+    return (f"CREATE OR REPLACE TABLE {PREPARED} AS "
+            f"SELECT n.*, CASE WHEN n.given_name IS NOT NULL THEN "
+            f"list_distinct(list_value(n.given_name) || coalesce(v.forms, [])) "
+            f"END AS given_name_forms "
+            f"FROM (SELECT {', '.join(selects)} FROM raw WHERE raw.record_id IS NOT NULL) n "
+            f"LEFT JOIN (SELECT variant, list(name) AS forms FROM {VARIANTS} GROUP BY variant) v "
+            f"ON v.variant = n.given_name")
 
 
 def deterministic_edges_sql() -> str:
@@ -87,27 +110,33 @@ def deterministic_edges_sql() -> str:
             f"FROM ({pairs})")
 
 
-TWIN_GIVEN_NAME_SIMILARITY = 0.8
-"""Jaro-Winkler similarity of given names below which same-birthday siblings are two people."""
+DIFFERENT_NAME_SIMILARITY = 0.8
+"""Jaro-Winkler similarity below which two given names (not short forms of one another) are
+clearly different, and two family names at or above which they are the same family's."""
 
 
-def twins_apart_sql(predicted: str) -> str:
-    """SQL selecting the model's pairs from `predicted`, less those that look like twins.
+def relatives_apart_sql(predicted: str) -> str:
+    """SQL selecting the model's pairs from `predicted`, less those that look like siblings.
 
-    Why a rule after the model: the model treats fields as independent, but twins agree on
-    family name, birth date, address and often sex together, and a rare family name weighs
-    so much that a different given name cannot outvote it. Records with the same family name
-    and birth date whose given names are clearly different are kept apart; a shared valid
-    identifier still links them through the deterministic rule.
+    Why a rule after the model: the model treats fields as independent, but brothers, sisters
+    and twins agree on family name, address and often sex (twins on birth date too) together,
+    and a rare family name with a shared postcode weighs so much that a different given name
+    cannot outvote it. Records of one family name whose given names are clearly different
+    (not a typo, not a short form of one another, not given and family name swapped) are
+    kept apart; a shared valid identifier with the birth date still links them through the
+    deterministic rule.
     """
+    same_family = (f"(l.family_name = r.family_name OR jaro_winkler_similarity("
+                   f"l.family_name, r.family_name) >= {DIFFERENT_NAME_SIMILARITY})")
+    different_given = (
+        f"(jaro_winkler_similarity(l.given_name, r.given_name) < {DIFFERENT_NAME_SIMILARITY} "
+        f"AND NOT list_has_any(l.given_name_forms, r.given_name_forms) "
+        f"AND NOT (l.given_name = r.family_name AND l.family_name = r.given_name))")
     return (
         f"SELECT p.record_id_l, p.record_id_r, p.match_probability FROM {predicted} p "
         f"JOIN {PREPARED} l ON l.record_id = p.record_id_l "
         f"JOIN {PREPARED} r ON r.record_id = p.record_id_r "
-        f"WHERE NOT coalesce(l.family_name = r.family_name "
-        f"AND l.date_of_birth = r.date_of_birth "
-        f"AND jaro_winkler_similarity(l.given_name, r.given_name) "
-        f"< {TWIN_GIVEN_NAME_SIMILARITY}, false)")
+        f"WHERE NOT coalesce({same_family} AND {different_given}, false)")
 
 
 def populated_columns_sql() -> str:

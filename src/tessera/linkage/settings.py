@@ -24,7 +24,8 @@ offences, contacts and referrals and removes a victim from the count, and nobody
 can see it happened; a missed link only splits one child's history, which the deterministic
 NHS number / UPN rule already repairs for most children. At 0.9 pairwise precision is 0.996
 and recall 0.981 on the synthetic ground truth (tests/linkage/test_standalone.py); twins
-are kept apart by a rule, not by the threshold (`preparation.twins_apart_sql`). Raise it
+and siblings are kept apart by a rule, not by the threshold
+(`preparation.relatives_apart_sql`). Raise it
 where a wrong merge is worse than usual; lower it only with clerical review of the new links.
 """
 
@@ -60,6 +61,30 @@ def _date_of_birth() -> ComparisonCreator:
     )
 
 
+def _given_name() -> ComparisonCreator:
+    """Given name levels: exact (term-frequency adjusted), short form, close spellings,
+    swapped with the family name, else.
+
+    Why the short-form and swap levels: a nickname at school (Bill for William) and given and
+    family names entered the wrong way round are the commonest ways one child's records
+    disagree on a given name; as their own levels, what is left in "else" is mostly a
+    different child, and the model learns to weigh it as such.
+    """
+    return cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_levels=[
+            cll.NullLevel("given_name"),
+            cll.ExactMatchLevel("given_name", term_frequency_adjustments=True),
+            cll.CustomLevel("list_has_any(given_name_forms_l, given_name_forms_r)",
+                            label_for_charts="Short form of the same name"),
+            cll.JaroWinklerLevel("given_name", 0.92),
+            cll.JaroWinklerLevel("given_name", 0.8),
+            cll.ColumnsReversedLevel("given_name", "family_name"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def _postcode() -> ComparisonCreator:
     """Postcode levels: exact, same district, else.
 
@@ -82,11 +107,14 @@ def _postcode() -> ComparisonCreator:
 def _comparisons(columns: Collection[str]) -> list[ComparisonCreator]:
     """One comparison per identity column that holds values."""
     found: list[ComparisonCreator] = []
-    for name in _NAMES:
-        if name in columns:
-            # Term frequencies: a shared "Smith" says less than a shared "Okonkwo-Baptiste".
-            found.append(cl.JaroWinklerAtThresholds(name, [0.92, 0.8])
-                         .configure(term_frequency_adjustments=True))
+    if "given_name" in columns:
+        found.append(_given_name() if "family_name" in columns else
+                     cl.JaroWinklerAtThresholds("given_name", [0.92, 0.8])
+                     .configure(term_frequency_adjustments=True))
+    if "family_name" in columns:
+        # Term frequencies: a shared "Smith" says less than a shared "Okonkwo-Baptiste".
+        found.append(cl.JaroWinklerAtThresholds("family_name", [0.92, 0.8])
+                     .configure(term_frequency_adjustments=True))
     if "date_of_birth" in columns:
         found.append(_date_of_birth())
     if "sex" in columns:
@@ -101,50 +129,59 @@ def _comparisons(columns: Collection[str]) -> list[ComparisonCreator]:
     return found
 
 
-def _initial_rule(columns: Collection[str]) -> BlockingRuleCreator | None:
-    """Family name and given-name initial: the rule that finds people who moved."""
-    if "family_name" in columns and "given_name" in columns:
-        return block_on("family_name", "substr(given_name, 1, 1)")
-    if "family_name" in columns:
-        return block_on("family_name")
-    if "given_name" in columns:
-        return block_on("given_name")
-    return None
-
-
 def prediction_rules(columns: Collection[str]) -> list[BlockingRuleCreator]:
     """Blocking rules generating the pairs the model scores.
 
-    Why these five: each catches pairs the others miss when one field is noisy (a typo in
-    the family name, a move of address, a missing or transposed date of birth).
+    Why these: each catches true pairs the others miss when one field is noisy. A shared
+    identifier or postcode finds people whose names were misspelt; the full name finds those
+    whose date of birth is missing or transposed; the date of birth with the family name's
+    initial finds those who moved and whose given name is a nickname. A date of birth alone
+    is not a rule: in a million records it pairs 280 million children born the same day.
+    Measured on a million synthetic records (benchmarks/linkage_scale.py), these rules reach
+    99.7% of the true pairs with 23 million candidate pairs; with the date of birth alone
+    instead of the last rule, 99.9% with 313 million.
     """
-    rules: list[BlockingRuleCreator] = []
-    for column in ("date_of_birth", "postcode", "nhs_number", "upn"):
-        if column in columns:
-            rules.append(block_on(column))
-    initial = _initial_rule(columns)
-    if initial is not None:
-        rules.append(initial)
+    rules: list[BlockingRuleCreator] = [
+        block_on(column) for column in ("nhs_number", "upn", "postcode") if column in columns]
+    names = [n for n in _NAMES if n in columns]
+    if names:
+        rules.append(block_on(*names))
+    if "date_of_birth" in columns:
+        initial = [f"substr({names[-1]}, 1, 1)"] if names else []
+        rules.append(block_on("date_of_birth", *initial))
     return rules
 
 
 def training_rules(columns: Collection[str]) -> list[BlockingRuleCreator]:
     """Blocking rules for expectation maximisation of the m probabilities.
 
-    Why several rules: EM cannot learn m for a column it blocks on, so each rule must leave
-    some compared column free, and together they cover every comparison. A rule that would
-    leave nothing to learn is dropped (Splink cannot run EM on it).
+    Why two: EM cannot learn m for a column it blocks on, so the full name trains the date
+    of birth, sex, postcode and identifiers, and the date of birth with the postcode trains
+    the names. Both find few pairs that are not matches, which is what EM needs, and few pairs
+    at all, which keeps training to seconds on a million records. A rule that would leave
+    nothing to learn, or uses a column that is absent, is dropped.
     """
+    names = [n for n in _NAMES if n in columns]
     candidates: list[tuple[BlockingRuleCreator, set[str]]] = []
-    if "date_of_birth" in columns:
+    if names:
+        candidates.append((block_on(*names), set(names)))
+    if "date_of_birth" in columns and "postcode" in columns:
+        candidates.append((block_on("date_of_birth", "postcode"), {"date_of_birth", "postcode"}))
+    elif "date_of_birth" in columns:
         candidates.append((block_on("date_of_birth"), {"date_of_birth"}))
-    initial = _initial_rule(columns)
-    if initial is not None:
-        candidates.append((initial, {n for n in _NAMES if n in columns}))
     if "date_of_birth" not in columns:
         # Without a birth date the names carry the model: train each on pairs of the other.
-        candidates += [(block_on(n), {n}) for n in _NAMES if n in columns]
-    return [rule for rule, used in candidates if set(columns) - used]
+        candidates += [(block_on(n), {n}) for n in names]
+    return [rule for rule, used in candidates
+            if any(not (_reads(column, columns) & used) for column in columns)]
+
+
+def _reads(comparison: str, columns: Collection[str]) -> set[str]:
+    """The columns a comparison reads: the given-name one also reads the family name (for
+    swapped names), so blocking on the family name leaves it nothing to learn."""
+    if comparison == "given_name" and "family_name" in columns:
+        return {"given_name", "family_name"}
+    return {comparison}
 
 
 def prior_rules(columns: Collection[str]) -> list[BlockingRuleCreator]:

@@ -22,10 +22,12 @@ from tessera.linkage.preparation import (
     DETERMINISTIC,
     IDENTITY_COLUMNS,
     PREPARED,
+    VARIANTS,
     deterministic_edges_sql,
+    name_variants,
     populated_columns_sql,
     prepared_records_sql,
-    twins_apart_sql,
+    relatives_apart_sql,
 )
 from tessera.linkage.settings import (
     DEFAULT_THRESHOLD,
@@ -82,6 +84,7 @@ def link_records(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
     con = duckdb.connect(":memory:")
     try:
         con.register("raw", records)
+        con.register(VARIANTS, name_variants())
         present = [c for c in IDENTITY_COLUMNS if c in records.column_names]
         con.execute(prepared_records_sql(present)).fetchall()
         _check_unique(con)
@@ -114,7 +117,7 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, threshold: float, seed: int) ->
                 "AS t(record_id_l, record_id_r, match_probability) WHERE false"
     (record_count,), = con.execute(f"SELECT count(*) FROM {PREPARED}").fetchall()
     if columns and prediction_rules(columns) and record_count > 1:
-        predicted = twins_apart_sql(_predict(con, columns, threshold, seed))
+        predicted = relatives_apart_sql(_predict(con, columns, threshold, seed))
     con.execute(
         f"CREATE OR REPLACE TABLE {EDGES} AS "
         "SELECT least(record_id_l, record_id_r) AS record_id_l, "
@@ -140,7 +143,8 @@ def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], threshold: floa
         # would have trained keep Splink's default m. Checked first because a failed EM
         # session leaves the linker's comparisons half-filtered.
         if _pairs(con, db_api, rule) >= MIN_TRAINING_PAIRS:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True)
     predictions = linker.inference.predict(threshold_match_probability=threshold,
                                            warning_mode="never")
     return predictions.physical_name

@@ -181,7 +181,7 @@ def relatives_of(world: World, of: np.ndarray, dob: np.ndarray,
     name = np.broadcast_to(np.asarray(same_family_name), n)
     force = p.column("force")[of]
     rng = world.rng
-    return new_people(
+    made = new_people(
         world, dob=dob, force=force,
         family=np.where(name, p.column("family")[of], draw_family(rng, world.names, n)),
         household=np.where(home, p.column("household")[of], p.new_households(n)),
@@ -194,6 +194,26 @@ def relatives_of(world: World, of: np.ndarray, dob: np.ndarray,
         nationality=np.where(rng.random(n) < 0.9, p.column("nationality")[of],
                              rng.choice(len(world.rates.nationality), size=n,
                                         p=world.rates.nationality)))
+    _rename_namesakes(world, made, of, home)
+    return made
+
+
+def _rename_namesakes(world: World, made: np.ndarray, of: np.ndarray,
+                      home: np.ndarray) -> None:
+    """Give a relative at home a given name other than the person they live with.
+
+    Why: parents do not give two of their children one name, so two children of one family
+    and one address with one given name are one child; a generator that let it happen by
+    chance would teach linkage the opposite.
+    """
+    given = world.people.column("given").copy()
+    sex = world.people.column("sex")
+    for _ in range(10):
+        clash = made[home & (given[made] == given[of])]
+        if not len(clash):
+            break
+        given[clash] = draw_given(world.rng, world.names, sex[clash])
+    world.people.replace("given", given)
 
 
 def siblings_of(world: World, of: np.ndarray, twin_share: float) -> np.ndarray:
@@ -206,10 +226,17 @@ def siblings_of(world: World, of: np.ndarray, twin_share: float) -> np.ndarray:
     dob = world.people.column("dob")[of]
     gap = rng.integers(300, 6 * 365, size=len(of)) * rng.choice([-1, 1], size=len(of))
     twin = rng.random(len(of)) < twin_share
-    sibling_dob = np.where(twin, dob, dob + gap)
-    sibling_dob = np.minimum(sibling_dob, world.period.end - 30)
-    sibling_dob = np.maximum(sibling_dob, shift_years(np.full(len(of), world.period.end), -17))
-    return relatives_of(world, of, sibling_dob)
+    oldest = shift_years(np.full(len(of), world.period.end), -17)
+    youngest = world.period.end - 30
+    sibling_dob = dob + gap
+    # An older sibling who would be an adult is a younger one instead (and the other way
+    # round). Clamping to the limit would give thousands of unrelated children one shared
+    # birthday, which no real register has and which linkage would rightly find suspicious.
+    outside = (sibling_dob < oldest) | (sibling_dob > youngest)
+    sibling_dob = np.where(outside, dob - gap, sibling_dob)
+    still = (sibling_dob < oldest) | (sibling_dob > youngest)
+    sibling_dob = np.where(still, rng.integers(oldest, youngest), sibling_dob)
+    return relatives_of(world, of, np.where(twin, dob, sibling_dob))
 
 
 def make_identifiers_unique(world: World) -> None:
