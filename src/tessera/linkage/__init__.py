@@ -1,11 +1,13 @@
 """Record linkage: which person records, within and across agencies, are the same person.
 
-This first slice deduplicates one standalone file (`link_records`); warehouse-wide person and
-child ids build on it.
+`link_records` deduplicates one standalone file; `link_warehouse` links every person record
+in the warehouse into stable child and person identifiers, with a history of merges and
+splits.
 """
 
 from tessera.errors import LinkageError
+from tessera.linkage.pipeline import OUTPUT_SCHEMA, Linkage, link_records, run_linkage
 from tessera.linkage.settings import DEFAULT_THRESHOLD
-from tessera.linkage.standalone import OUTPUT_SCHEMA, link_records
 
-__all__ = ["DEFAULT_THRESHOLD", "OUTPUT_SCHEMA", "LinkageError", "link_records"]
+__all__ = ["DEFAULT_THRESHOLD", "OUTPUT_SCHEMA", "Linkage", "LinkageError", "link_records",
+           "run_linkage"]

@@ -116,7 +116,8 @@ clearly different, and two family names at or above which they are the same fami
 
 
 def relatives_apart_sql(predicted: str) -> str:
-    """SQL selecting the model's pairs from `predicted`, less those that look like siblings.
+    """SQL selecting the model's pairs from `predicted`, each flagged `kept` unless it looks
+    like two siblings.
 
     Why a rule after the model: the model treats fields as independent, but brothers, sisters
     and twins agree on family name, address and often sex (twins on birth date too) together,
@@ -124,7 +125,7 @@ def relatives_apart_sql(predicted: str) -> str:
     cannot outvote it. Records of one family name whose given names are clearly different
     (not a typo, not a short form of one another, not given and family name swapped) are
     kept apart; a shared valid identifier with the birth date still links them through the
-    deterministic rule.
+    deterministic rule. The pairs kept apart stay in the output for review.
     """
     same_family = (f"(l.family_name = r.family_name OR jaro_winkler_similarity("
                    f"l.family_name, r.family_name) >= {DIFFERENT_NAME_SIMILARITY})")
@@ -133,10 +134,11 @@ def relatives_apart_sql(predicted: str) -> str:
         f"AND NOT list_has_any(l.given_name_forms, r.given_name_forms) "
         f"AND NOT (l.given_name = r.family_name AND l.family_name = r.given_name))")
     return (
-        f"SELECT p.record_id_l, p.record_id_r, p.match_probability FROM {predicted} p "
+        f"SELECT p.record_id_l, p.record_id_r, p.match_probability, p.match_weight, "
+        f"NOT coalesce({same_family} AND {different_given}, false) AS kept "
+        f"FROM {predicted} p "
         f"JOIN {PREPARED} l ON l.record_id = p.record_id_l "
-        f"JOIN {PREPARED} r ON r.record_id = p.record_id_r "
-        f"WHERE NOT coalesce({same_family} AND {different_given}, false)")
+        f"JOIN {PREPARED} r ON r.record_id = p.record_id_r")
 
 
 def populated_columns_sql() -> str:

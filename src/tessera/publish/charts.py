@@ -60,6 +60,34 @@ def horizontal_bars_svg(name: str, labels: Sequence[str], values: Sequence[float
     return _svg(figure, name)
 
 
+def diverging_bars_svg(name: str, labels: Sequence[str], values: Sequence[float], *,
+                       xlabel: str, value_format: str = "{:+.1f}", limit: float = 25.0) -> str:
+    """One bar per label either side of zero: evidence for (right, blue) and against (left,
+    orange), as Splink draws match weights, each with its value printed.
+
+    Bars beyond `limit` are cut at it (their printed value stays true), so one level the
+    model found never to happen does not shrink every other bar to a sliver.
+    """
+    figure = Figure(figsize=(WIDTH_INCHES, 0.8 + 0.28 * max(len(labels), 1)))
+    axes = figure.subplots()
+    positions = list(range(len(labels)))
+    drawn = [max(-limit, min(limit, v)) for v in values]
+    axes.barh(positions, drawn, height=0.7,
+              color=[SERIES[0] if v >= 0 else SERIES[1] for v in values])
+    axes.set_yticks(positions, labels=_wrapped(labels, 45))
+    axes.invert_yaxis()
+    reach = max((abs(v) for v in drawn), default=1.0) or 1.0
+    for position, value, bar in zip(positions, values, drawn, strict=True):
+        axes.text(bar + (reach if value >= 0 else -reach) * 0.02, position,
+                  value_format.format(value), va="center", ha="left" if value >= 0 else "right",
+                  fontsize=7, color=TEXT)
+    axes.set_xlim(-reach * 1.25, reach * 1.25)
+    axes.axvline(0, color=SECONDARY, linewidth=0.8)
+    axes.set_xlabel(xlabel)
+    _style(axes)
+    return _svg(figure, name)
+
+
 def grouped_bars_svg(name: str, categories: Sequence[str],
                      series: Mapping[str, Sequence[float | None]], *, xlabel: str,
                      value_format: str = "{:.0f}%") -> str:

@@ -1,4 +1,5 @@
-"""The audit in the terminal: Rich tables for `tessera audit` and the `--explain` walk-through.
+"""Runs in the terminal: Rich tables for `tessera audit`, its `--explain` walk-through, and
+`tessera link`.
 
 Why shorter than the report: a terminal is for checking a run, so identifier columns and the
 19-category ethnicity rows are left out here (they are in the CSVs and the HTML report).
@@ -14,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tessera.analysis.audit import AuditResult, AuditTable, OffenceExplanation
+from tessera.linkage.service import LinkRun
 from tessera.publish.cells import format_cell, is_numeric, is_total
 
 HIDDEN_COLUMNS = frozenset({"Category code", "Force code", "Outcome group code",
@@ -121,3 +123,26 @@ def render_explanation(explanation: OffenceExplanation) -> list[RenderableType]:
             title=f"{explanation.crime_ref} — {offence.force_label} ({offence.agency_code})",
             title_align="left"))
     return renderables
+
+
+def render_linkage(run: LinkRun) -> list[Table]:
+    """What a linkage run did and, with a ground truth, how good it is."""
+    summary = Table(title=f"Linkage run {run.run_id} (threshold {run.threshold})",
+                    title_justify="left")
+    for column in ("records", "people", "children", "suspects and offenders", "ids kept",
+                   "new", "merges", "splits"):
+        summary.add_column(column, justify="right")
+    summary.add_row(*(f"{n:,}" for n in (run.records, run.people, run.children, run.persons,
+                                          run.kept, run.new, run.merged, run.split)))
+    tables = [summary]
+    if run.quality is not None:
+        quality = Table(title="Against the ground truth", title_justify="left")
+        for column in ("level", "precision", "recall", "F1"):
+            quality.add_column(column, justify="left" if column == "level" else "right")
+        for name, scores in (("record pairs", run.quality.pairs),
+                             ("people (exact clusters)", run.quality.clusters),
+                             ("record pairs of children", run.quality.child_pairs)):
+            quality.add_row(name, f"{scores.precision:.4f}", f"{scores.recall:.4f}",
+                            f"{scores.f1:.4f}")
+        tables.append(quality)
+    return tables

@@ -65,10 +65,7 @@ class Engine:
         Builders hand over one parameter set for a family of statements; DuckDB refuses
         names a statement does not use, so they are dropped here, in one place.
         """
-        if isinstance(params, Mapping):
-            used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
-            params = {k: v for k, v in params.items() if k in used}
-        return self._con.execute(sql, params)
+        return self._con.execute(sql, _used(sql, params))
 
     def execute(self, sql: str, params: Params = None) -> None:
         """Run a statement that returns nothing of interest, to completion."""
@@ -87,7 +84,7 @@ class Engine:
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """Run a query and return an Arrow table (for CSV output and large results)."""
-        return self._run(sql, params).to_arrow_table()
+        return self._con.sql(sql, params=_used(sql, params)).to_arrow_table()
 
     def register(self, name: str, table: pa.Table) -> None:
         """Expose an Arrow table to SQL under `name` without copying it."""
@@ -113,6 +110,14 @@ class Engine:
             self.execute("ROLLBACK")
             raise
         self.execute("COMMIT")
+
+
+def _used(sql: str, params: Params) -> Params:
+    """Only the named parameters `sql` uses (positional ones pass as they are)."""
+    if isinstance(params, Mapping):
+        used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
+        return {k: v for k, v in params.items() if k in used}
+    return params
 
 
 def quote_identifier(name: str) -> str:

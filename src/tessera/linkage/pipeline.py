@@ -1,15 +1,20 @@
-"""Deduplicating one standalone file of person records into people.
+"""Linking person records into people: the one pipeline behind every `tessera link`.
 
 Why two stages: records that share a valid NHS number or UPN and a date of birth are the same
 person without any model (deterministic edges, probability 1); everything else is scored by a
-Splink model trained on the file itself (u by random sampling, m by expectation
+Splink model trained on the records themselves (u by random sampling, m by expectation
 maximisation), and both kinds of edge are clustered together at the threshold. Everything
-runs in one private in-memory DuckDB connection, so a call leaves no state behind.
+runs in one private in-memory DuckDB connection, so a call leaves no state behind; the
+warehouse run (`linkage.service`) and the standalone file (`link_records`) share it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import tempfile
+from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -39,7 +44,10 @@ from tessera.linkage.settings import (
 )
 
 EDGES = "linkage_edges"
-"""Name of the table of all scored links (deterministic and probabilistic)."""
+"""Name of the table of all scored pairs (deterministic and probabilistic), each flagged
+`kept` unless the relatives rule keeps it apart."""
+LINKS = "linkage_links"
+"""Name of the table of the pairs that count: kept, at or above the threshold."""
 
 PRIOR_RECALL = 0.7
 """Share of true matches the near-certain prior rules are assumed to find (noisy dates of
@@ -49,6 +57,14 @@ MIN_TRAINING_PAIRS = 50
 """Fewest blocked pairs worth running expectation maximisation on; below this a file is too
 small to learn m from and Splink's default m values stand."""
 
+BORDERLINE_FLOOR = 0.5
+"""Lowest match probability kept for review: pairs between this and the threshold are the
+near misses a reviewer should see beside the near hits."""
+
+MEMORY_LIMIT = "6GB"
+"""DuckDB's ceiling for one linkage run; beyond it DuckDB spills to a temporary folder. The
+target is a million records within 6 GiB on a 2-core machine (benchmarks/linkage_scale.py)."""
+
 OUTPUT_SCHEMA = pa.schema([
     pa.field("record_id", pa.string(), nullable=False),
     pa.field("cluster_id", pa.string(), nullable=False),
@@ -56,6 +72,31 @@ OUTPUT_SCHEMA = pa.schema([
 ])
 """One row per input record: its person (the smallest record_id among the person's records)
 and the match probability of its strongest link at or above the threshold (null if alone)."""
+
+PAIR_SCHEMA = pa.schema([
+    pa.field("record_id_l", pa.string(), nullable=False),
+    pa.field("record_id_r", pa.string(), nullable=False),
+    pa.field("match_probability", pa.float64()),
+    pa.field("match_weight", pa.float64()),
+    pa.field("kept", pa.bool_()),
+])
+"""A scored pair of records (the deterministic rule's pairs have probability 1 and no
+weight); `kept` is false where the relatives rule keeps the two apart."""
+
+
+@dataclass(frozen=True)
+class Linkage:
+    """What one run of the pipeline found, and the model that found it."""
+
+    clusters: pa.Table
+    """`OUTPUT_SCHEMA` rows, one per record."""
+    pairs: pa.Table
+    """`PAIR_SCHEMA` rows: every pair scored at or above `BORDERLINE_FLOOR` (or the threshold,
+    if lower), kept apart or not."""
+    model: dict[str, Any]
+    """The trained Splink model (settings with m and u), as Splink saves it; empty when the
+    records held nothing to train on."""
+    threshold: float
 
 
 def link_records(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
@@ -75,24 +116,38 @@ def link_records(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
     Raises:
         LinkageError: record_id is missing or repeated, or the threshold is not in (0, 1].
     """
+    return run_linkage(records, threshold=threshold, seed=seed).clusters
+
+
+def run_linkage(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
+                seed: int = 0) -> Linkage:
+    """Link person records and keep what a report needs: clusters, scored pairs, the model.
+
+    Arguments and errors as `link_records`.
+    """
     if "record_id" not in records.column_names:
         raise LinkageError("person records need a record_id column to be linked")
     if not 0.0 < threshold <= 1.0:
         raise LinkageError(f"the match threshold must be above 0 and at most 1, not {threshold}")
     # Splink logs each training step at INFO; only its warnings are worth a user's attention.
-    logging.getLogger("splink").setLevel(logging.WARNING)
-    con = duckdb.connect(":memory:")
-    try:
-        con.register("raw", records)
-        con.register(VARIANTS, name_variants())
-        present = [c for c in IDENTITY_COLUMNS if c in records.column_names]
-        con.execute(prepared_records_sql(present)).fetchall()
-        _check_unique(con)
-        con.execute(deterministic_edges_sql()).fetchall()
-        _score_pairs(con, threshold, seed)
-        return _clusters(con, threshold)
-    finally:
-        con.close()
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="tessera-link-") as spill:
+        con = duckdb.connect(":memory:", config={
+            "memory_limit": MEMORY_LIMIT, "temp_directory": spill})
+        try:
+            con.register("raw", records)
+            con.register(VARIANTS, name_variants())
+            present = [c for c in IDENTITY_COLUMNS if c in records.column_names]
+            con.execute(prepared_records_sql(present)).fetchall()
+            _check_unique(con)
+            con.execute(deterministic_edges_sql()).fetchall()
+            model = _score_pairs(con, threshold, seed)
+            pairs = con.sql(f"SELECT * FROM {EDGES} ORDER BY record_id_l, record_id_r"
+                            ).to_arrow_table().cast(PAIR_SCHEMA)
+            return Linkage(clusters=_clusters(con, threshold), pairs=pairs, model=model,
+                           threshold=threshold)
+        finally:
+            con.close()
 
 
 def _check_unique(con: duckdb.DuckDBPyConnection) -> None:
@@ -110,25 +165,34 @@ def _populated(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [c for c, n in zip(IDENTITY_COLUMNS, counts, strict=True) if n]
 
 
-def _score_pairs(con: duckdb.DuckDBPyConnection, threshold: float, seed: int) -> None:
-    """Create EDGES: the deterministic pairs plus the model's pairs at or above threshold."""
+def _score_pairs(con: duckdb.DuckDBPyConnection, threshold: float,
+                 seed: int) -> dict[str, Any]:
+    """Create EDGES: the deterministic pairs plus the model's pairs; return the model."""
     columns = _populated(con)
-    predicted = "SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE)) " \
-                "AS t(record_id_l, record_id_r, match_probability) WHERE false"
+    predicted = ("SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, "
+                 "NULL::DOUBLE, NULL::BOOLEAN)) AS t(record_id_l, record_id_r, "
+                 "match_probability, match_weight, kept) WHERE false")
+    model: dict[str, Any] = {}
     (record_count,), = con.execute(f"SELECT count(*) FROM {PREPARED}").fetchall()
     if columns and prediction_rules(columns) and record_count > 1:
-        predicted = relatives_apart_sql(_predict(con, columns, threshold, seed))
+        table, model = _predict(con, columns, min(threshold, BORDERLINE_FLOOR), seed)
+        predicted = relatives_apart_sql(table)
     con.execute(
         f"CREATE OR REPLACE TABLE {EDGES} AS "
         "SELECT least(record_id_l, record_id_r) AS record_id_l, "
         "greatest(record_id_l, record_id_r) AS record_id_r, "
-        "max(match_probability) AS match_probability "
-        f"FROM (SELECT * FROM {DETERMINISTIC} UNION ALL {predicted}) GROUP BY ALL").fetchall()
+        "max(match_probability) AS match_probability, max(match_weight) AS match_weight, "
+        "bool_or(kept) AS kept "
+        f"FROM (SELECT *, NULL::DOUBLE AS match_weight, true AS kept FROM {DETERMINISTIC} "
+        f"UNION ALL {predicted}) GROUP BY ALL").fetchall()
+    con.execute(f"CREATE OR REPLACE TABLE {LINKS} AS SELECT * FROM {EDGES} "
+                "WHERE kept AND match_probability >= ?", [threshold]).fetchall()
+    return model
 
 
-def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], threshold: float,
-             seed: int) -> str:
-    """Train the model on the prepared records and return the table of scored pairs."""
+def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], floor: float,
+             seed: int) -> tuple[str, dict[str, Any]]:
+    """Train the model on the prepared records; return the scored pairs' table and model."""
     db_api = DuckDBAPI(con)
     linker = Linker(db_api.register(PREPARED), linkage_settings(columns), log_level=None)
     prior = [r for r in prior_rules(columns) if _pairs(con, db_api, r) > 0]
@@ -141,13 +205,16 @@ def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], threshold: floa
     for rule in training_rules(columns):
         # A rule finding almost no pairs (a small file) has nothing to teach; the levels it
         # would have trained keep Splink's default m. Checked first because a failed EM
-        # session leaves the linker's comparisons half-filtered.
+        # session leaves the linker's comparisons half-filtered. Term frequencies are left
+        # out of training (they still weigh in prediction): EM then works on counts of
+        # agreement patterns rather than on every pair, seconds instead of minutes.
         if _pairs(con, db_api, rule) >= MIN_TRAINING_PAIRS:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True)
-    predictions = linker.inference.predict(threshold_match_probability=threshold,
+    predictions = linker.inference.predict(threshold_match_probability=floor,
                                            warning_mode="never")
-    return predictions.physical_name
+    model = json.loads(json.dumps(linker.misc.save_model_to_json()))
+    return predictions.physical_name, model
 
 
 def _pairs(con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI,
@@ -164,17 +231,17 @@ def _clusters(con: duckdb.DuckDBPyConnection, threshold: float) -> pa.Table:
     """Connected components of EDGES at the threshold, as OUTPUT_SCHEMA rows."""
     db_api = DuckDBAPI(con)
     components = cluster_pairwise_predictions_at_threshold(
-        PREPARED, EDGES, db_api, node_id_column_name="record_id",
+        PREPARED, LINKS, db_api,
+        node_id_column_name="record_id",
         edge_id_column_name_left="record_id_l", edge_id_column_name_right="record_id_r",
         threshold_match_probability=threshold)
     strongest = (
         f"SELECT id, max(match_probability) AS match_probability FROM ("
-        f"SELECT record_id_l AS id, match_probability FROM {EDGES} "
-        f"UNION ALL SELECT record_id_r, match_probability FROM {EDGES}) "
-        f"WHERE match_probability >= ? GROUP BY id")
+        f"SELECT record_id_l AS id, match_probability FROM {LINKS} "
+        f"UNION ALL SELECT record_id_r, match_probability FROM {LINKS}) GROUP BY id")
     table = con.sql(
         f"SELECT c.record_id, min(c.record_id) OVER (PARTITION BY c.cluster_id) AS cluster_id, "
         f"s.match_probability FROM {components.physical_name} c "
-        f"LEFT JOIN ({strongest}) s ON s.id = c.record_id ORDER BY c.record_id",
-        params=[threshold]).to_arrow_table()
+        f"LEFT JOIN ({strongest}) s ON s.id = c.record_id ORDER BY c.record_id"
+        ).to_arrow_table()
     return table.cast(OUTPUT_SCHEMA)
