@@ -29,7 +29,8 @@ def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
     assert _digests(tmp_path / "a") != _digests(tmp_path / "c")
     assert first == SynthSummary(**{**second.__dict__, "extracts": first.extracts,
-                                    "ground_truth": first.ground_truth})
+                                    "ground_truth": first.ground_truth,
+                                    "census": first.census})
     assert other.offences == first.offences
 
 
@@ -103,5 +104,14 @@ def test_impossible_arguments_are_refused(tmp_path: Path, arguments: dict[str, o
 def test_an_occupied_extracts_folder_is_refused(tmp_path: Path) -> None:
     """Writing over an earlier set would mix two deliveries in one folder; it is refused."""
     generate(tmp_path, scale=0.002, seed=1)
-    with pytest.raises(ConfigurationError, match="already holds extracts"):
+    with pytest.raises(ConfigurationError, match="extracts already holds files"):
         generate(tmp_path, scale=0.002, seed=2, file_format="parquet")
+
+
+def test_census_returns_left_from_an_earlier_run_are_refused(tmp_path: Path) -> None:
+    """An authority with no referrals this time would keep last run's return; refused."""
+    (tmp_path / "cin_census").mkdir()
+    (tmp_path / "cin_census" / "E06000001.xml").write_text("<Message/>")
+    with pytest.raises(ConfigurationError, match="cin_census already holds files"):
+        generate(tmp_path, scale=0.002, seed=1)
+    assert not (tmp_path / "extracts").exists()

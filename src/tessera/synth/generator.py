@@ -4,13 +4,15 @@ Why one function: the CLI, the demo and the tests all need the same thing (files
 would send, calibrated to the published national figures, with the answers kept apart), and
 the same seed must always give the same files. Steps: offences of each kind and the networks'
 offences; the children agencies know; identifiers made unique; person records with each
-agency's noise; statements, links, referrals and contacts; tables; bad rows; files.
+agency's noise; statements, links, referrals and contacts; tables; bad rows; files; each
+English authority's CIN census return of its referrals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +27,7 @@ from tessera.synth.associations import (
 )
 from tessera.synth.calibration import CATEGORIES, period, targets
 from tessera.synth.categories import categorise, online
+from tessera.synth.cin_census import collection_year_holding
 from tessera.synth.investigation import ROLE
 from tessera.synth.names import name_book
 from tessera.synth.networks import Network, draw_networks
@@ -49,9 +52,17 @@ from tessera.synth.tables import (
     truth_offences,
     truth_persons,
 )
-from tessera.synth.writer import corrupt_sorted, sort_rows, write_extracts, write_ground_truth
+from tessera.synth.writer import (
+    corrupt_sorted,
+    sort_rows,
+    write_census_returns,
+    write_extracts,
+    write_ground_truth,
+)
 
 Progress = Callable[[str, float], None]
+CENSUS = "cin_census"
+"""Folder under `out` of the CIN census returns (outside extracts/: the same children)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +71,10 @@ class SynthSummary:
 
     extracts: Path
     ground_truth: Path
+    census: Path
+    """Folder of the CIN census returns, one `<la_code>.xml` per English authority."""
     files: int
+    census_returns: int
     rows: dict[str, int]
     """Rows per entity, over every agency."""
     offences: int
@@ -74,9 +88,10 @@ class SynthSummary:
 def _check(out: Path, scale: float, years: int, bad_share: float, file_format: str) -> None:
     # Files left from an earlier run (another scale, or CSV beside Parquet) would be ingested
     # with the new ones, so an occupied folder is refused rather than mixed.
-    if (out / "extracts").is_dir() and any((out / "extracts").iterdir()):
-        raise ConfigurationError(f"{out / 'extracts'} already holds extracts; choose an empty "
-                                 "--out folder or delete that one")
+    for folder in (out / "extracts", out / CENSUS):
+        if folder.is_dir() and any(folder.iterdir()):
+            raise ConfigurationError(f"{folder} already holds files from an earlier run; "
+                                     "choose an empty --out folder or delete that one")
     if not scale > 0:
         raise ConfigurationError(f"scale must be above 0 (got {scale})")
     if years < 1:
@@ -109,8 +124,13 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
              progress: Progress | None = None) -> SynthSummary:
     """Write a synthetic set of agency extracts to `out/extracts`, answers to `out/ground_truth`.
 
+    Each English authority's referrals are also written as its CIN census return in
+    `out/cin_census/<la_code>.xml`, for the census year that holds the extraction date (so
+    the episodes of that year up to the extraction); `tessera.sources.cin_xml` reads them.
+
     Args:
-        out: Folder to write into (created if need be); its extracts/ must be empty.
+        out: Folder to write into (created if need be); its extracts/ and cin_census/
+            must be empty.
         scale: 1 is the national volume (about 115,000 offences a year); counts scale with it.
         years: Years of recorded offences, ending with `end_year`.
         seed: The same seed (and arguments) always gives the same files.
@@ -164,15 +184,20 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
         association_rows(world, associations, records, ids),
     ]
     report("adding bad rows", 0.6)
+    clean = {rows.entity.name: sort_rows(rows) for rows in entities}
     written = []
     bad_rows: list[tuple[str, int, str, str]] = []
-    for rows in entities:
-        data, bad = corrupt_sorted(world.rng, sort_rows(rows), bad_share, file_format)
-        written.append(data)
+    for data in clean.values():
+        broken, bad = corrupt_sorted(world.rng, data, bad_share, file_format)
+        written.append(broken)
         bad_rows.extend(bad)
     report("writing files", 0.7)
     out = Path(out)
     files = write_extracts(out / "extracts", written, file_format)
+    report("writing CIN census returns", 0.85)
+    census_year = collection_year_holding(date.fromisoformat(world.period.extracted_at[:10]))
+    census_returns = write_census_returns(out / CENSUS, clean["person_record"],
+                                          clean["referral"], census_year)
     report("writing ground truth", 0.95)
     persons, person_agency, _ = truth_persons(world, records, ids, serial)
     truth, offence_agency, _ = truth_offences(world, offences, refs, offence_serial, category,
@@ -183,7 +208,8 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
                        bad_rows)
     report("done", 1.0)
     return SynthSummary(
-        extracts=out / "extracts", ground_truth=out / "ground_truth", files=files,
+        extracts=out / "extracts", ground_truth=out / "ground_truth", census=out / CENSUS,
+        files=files, census_returns=census_returns,
         rows={d.rows.entity.name: d.table.num_rows for d in written},
         offences=len(offences), bad_rows=len(bad_rows),
         categories={c: int((category == i).sum()) for i, c in enumerate(CATEGORIES)},

@@ -3,7 +3,9 @@
 Why this layout: `extracts/<kind>/<agency_code>/<entity>.csv` is what each agency would send,
 so ingestion is pointed at `extracts/` alone; `ground_truth/` holds the answers (who each
 record really is, each offence's category, which rows were broken on purpose) and must never
-be ingested.
+be ingested. `cin_census/<la_code>.xml` holds each English authority's DfE CIN census return
+of the same social care episodes, outside `extracts/` so that ingesting `extracts/` does not
+load those children twice.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from tessera.dataset import codelist
+from tessera.synth.cin_census import write_cin_census
 from tessera.synth.corruption import BadRow, choose_rows, corrupt
 from tessera.synth.places import agencies
 from tessera.synth.tables import EntityRows
@@ -118,12 +122,36 @@ def write_extracts(extracts: Path, entities: Iterable[Sorted], file_format: File
     files = 0
     for agency in np.flatnonzero(active):
         for name in KIND_ENTITIES[registry.kinds[agency]]:
-            data = by_name[name]
-            piece = data.table.slice(int(data.starts[agency]), int(data.sizes[agency]))
-            write_table(piece, extracts / file_name(int(agency), name, file_format),
-                        file_format)
+            write_table(_agency_rows(by_name[name], int(agency)),
+                        extracts / file_name(int(agency), name, file_format), file_format)
             files += 1
     return files
+
+
+def write_census_returns(folder: Path, people: Sorted, referrals: Sorted,
+                         collection_year: int) -> int:
+    """Write one CIN census return per English authority with referrals; returns how many.
+
+    Why English only: the CIN census is the DfE's collection from authorities in England;
+    Welsh authorities report to the Welsh Government in another form, so they keep only their
+    core extracts. `people` and `referrals` should be the rows before any were made invalid:
+    a census return is a separate, validated submission, not a copy of the broken extract.
+    """
+    registry = agencies()
+    la_numbers = codelist("local_authorities").column("la_number")
+    written = 0
+    for agency in map(int, np.flatnonzero(referrals.sizes)):
+        code = registry.codes[agency]
+        if registry.kinds[agency] != "social_care" or not code.startswith("E"):
+            continue
+        write_cin_census(_agency_rows(people, agency), _agency_rows(referrals, agency),
+                         la_numbers[code], folder / f"{code}.xml", collection_year)
+        written += 1
+    return written
+
+
+def _agency_rows(data: Sorted, agency: int) -> pa.Table:
+    return data.table.slice(int(data.starts[agency]), int(data.sizes[agency]))
 
 
 def write_ground_truth(folder: Path, persons: pa.Table, offences: pa.Table,
