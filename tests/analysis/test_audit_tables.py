@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from tessera.sources.core_files import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
-from tests.analysis.audit_fixture import FixtureWarehouse
+from tests.analysis.audit_fixture import FixtureWarehouse, record_key
 from tests.conftest import offence, party, person, write_extract
 
 
@@ -36,7 +37,7 @@ def one(result: AuditResult, table: str, **match: object) -> dict[str, object]:
 def test_tables_are_in_report_order_and_described(result: AuditResult) -> None:
     assert list(result.tables) == [
         "offence_categories", "category_by_force", "victim_profile", "offender_profile",
-        "completeness_by_stage", "outcomes", "nationality", "data_completeness"]
+        "completeness_by_stage", "outcomes", "nationality", "children", "data_completeness"]
     for table in result.tables.values():
         assert table.title and table.description.endswith(".")
         assert all(len(row) == len(table.columns) for row in table.rows)
@@ -245,3 +246,53 @@ def test_audit_reads_what_ingest_loads(tmp_path: Path, small_extract: Path,
     victims = one(result, "victim_profile", Offence_group="All CSA offences",
                   Characteristic="Age at offence", Category="All people")
     assert victims["People"] == 1
+
+
+CSA_VICTIMS = ("V1", "V2m", "V3", "V4", "V5", "V6", "V7m", "V9", "V12", "V13")
+"""The victims of the fixture's CSA offences, all but V8 (who is V1, known to kent)."""
+
+
+def test_without_linkage_no_victim_is_a_child_yet(result: AuditResult) -> None:
+    """Before 'tessera link' the table counts records, no children, and says what to run."""
+    row = one(result, "children", Offence_group="All CSA offences")
+    assert (row["Victim records"], row["Children"]) == (11, 0)
+    assert "Run 'tessera link' first" in result.tables["children"].notes[0]
+    assert "Children who were victims" not in [h.label for h in result.headlines]
+
+
+def test_children_are_counted_once_with_their_other_agencies(audit_engine: Engine) -> None:
+    """V1 (west-yorkshire) and V8 (kent) are one child, known to social care before the
+    offence; V4 has a health contact only after. Eleven victim records, ten children."""
+    w = FixtureWarehouse.__new__(FixtureWarehouse)
+    w.engine = audit_engine
+    kent = {"V8", "V9", "V12"}
+    for victim in (*CSA_VICTIMS, "V8"):
+        agency = "kent" if victim in kent else "west-yorkshire"
+        child = "C-V1" if victim == "V8" else f"C-{victim}"
+        w._insert("analysis.person_link", {
+            "record_key": record_key("person_record", agency, victim), "agency_code": agency,
+            "linked_id": child[2:], "child_id": child, "run_id": 1})
+    w._insert("ops.linkage_runs", {"run_id": 1})
+    social_care = w.person("CSC-1", agency="E08000035")
+    w._insert("analysis.referral", {"record_key": "ref-1", "agency_code": "E08000035",
+                                    "person_record_id_key": social_care, "la_code": "E08000035",
+                                    "referral_date": date(2022, 5, 1)})
+    w._insert("analysis.person_link", {"record_key": social_care, "agency_code": "E08000035",
+                                       "linked_id": "V1", "child_id": "C-V1", "run_id": 1})
+    health = w.person("NHS-4", agency="nhs-west-yorkshire")
+    w._insert("analysis.contact", {"record_key": "contact-4", "agency_code": "nhs-west-yorkshire",
+                                   "person_record_id_key": health, "agency_type": "health",
+                                   "setting": "gp", "contact_date": date(2023, 8, 1),
+                                   "safeguarding_concern": True})
+    w._insert("analysis.person_link", {"record_key": health, "agency_code": "nhs-west-yorkshire",
+                                       "linked_id": "V4", "child_id": "C-V4", "run_id": 1})
+    result = run_audit(audit_engine)
+    row = one(result, "children", Offence_group="All CSA offences")
+    assert (row["Victim records"], row["Children"]) == (11, 10)
+    assert row["In more than one agency"] == 2
+    assert row["Known to social care before"] == 1
+    assert row["Known to social care before (%)"] == 10.0
+    cse = one(result, "children", Offence_group="Group-based CSE")
+    assert (cse["Victim records"], cse["Children"], cse["In more than one agency"]) == (2, 2, 1)
+    assert result.headlines[-1].label == "Children who were victims"
+    assert result.headlines[-1].value == 10

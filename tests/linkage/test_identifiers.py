@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pytest
 
-from tessera.linkage.identifiers import CLUSTERS, carry_ids_sqls, linkage_tables_sqls
+from tessera.linkage.identifiers import CLUSTERS, carry_ids_sqls
 from tessera.warehouse.engine import Engine
+from tessera.warehouse.schema import linkage_table_sqls
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def engine() -> Iterator[Engine]:
     with Engine.open(None) as engine:
         for schema in ("analysis", "ops"):
             engine.execute(f"CREATE SCHEMA {schema}")
-        for sql in linkage_tables_sqls():
+        for sql in linkage_table_sqls():
             engine.execute(sql)
         engine.execute(
             "INSERT INTO analysis.person_link (record_key, linked_id, run_id) VALUES "

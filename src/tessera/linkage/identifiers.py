@@ -11,7 +11,8 @@ an id stopped appearing.
 
 The builders below are pure SQL strings with named parameters, run in order by the warehouse
 engine inside one transaction. They read `linkage_clusters` (record_id = the record_key,
-cluster_id, match_probability), which the caller registers.
+cluster_id, match_probability), which the caller registers, and write the tables the
+warehouse schema defines (`analysis.person_link`, `ops.linkage_history`).
 """
 
 from __future__ import annotations
@@ -25,28 +26,6 @@ million (12 digits would be 1 in 560)."""
 
 CHILD_PREFIX = "C-"
 PERSON_PREFIX = "P-"
-
-
-def linkage_tables_sqls() -> list[str]:
-    """Statements creating the linkage tables that do not exist yet.
-
-    `analysis.person_link` holds, for every person record, its linked id, and the child_id and
-    person_id analyses join on: `C-<id>` when the linked person was ever a child in the data
-    (a victim, or the subject of a referral or a health or education contact), `P-<id>` when
-    they were ever a suspect or offender; one person can have both.
-    """
-    return [
-        "CREATE TABLE IF NOT EXISTS analysis.person_link (record_key VARCHAR PRIMARY KEY, "
-        "agency_code VARCHAR, linked_id VARCHAR NOT NULL, child_id VARCHAR, person_id VARCHAR, "
-        "match_probability DOUBLE, run_id INTEGER)",
-        "CREATE SEQUENCE IF NOT EXISTS ops.linkage_run_ids START 1",
-        "CREATE TABLE IF NOT EXISTS ops.linkage_runs (run_id INTEGER PRIMARY KEY, "
-        "started_at TIMESTAMP, finished_at TIMESTAMP, threshold DOUBLE, seed INTEGER, "
-        "records BIGINT, people BIGINT, children BIGINT, persons BIGINT, kept BIGINT, "
-        "new BIGINT, merged BIGINT, split BIGINT, model VARCHAR)",
-        "CREATE TABLE IF NOT EXISTS ops.linkage_history (run_id INTEGER, event VARCHAR, "
-        "linked_id VARCHAR, other_id VARCHAR, records BIGINT)",
-    ]
 
 
 def carry_ids_sqls() -> list[str]:

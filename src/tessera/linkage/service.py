@@ -23,7 +23,6 @@ from tessera.errors import LinkageError
 from tessera.linkage.identifiers import (
     CLUSTERS,
     carry_ids_sqls,
-    linkage_tables_sqls,
     run_summary_sql,
     write_links_sqls,
 )
@@ -40,6 +39,7 @@ from tessera.linkage.quality import (
 )
 from tessera.linkage.settings import DEFAULT_THRESHOLD
 from tessera.warehouse.engine import Engine
+from tessera.warehouse.schema import linkage_table_sqls
 
 Progress = Callable[[str, float], None]
 
@@ -129,7 +129,8 @@ def _write_run(engine: Engine, linkage: Linkage, seed: int) -> dict[str, Any]:
     """Write ids, history and the run's record in one transaction; return the run's row."""
     params: dict[str, Any] = {}
     with engine.transaction():
-        for sql in linkage_tables_sqls():
+        # A warehouse loaded before linkage existed lacks its tables.
+        for sql in linkage_table_sqls():
             engine.execute(sql)
         params["run_id"] = int(engine.scalar("SELECT nextval('ops.linkage_run_ids')"))
         started = datetime.now()

@@ -47,6 +47,30 @@ def identity_columns(entity: Entity) -> list[Column]:
             if f.privacy != "plain"]
 
 
+def linkage_table_sqls() -> list[str]:
+    """The tables `tessera link` writes, created empty with the rest so that analyses can
+    join them before the first linkage run (and find no child yet).
+
+    `analysis.person_link` holds, for every person record, its linked id, and the child_id and
+    person_id analyses join on: `C-<id>` when the linked person was ever a child in the data
+    (a victim, or the subject of a referral or a health or education contact), `P-<id>` when
+    they were ever a suspect or offender; one person can have both. `ops.linkage_runs` keeps
+    each run's figures and trained model; `ops.linkage_history` its merges and splits.
+    """
+    return [
+        "CREATE TABLE IF NOT EXISTS analysis.person_link (record_key VARCHAR PRIMARY KEY, "
+        "agency_code VARCHAR, linked_id VARCHAR NOT NULL, child_id VARCHAR, person_id VARCHAR, "
+        "match_probability DOUBLE, run_id INTEGER)",
+        "CREATE SEQUENCE IF NOT EXISTS ops.linkage_run_ids START 1",
+        "CREATE TABLE IF NOT EXISTS ops.linkage_runs (run_id INTEGER PRIMARY KEY, "
+        "started_at TIMESTAMP, finished_at TIMESTAMP, threshold DOUBLE, seed INTEGER, "
+        "records BIGINT, people BIGINT, children BIGINT, persons BIGINT, kept BIGINT, "
+        "new BIGINT, merged BIGINT, split BIGINT, model VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS ops.linkage_history (run_id INTEGER, event VARCHAR, "
+        "linked_id VARCHAR, other_id VARCHAR, records BIGINT)",
+    ]
+
+
 def create_schema_sqls() -> list[str]:
     """Statements creating every schema and table that do not exist yet."""
     sqls = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in ("identity", "analysis", "ops",
@@ -61,6 +85,7 @@ def create_schema_sqls() -> list[str]:
         "rows_rejected BIGINT)",
         "CREATE TABLE IF NOT EXISTS ops.rejections (batch_id INTEGER, file VARCHAR, "
         "row BIGINT, field VARCHAR, rule VARCHAR, value VARCHAR, message VARCHAR)",
+        *linkage_table_sqls(),
     ]
     for entity in ENTITIES:
         table = q(entity.name)

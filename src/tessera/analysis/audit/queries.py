@@ -32,6 +32,7 @@ READS: dict[str, tuple[str, ...]] = {
     "outcomes": ("audit_group", "offence_category", "offence_in_group"),
     "nationality": ("audit_group", "csa_party", "party_statement"),
     "explain": ("offence_category",),
+    "children": ("audit_group", "csa_party"),
 }
 """Every SQL file of the audit and the steps it reads by name (each a file of the same name)."""
 

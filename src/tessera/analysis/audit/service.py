@@ -10,6 +10,7 @@ from tessera.analysis.audit.rates import share
 from tessera.analysis.audit.results import AuditResult, AuditTable, Headline
 from tessera.analysis.audit.tables import (
     category_by_force_table,
+    children_table,
     completeness_by_stage_table,
     data_completeness_table,
     nationality_table,
@@ -40,7 +41,8 @@ def run_audit(engine: Engine) -> AuditResult:
     """Run the national audit over the warehouse behind `engine`.
 
     Returns every table, in report order: offence categories, by force, victim and offender
-    profiles, ethnicity completeness by stage, outcomes, nationality and field completeness.
+    profiles, ethnicity completeness by stage, outcomes, nationality, victims as children
+    (by child_id) and field completeness.
     Raises `AnalysisError` when the warehouse has not been loaded.
     """
     require_warehouse(engine)
@@ -53,9 +55,18 @@ def run_audit(engine: Engine) -> AuditResult:
         "completeness_by_stage": completeness_by_stage_table(engine),
         "outcomes": outcomes_table(engine),
         "nationality": nationality_table(engine),
+        "children": children_table(engine, linkage_runs(engine)),
         "data_completeness": completeness,
     }
-    return AuditResult(tables=tables, headlines=headlines(tables["offence_categories"]))
+    return AuditResult(tables=tables, headlines=headlines(tables["offence_categories"],
+                                                          tables["children"]))
+
+
+def linkage_runs(engine: Engine) -> int:
+    """How many times `tessera link` has run on this warehouse (0: children not joined)."""
+    if not engine.table_exists("ops", "linkage_runs"):
+        return 0
+    return int(engine.scalar("SELECT count(*) FROM ops.linkage_runs"))
 
 
 def require_warehouse(engine: Engine) -> None:
@@ -67,7 +78,7 @@ def require_warehouse(engine: Engine) -> None:
             f"the warehouse has no {', '.join(missing)}; run 'tessera ingest' first")
 
 
-def headlines(categories: AuditTable) -> tuple[Headline, ...]:
+def headlines(categories: AuditTable, children: AuditTable) -> tuple[Headline, ...]:
     """The figures the report opens with, from the national categories table.
 
     The sub-categories are given as a share of offences with more than one perpetrator, the
@@ -88,4 +99,9 @@ def headlines(categories: AuditTable) -> tuple[Headline, ...]:
         detail = (f"{percent}% of {base:,} {base_label}" if percent is not None
                   else f"no {base_label}")
         result.append(Headline(label=str(labels[code]), value=counts[code], detail=detail))
+    victims = children.records()[0]
+    if victims["Children"]:
+        result.append(Headline(
+            label="Children who were victims", value=int(str(victims["Children"])),
+            detail=f"one child_id each, from {victims['Victim records']:,} victim records"))
     return tuple(result)
