@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +39,7 @@ from tessera.linkage.preparation import (
 from tessera.linkage.settings import (
     DEFAULT_THRESHOLD,
     U_MAX_PAIRS,
+    Extras,
     linkage_settings,
     prediction_rules,
     prior_rules,
@@ -60,6 +63,18 @@ small to learn m from and Splink's default m values stand."""
 BORDERLINE_FLOOR = 0.5
 """Lowest match probability kept for review: pairs between this and the threshold are the
 near misses a reviewer should see beside the near hits."""
+
+RELATIVES_RULE_WEIGHT = -4.0
+"""Match weight of clearly different given names at or below which the relatives rule holds.
+
+Why the rule depends on the data: "a clearly different given name is a different child" is
+true where agencies record given names consistently, and the model measures how far that is
+so: the weight of the given name's "else" level is log2 of how much more often different
+people disagree than one person's records do. At -4 or below (one person's records disagree
+at most a sixteenth as often as strangers'), which agency data show (about -5.7 on the
+synthetic national file), the rule keeps siblings apart; in a file with badly corrupted
+given names (FEBRL 4, about -2) it would split true pairs, so the model alone decides.
+"""
 
 MEMORY_LIMIT = "6GB"
 """DuckDB's ceiling for one linkage run; beyond it DuckDB spills to a temporary folder. The
@@ -100,7 +115,7 @@ class Linkage:
 
 
 def link_records(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
-                 seed: int = 0) -> pa.Table:
+                 seed: int = 0, extra_columns: Extras | None = None) -> pa.Table:
     """Group the person records of one file into people.
 
     Args:
@@ -109,18 +124,23 @@ def link_records(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
         threshold: Match probability at or above which two records are linked; see
             `settings.DEFAULT_THRESHOLD` for why 0.9.
         seed: Seed of the random sampling that estimates u, so a rerun gives the same model.
+        extra_columns: Further columns of the file to compare, each "text" (compared by
+            similarity, as an address line) or "identifier" (compared exactly and used to
+            find candidate pairs, as a local case number).
 
     Returns:
         A table of `OUTPUT_SCHEMA`, one row per record, ordered by record_id.
 
     Raises:
-        LinkageError: record_id is missing or repeated, or the threshold is not in (0, 1].
+        LinkageError: record_id is missing or repeated, the threshold is not in (0, 1], or an
+            extra column is absent or is one of the identity columns.
     """
-    return run_linkage(records, threshold=threshold, seed=seed).clusters
+    return run_linkage(records, threshold=threshold, seed=seed,
+                       extra_columns=extra_columns).clusters
 
 
 def run_linkage(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
-                seed: int = 0) -> Linkage:
+                seed: int = 0, extra_columns: Extras | None = None) -> Linkage:
     """Link person records and keep what a report needs: clusters, scored pairs, the model.
 
     Arguments and errors as `link_records`.
@@ -129,6 +149,7 @@ def run_linkage(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
         raise LinkageError("person records need a record_id column to be linked")
     if not 0.0 < threshold <= 1.0:
         raise LinkageError(f"the match threshold must be above 0 and at most 1, not {threshold}")
+    extras = _checked_extras(records, extra_columns or {})
     # Splink logs each training step at INFO; only its warnings are worth a user's attention.
     logging.getLogger("splink").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="tessera-link-") as spill:
@@ -138,16 +159,29 @@ def run_linkage(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
             con.register("raw", records)
             con.register(VARIANTS, name_variants())
             present = [c for c in IDENTITY_COLUMNS if c in records.column_names]
-            con.execute(prepared_records_sql(present)).fetchall()
+            con.execute(prepared_records_sql(present, extras)).fetchall()
             _check_unique(con)
             con.execute(deterministic_edges_sql()).fetchall()
-            model = _score_pairs(con, threshold, seed)
+            model = _score_pairs(con, threshold, seed, extras)
             pairs = con.sql(f"SELECT * FROM {EDGES} ORDER BY record_id_l, record_id_r"
                             ).to_arrow_table().cast(PAIR_SCHEMA)
             return Linkage(clusters=_clusters(con, threshold), pairs=pairs, model=model,
                            threshold=threshold)
         finally:
             con.close()
+
+
+def _checked_extras(records: pa.Table, extras: Mapping[str, str]) -> Extras:
+    """The extra columns, if each is in the file, not an identity column, and of a known kind."""
+    for name, kind in extras.items():
+        if name not in records.column_names:
+            raise LinkageError(f"extra column {name!r} is not in the records")
+        if name in (*IDENTITY_COLUMNS, "record_id", "given_name_forms"):
+            raise LinkageError(f"{name!r} is compared already; it cannot be an extra column")
+        if kind not in ("text", "identifier"):
+            raise LinkageError(f"extra column {name!r}: compare as 'text' or 'identifier', "
+                               f"not {kind!r}")
+    return dict(extras)  # type: ignore[arg-type]
 
 
 def _check_unique(con: duckdb.DuckDBPyConnection) -> None:
@@ -165,8 +199,8 @@ def _populated(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [c for c, n in zip(IDENTITY_COLUMNS, counts, strict=True) if n]
 
 
-def _score_pairs(con: duckdb.DuckDBPyConnection, threshold: float,
-                 seed: int) -> dict[str, Any]:
+def _score_pairs(con: duckdb.DuckDBPyConnection, threshold: float, seed: int,
+                 extras: Extras) -> dict[str, Any]:
     """Create EDGES: the deterministic pairs plus the model's pairs; return the model."""
     columns = _populated(con)
     predicted = ("SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, "
@@ -174,9 +208,9 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, threshold: float,
                  "match_probability, match_weight, kept) WHERE false")
     model: dict[str, Any] = {}
     (record_count,), = con.execute(f"SELECT count(*) FROM {PREPARED}").fetchall()
-    if columns and prediction_rules(columns) and record_count > 1:
-        table, model = _predict(con, columns, min(threshold, BORDERLINE_FLOOR), seed)
-        predicted = relatives_apart_sql(table)
+    if columns and prediction_rules(columns, extras) and record_count > 1:
+        table, model = _predict(con, columns, extras, min(threshold, BORDERLINE_FLOOR), seed)
+        predicted = relatives_apart_sql(table, apply=relatives_rule_holds(model))
     con.execute(
         f"CREATE OR REPLACE TABLE {EDGES} AS "
         "SELECT least(record_id_l, record_id_r) AS record_id_l, "
@@ -190,11 +224,23 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, threshold: float,
     return model
 
 
-def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], floor: float,
-             seed: int) -> tuple[str, dict[str, Any]]:
+def relatives_rule_holds(model: dict[str, Any]) -> bool:
+    """Whether the trained model shows given names are recorded consistently enough for the
+    relatives rule (see `RELATIVES_RULE_WEIGHT`)."""
+    for comparison in model.get("comparisons", []):
+        if comparison.get("output_column_name") == "given_name":
+            other = comparison["comparison_levels"][-1]
+            m, u = other.get("m_probability"), other.get("u_probability")
+            return bool(m and u and math.log2(m / u) <= RELATIVES_RULE_WEIGHT)
+    return False
+
+
+def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], extras: Extras,
+             floor: float, seed: int) -> tuple[str, dict[str, Any]]:
     """Train the model on the prepared records; return the scored pairs' table and model."""
     db_api = DuckDBAPI(con)
-    linker = Linker(db_api.register(PREPARED), linkage_settings(columns), log_level=None)
+    linker = Linker(db_api.register(PREPARED), linkage_settings(columns, extras),
+                    log_level=None)
     prior = [r for r in prior_rules(columns) if _pairs(con, db_api, r) > 0]
     if prior:
         # With no pair found by any near-certain rule the estimate would be zero (an
@@ -202,7 +248,7 @@ def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], floor: float,
         linker.training.estimate_probability_two_random_records_match(
             list[str | BlockingRuleCreator](prior), recall=PRIOR_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
-    for rule in training_rules(columns):
+    for rule in training_rules(columns, extras):
         # A rule finding almost no pairs (a small file) has nothing to teach; the levels it
         # would have trained keep Splink's default m. Checked first because a failed EM
         # session leaves the linker's comparisons half-filtered. Term frequencies are left

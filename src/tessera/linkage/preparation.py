@@ -69,20 +69,24 @@ def _normalised(column: str) -> str:
     raise ValueError(f"not an identity column: {column}")
 
 
-def prepared_records_sql(present: Iterable[str]) -> str:
+def prepared_records_sql(present: Iterable[str], extras: Iterable[str] = ()) -> str:
     """SQL creating the normalised table from `raw`; absent columns become typed nulls.
 
     Why every identity column exists afterwards: the SQL that follows (the identifier rule,
     the output) need not branch on the input's shape; the Splink settings still leave out
     comparisons on columns with no values (see `settings.linkage_settings`). Each record
     also gets `given_name_forms`: its given name and every full name it is a short form of,
-    so Liz and Beth both meet Elizabeth.
+    so Liz and Beth both meet Elizabeth. `extras`, an analyst's further columns, are kept as
+    trimmed lower-case text.
     """
     have = set(present)
     selects = ['CAST(raw.record_id AS VARCHAR) AS record_id']
     for column in IDENTITY_COLUMNS:
         expr = _normalised(column) if column in have else "CAST(NULL AS VARCHAR)"
         selects.append(f'{expr} AS "{column}"')
+    for column in extras:
+        selects.append(f'lower(nullif(trim(CAST(raw."{column}" AS VARCHAR)), \'\')) '
+                       f'AS "{column}"')
     return (f"CREATE OR REPLACE TABLE {PREPARED} AS "
             f"SELECT n.*, CASE WHEN n.given_name IS NOT NULL THEN "
             f"list_distinct(list_value(n.given_name) || coalesce(v.forms, [])) "
@@ -115,9 +119,9 @@ DIFFERENT_NAME_SIMILARITY = 0.8
 clearly different, and two family names at or above which they are the same family's."""
 
 
-def relatives_apart_sql(predicted: str) -> str:
+def relatives_apart_sql(predicted: str, *, apply: bool = True) -> str:
     """SQL selecting the model's pairs from `predicted`, each flagged `kept` unless it looks
-    like two siblings.
+    like two siblings (every pair kept when `apply` is false).
 
     Why a rule after the model: the model treats fields as independent, but brothers, sisters
     and twins agree on family name, address and often sex (twins on birth date too) together,
@@ -133,9 +137,10 @@ def relatives_apart_sql(predicted: str) -> str:
         f"(jaro_winkler_similarity(l.given_name, r.given_name) < {DIFFERENT_NAME_SIMILARITY} "
         f"AND NOT list_has_any(l.given_name_forms, r.given_name_forms) "
         f"AND NOT (l.given_name = r.family_name AND l.family_name = r.given_name))")
+    kept = f"NOT coalesce({same_family} AND {different_given}, false)" if apply else "true"
     return (
         f"SELECT p.record_id_l, p.record_id_r, p.match_probability, p.match_weight, "
-        f"NOT coalesce({same_family} AND {different_given}, false) AS kept "
+        f"{kept} AS kept "
         f"FROM {predicted} p "
         f"JOIN {PREPARED} l ON l.record_id = p.record_id_l "
         f"JOIN {PREPARED} r ON r.record_id = p.record_id_r")

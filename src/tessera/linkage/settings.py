@@ -7,8 +7,8 @@ and a blocking rule on it finds no pairs, so both are left out rather than train
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Collection, Mapping
+from typing import Any, Literal
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -34,6 +34,11 @@ U_MAX_PAIRS = 2e6
 thousand to a few hundred thousand records while keeping a run to seconds."""
 
 _NAMES = ("given_name", "family_name")
+
+ExtraKind = Literal["text", "identifier"]
+"""How an analyst's extra column is compared: text by similarity (an address line), an
+identifier exactly and as a blocking rule (a local case number)."""
+Extras = Mapping[str, ExtraKind]
 
 
 def _date_of_birth() -> ComparisonCreator:
@@ -104,8 +109,8 @@ def _postcode() -> ComparisonCreator:
     )
 
 
-def _comparisons(columns: Collection[str]) -> list[ComparisonCreator]:
-    """One comparison per identity column that holds values."""
+def _comparisons(columns: Collection[str], extras: Extras) -> list[ComparisonCreator]:
+    """One comparison per identity column that holds values, then one per extra column."""
     found: list[ComparisonCreator] = []
     if "given_name" in columns:
         found.append(_given_name() if "family_name" in columns else
@@ -126,10 +131,14 @@ def _comparisons(columns: Collection[str]) -> list[ComparisonCreator]:
         # (it is what keeps twins apart when they otherwise agree on everything).
         if identifier in columns:
             found.append(cl.ExactMatch(identifier))
+    for name, kind in extras.items():
+        found.append(cl.ExactMatch(name) if kind == "identifier"
+                     else cl.JaroWinklerAtThresholds(name, [0.92, 0.8]))
     return found
 
 
-def prediction_rules(columns: Collection[str]) -> list[BlockingRuleCreator]:
+def prediction_rules(columns: Collection[str], extras: Extras | None = None
+                     ) -> list[BlockingRuleCreator]:
     """Blocking rules generating the pairs the model scores.
 
     Why these: each catches true pairs the others miss when one field is noisy. A shared
@@ -143,6 +152,7 @@ def prediction_rules(columns: Collection[str]) -> list[BlockingRuleCreator]:
     """
     rules: list[BlockingRuleCreator] = [
         block_on(column) for column in ("nhs_number", "upn", "postcode") if column in columns]
+    rules += [block_on(name) for name, kind in (extras or {}).items() if kind == "identifier"]
     names = [n for n in _NAMES if n in columns]
     if names:
         rules.append(block_on(*names))
@@ -152,7 +162,8 @@ def prediction_rules(columns: Collection[str]) -> list[BlockingRuleCreator]:
     return rules
 
 
-def training_rules(columns: Collection[str]) -> list[BlockingRuleCreator]:
+def training_rules(columns: Collection[str], extras: Extras | None = None
+                   ) -> list[BlockingRuleCreator]:
     """Blocking rules for expectation maximisation of the m probabilities.
 
     Why two: EM cannot learn m for a column it blocks on, so the full name trains the date
@@ -172,8 +183,9 @@ def training_rules(columns: Collection[str]) -> list[BlockingRuleCreator]:
     if "date_of_birth" not in columns:
         # Without a birth date the names carry the model: train each on pairs of the other.
         candidates += [(block_on(n), {n}) for n in names]
+    compared = [*columns, *(extras or {})]
     return [rule for rule, used in candidates
-            if any(not (_reads(column, columns) & used) for column in columns)]
+            if any(not (_reads(column, columns) & used) for column in compared)]
 
 
 def _reads(comparison: str, columns: Collection[str]) -> set[str]:
@@ -196,11 +208,13 @@ def prior_rules(columns: Collection[str]) -> list[BlockingRuleCreator]:
     return rules
 
 
-def linkage_settings(columns: Collection[str]) -> SettingsCreator:
+def linkage_settings(columns: Collection[str], extras: Extras | None = None
+                     ) -> SettingsCreator:
     """Splink settings deduplicating person records on the populated `columns`.
 
     Args:
         columns: Identity columns (core-dataset names) holding at least one value.
+        extras: Further columns an analyst's file carries, and how to compare each.
 
     Returns:
         Settings for a `dedupe_only` model keyed on `record_id`.
@@ -208,9 +222,10 @@ def linkage_settings(columns: Collection[str]) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="record_id",
-        comparisons=list[ComparisonCreator | dict[str, Any]](_comparisons(columns)),
+        comparisons=list[ComparisonCreator | dict[str, Any]](
+            _comparisons(columns, extras or {})),
         blocking_rules_to_generate_predictions=list[BlockingRuleCreator | dict[str, Any]](
-            prediction_rules(columns)),
+            prediction_rules(columns, extras)),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
     )
