@@ -86,3 +86,93 @@ def test_link_writes_one_cluster_per_record(tmp_path: Path,
     assert rows["a"] == rows["b"] != rows["c"]
     missing = run_cli("link", "--records", str(tmp_path / "none.csv"), "--out", str(out))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def _casework_env(tmp_path: Path) -> dict[str, str]:
+    return {**_env(tmp_path), "TESSERA_CASEWORK_URL": f"sqlite:///{tmp_path / 'casework.db'}",
+            "TESSERA_SIGNING_KEY_FILE": str(tmp_path / "keys" / "signing.key"),
+            "COLUMNS": "200"}
+
+
+def _file_a_report(tmp_path: Path) -> str:
+    """File one report in-process, as the web app would, returning its receipt as JSON."""
+    from tessera.casework.receipts import ReceiptSigner
+    from tessera.casework.store import Casework
+    from tessera.casework.users import authenticate
+    from tests.casework.populate import PASSWORD, file_report
+
+    store = Casework.open(f"sqlite:///{tmp_path / 'casework.db'}")
+    signer = ReceiptSigner.from_file(tmp_path / "keys" / "signing.key")
+    with store.session() as session:
+        reporter = authenticate(session, "teacher", PASSWORD)
+        assert reporter is not None
+        receipt = file_report(session, reporter, signer).receipt
+    store.close()
+    return receipt.to_json()
+
+
+def test_users_commands_add_issue_tokens_and_refuse_bad_areas(
+        tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """`tessera users add` from a password file, `token`, `disable`; a bad area or unknown
+    user is one error line with exit status 1."""
+    from tests.casework.populate import PASSWORD
+
+    env = _casework_env(tmp_path)
+    (tmp_path / "pw").write_text(PASSWORD + "\n", encoding="utf-8")
+    added = run_cli("users", "add", "teacher", "--role", "reporter", "--name", "T Teacher",
+                    "--password-file", str(tmp_path / "pw"), env=env)
+    assert added.returncode == 0, added.stderr
+    assert "Added reporter 'teacher'" in added.stdout
+    bad = run_cli("users", "add", "lost", "--role", "triage", "--name", "Lost",
+                  "--area-type", "local_authority", "--area-code", "E99999999",
+                  "--password-file", str(tmp_path / "pw"), env=env)
+    assert (bad.returncode, bad.stderr.strip()) == (
+        1, "error: 'E99999999' is not in the local_authorities code list")
+    token = run_cli("users", "token", "teacher", env=env)
+    assert token.returncode == 0 and token.stdout.startswith("tsr_")
+    assert run_cli("users", "disable", "teacher", env=env).returncode == 0
+    nobody = run_cli("users", "disable", "nobody", env=env)
+    assert (nobody.returncode, nobody.stderr.strip()) == (1, "error: no user called 'nobody'")
+
+
+def test_receipt_and_ledger_verify_then_export_into_the_warehouse(
+        tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """A receipt verifies until edited; the ledger is intact until a row is edited in the
+    database file; the export loads with `tessera ingest`."""
+    import json
+    import sqlite3
+
+    from tests.casework.populate import PASSWORD
+
+    env = _casework_env(tmp_path)
+    (tmp_path / "pw").write_text(PASSWORD, encoding="utf-8")
+    run_cli("users", "add", "teacher", "--role", "reporter", "--name", "T", "--password-file",
+            str(tmp_path / "pw"), env=env)
+    receipt = tmp_path / "receipt.json"
+    receipt.write_text(_file_a_report(tmp_path), encoding="utf-8")
+    valid = run_cli("receipt", "verify", str(receipt), env=env)
+    assert valid.returncode == 0 and valid.stdout.startswith("valid: report TSR-")
+    edited = json.loads(receipt.read_text(encoding="utf-8"))
+    edited["issued_at"] = "2020-01-01T00:00:00.000000Z"
+    receipt.write_text(json.dumps(edited), encoding="utf-8")
+    forged = run_cli("receipt", "verify", str(receipt), env=env)
+    assert forged.returncode == 1 and forged.stdout.startswith("not valid: ")
+
+    exported = run_cli("export-casework", "--out", str(tmp_path / "export"), env=env)
+    assert exported.returncode == 0, exported.stderr
+    loaded = run_cli("ingest", str(tmp_path / "export"), "--warehouse",
+                     str(tmp_path / "w.duckdb"), env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "rows in 2 = loaded 2 + rejected 0" in loaded.stdout
+
+    intact = run_cli("ledger", "verify", env=env)
+    assert (intact.returncode, intact.stdout.strip()) == (
+        0, "ledger intact: 1 entry, every record matches")
+    with sqlite3.connect(tmp_path / "casework.db") as database:
+        database.execute("UPDATE reports SET immediate_risk = 1")
+    database.close()
+    tampered = run_cli("ledger", "verify", env=env)
+    assert tampered.returncode == 1 and "Traceback" not in tampered.stderr
+    assert tampered.stdout.startswith(f"ledger not intact: entry 1 (report "
+                                      f"{edited['reference']}): the record was changed after "
+                                      "it was written")

@@ -21,16 +21,26 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tessera.casework.roles import AreaType, Role
 from tessera.config import Settings, load_settings
 from tessera.errors import TesseraError
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from tessera.warehouse.loading import IngestResult
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False,
                   add_completion=False)
 dataset_app = typer.Typer(help="The core dataset definition.", no_args_is_help=True)
 app.add_typer(dataset_app, name="dataset")
+users_app = typer.Typer(help="Casework accounts: add, disable, API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+ledger_app = typer.Typer(help="The tamper-evident ledger of reports and decisions.",
+                         no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+receipt_app = typer.Typer(help="Receipts given to reporters.", no_args_is_help=True)
+app.add_typer(receipt_app, name="receipt")
 
 console = Console()
 errors = Console(stderr=True)
@@ -39,6 +49,12 @@ WarehouseOption = Annotated[Path | None, typer.Option(
     help="DuckDB warehouse file [default: $TESSERA_WAREHOUSE or ./tessera.duckdb].")]
 OutputOption = Annotated[Path | None, typer.Option(
     help="Folder for reports and rejections [default: $TESSERA_OUTPUT or ./tessera-output].")]
+CaseworkOption = Annotated[str | None, typer.Option(
+    "--casework-url", help="Casework store [default: $TESSERA_CASEWORK_URL or "
+    "sqlite:///tessera-casework.db].")]
+SigningKeyOption = Annotated[Path | None, typer.Option(
+    help="Ed25519 signing key [default: $TESSERA_SIGNING_KEY_FILE or "
+    "~/.config/tessera/signing.key].")]
 
 
 def main() -> None:
@@ -94,7 +110,8 @@ def dataset_describe(
 
 @app.command()
 def synth(
-    out: Annotated[Path, typer.Option(help="Folder to write extracts/ and ground_truth/ to.")],
+    out: Annotated[Path, typer.Option(
+        help="Folder to write extracts/, cin_census/ and ground_truth/ to.")],
     scale: Annotated[float, typer.Option(help="1 = the national volume of 2023.")] = 1.0,
     years: Annotated[int, typer.Option(min=1, help="Years of offences to generate.")] = 1,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")]
@@ -115,6 +132,7 @@ def synth(
     console.print(f"Wrote {summary.files} files ({sum(summary.rows.values()):,} rows, "
                   f"{summary.offences:,} offences, {summary.bad_rows:,} rows made invalid) to "
                   f"{summary.extracts} in {time.perf_counter() - started:.1f}s; "
+                  f"{summary.census_returns} CIN census returns in {summary.census}; "
                   f"ground truth in {summary.ground_truth}")
 
 
@@ -220,22 +238,63 @@ def _audit(settings: Settings, explain: str | None) -> None:
 
 @app.command()
 def link(
-    records: Annotated[Path, typer.Option(help=(
-        "CSV of person records: record_id and any of given_name, family_name, "
-        "date_of_birth, sex, postcode, nhs_number, upn."))],
-    out: Annotated[Path, typer.Option(help="CSV to write record_id, cluster_id to.")],
-    threshold: Annotated[float, typer.Option(help="Match probability at which records join.")]
-    = 0.9,
+    records: Annotated[Path | None, typer.Option(help=(
+        "Link this CSV of person records instead of the warehouse: record_id and any of "
+        "given_name, family_name, date_of_birth, sex, postcode, nhs_number, upn."))] = None,
+    out: Annotated[Path | None, typer.Option(help=(
+        "With --records: the CSV to write record_id, cluster_id to."))] = None,
+    truth: Annotated[Path | None, typer.Option(help=(
+        "Ground truth CSV (agency_code, source_record_id, true_person_id) to score the "
+        "warehouse linkage against, such as the generator's ground_truth/persons.csv."))]
+    = None,
+    threshold: Annotated[float | None, typer.Option(help=(
+        "Match probability at which records join [default: 0.9; why is in "
+        "tessera/linkage/settings.py]."))] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the model's random sampling.")] = 0,
+    warehouse: WarehouseOption = None,
+    output: OutputOption = None,
 ) -> None:
-    """Deduplicate a standalone file of person records into clusters of the same person."""
-    from tessera.linkage import link_records
+    """Link person records into people: the warehouse's child and person ids, or a file.
+
+    Without --records, every person record in the warehouse is linked; children keep their
+    child_id from run to run, merges and splits are recorded, and a quality report is
+    written. With --records and --out, a standalone file is deduplicated.
+    """
+    if records is not None:
+        _link_file(records, out, threshold, seed)
+        return
+    settings = load_settings(warehouse=warehouse, output=output)
+    _link_warehouse(settings, truth, threshold, seed)
+
+
+def _link_file(records: Path, out: Path | None, threshold: float | None, seed: int) -> None:
+    from tessera.linkage import DEFAULT_THRESHOLD, link_records
     from tessera.linkage.files import read_records, write_clusters
 
+    if out is None:
+        raise typer.BadParameter("--records needs --out, the CSV to write clusters to")
     with console.status("Linking records"):
-        clusters = link_records(read_records(records), threshold=threshold)
+        clusters = link_records(read_records(records), seed=seed,
+                                threshold=threshold or DEFAULT_THRESHOLD)
     write_clusters(clusters, out)
     people = len(set(clusters.column("cluster_id").to_pylist()))
     console.print(f"{clusters.num_rows:,} records, {people:,} people: wrote {out}")
+
+
+def _link_warehouse(settings: Settings, truth: Path | None, threshold: float | None,
+                    seed: int) -> None:
+    from tessera.linkage import DEFAULT_THRESHOLD
+    from tessera.linkage.service import link_warehouse
+    from tessera.publish.linkage_report import write_linkage
+    from tessera.publish.terminal import render_linkage
+
+    with progress_bar("linking") as update:
+        run = link_warehouse(settings.warehouse, seed=seed, truth=truth, progress=update,
+                             threshold=threshold or DEFAULT_THRESHOLD)
+    for renderable in render_linkage(run):
+        console.print(renderable)
+    outputs = write_linkage(run, settings.output)
+    console.print(f"Linkage report: {outputs.report}\nTrained model: {outputs.model}")
 
 
 @app.command()
@@ -245,7 +304,7 @@ def demo(
     scale: Annotated[float, typer.Option(help="1 = the national volume of 2023.")] = 1.0,
     seed: Annotated[int, typer.Option()] = 2023,
 ) -> None:
-    """Synthetic national year, then ingest, then the national audit, in one go."""
+    """Synthetic national year, then ingest, link and the national audit, in one go."""
     from tessera.synth import generate
 
     # The demo owns its folder: each run starts from fresh extracts and a fresh warehouse.
@@ -262,9 +321,193 @@ def demo(
     console.rule("2. Validate and load")
     settings = load_settings(warehouse=out / "tessera.duckdb", output=out / "output")
     _ingest([summary.extracts], settings, per_file=False)
-    console.rule("3. National audit")
+    console.rule("3. One identifier per child")
+    _link_warehouse(settings, summary.ground_truth / "persons.csv", None, 0)
+    console.rule("4. National audit")
     _audit(settings, None)
     console.print(f"Demo finished in {time.perf_counter() - started:.0f}s. Open "
-                  f"{settings.output / 'audit' / 'report.html'} in a browser; explain any "
+                  f"{settings.output / 'audit' / 'report.html'} and "
+                  f"{settings.output / 'linkage' / 'report.html'} in a browser; explain any "
                   f"offence with: tessera audit --warehouse {settings.warehouse} --explain "
                   "CRIME_REF")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help=(
+        "Address to listen on [default: $TESSERA_WEB_HOST or 127.0.0.1]; cookies are "
+        "marked Secure unless it is loopback, so put HTTPS in front of any other."))] = None,
+    port: Annotated[int | None, typer.Option(help=(
+        "Port [default: $TESSERA_WEB_PORT or 8000]."))] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help=(
+        "Worker processes [default: 1 on SQLite, whose single write lock more processes "
+        "only fight over; one per core on PostgreSQL]."))] = None,
+    casework_url: Annotated[str | None, typer.Option(help=(
+        "Casework store [default: $TESSERA_CASEWORK_URL or sqlite:///tessera-casework.db]."))]
+    = None,
+) -> None:
+    """Run the reporting service: the web pages and the JSON API (uvicorn)."""
+    import os
+
+    import uvicorn
+
+    from tessera.casework.receipts import ReceiptSigner
+    from tessera.casework.store import Casework
+    from tessera.web.access import session_secret
+
+    settings = load_settings(web_host=host, web_port=port, casework_url=casework_url)
+    if workers is None:
+        workers = 1 if settings.casework_url.startswith("sqlite") else os.cpu_count() or 1
+    # Migrate and create the keys once here, so workers starting together only read them;
+    # the workers load the same settings from the environment.
+    Casework.open(settings.casework_url).close()
+    ReceiptSigner.from_file(settings.signing_key_file)
+    session_secret(settings.session_key_file)
+    os.environ.update(TESSERA_WEB_HOST=settings.web_host, TESSERA_WEB_PORT=str(settings.web_port),
+                      TESSERA_CASEWORK_URL=settings.casework_url)
+    console.print(f"Serving on http://{settings.web_host}:{settings.web_port} with {workers} "
+                  "workers; Ctrl+C stops")
+    uvicorn.run("tessera.web.app:app_from_settings", factory=True, host=settings.web_host,
+                port=settings.web_port, workers=workers, access_log=False,
+                log_level="warning", proxy_headers=False)
+
+
+@contextmanager
+def _casework_session(casework_url: str | None) -> Iterator[Session]:
+    """One session of the casework store named by the option or settings, then close it."""
+    from tessera.casework.store import Casework
+
+    casework = Casework.open(load_settings(casework_url=casework_url).casework_url)
+    try:
+        with casework.session() as session:
+            yield session
+    finally:
+        casework.close()
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Sign-in name, no spaces.")],
+    role: Annotated[Role, typer.Option(help="What the user does.")],
+    name: Annotated[str, typer.Option(help="The user's name as others see it.")],
+    organisation: Annotated[str | None, typer.Option(help="Employer, e.g. a school.")] = None,
+    area_type: Annotated[AreaType | None, typer.Option(help=(
+        "For triage and analyst users: the kind of area they work."))] = None,
+    area_code: Annotated[str | None, typer.Option(help=(
+        "Local authority ONS code (E06000001) or police force code (cleveland)."))] = None,
+    password_file: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=(
+        "Read the password from this file (for scripts) instead of asking for it."))] = None,
+    casework_url: CaseworkOption = None,
+) -> None:
+    """Add a casework user; the password is asked for (hidden) unless --password-file."""
+    from tessera.casework.users import add_user
+
+    password = (password_file.read_text(encoding="utf-8").rstrip("\r\n") if password_file
+                else typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    with _casework_session(casework_url) as session:
+        add_user(session, username=username, password=password, role=role, display_name=name,
+                 organisation=organisation, area_type=area_type, area_code=area_code)
+    area = f" for {area_type} {area_code}" if area_code else ""
+    console.print(f"Added {role.value} {username!r}{area}")
+
+
+@users_app.command("disable")
+def users_disable(
+    username: Annotated[str, typer.Argument(help="The user to disable.")],
+    casework_url: CaseworkOption = None,
+) -> None:
+    """Disable a user: they can no longer sign in or use API tokens; their records stay."""
+    from tessera.casework.users import disable_user
+
+    with _casework_session(casework_url) as session:
+        disable_user(session, username)
+    console.print(f"Disabled {username!r}")
+
+
+@users_app.command("token")
+def users_token(
+    username: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    casework_url: CaseworkOption = None,
+) -> None:
+    """Print a new API token for a user (shown once; only its hash is kept)."""
+    from tessera.casework.users import issue_api_token
+
+    with _casework_session(casework_url) as session:
+        token = issue_api_token(session, username)
+    print(token)
+
+
+@ledger_app.command("verify")
+def ledger_verify(
+    casework_url: CaseworkOption = None,
+    signing_key_file: SigningKeyOption = None,
+) -> None:
+    """Check the hash chain, its signed checkpoints and every report and decision against it.
+
+    Exit status 0 when intact; 1 naming the first entry that does not match.
+    """
+    from tessera.casework.ledger import verify_ledger
+    from tessera.casework.receipts import ReceiptSigner
+
+    settings = load_settings(signing_key_file=signing_key_file)
+    public_key = ReceiptSigner.from_file(settings.signing_key_file).public_key_pem()
+    with _casework_session(casework_url) as session:
+        check = verify_ledger(session, public_key)
+    if check.ok:
+        entries = "entry" if check.entries == 1 else "entries"
+        console.print(f"ledger intact: {check.entries:,} {entries}, every record matches")
+        return
+    console.print(f"[bold red]ledger not intact:[/] {check.problem}", highlight=False)
+    if len(check.problems) > 1:
+        console.print(f"and {len(check.problems) - 1} more problem(s):", highlight=False)
+        for problem in check.problems[1:]:
+            console.print(f"  {problem}", highlight=False)
+    raise typer.Exit(1)
+
+
+@receipt_app.command("verify")
+def receipt_verify(
+    receipt: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
+                                            help="The receipt JSON file.")],
+    public_key: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=(
+        "The service's public key (PEM) [default: derived from the signing key]."))] = None,
+    signing_key_file: SigningKeyOption = None,
+) -> None:
+    """Check a reporter's receipt: exit status 0 "valid", 1 "not valid"."""
+    from tessera.casework.receipts import Receipt, ReceiptSigner, verify_receipt
+
+    document = Receipt.from_json(receipt.read_text(encoding="utf-8"))
+    pem = (public_key.read_text(encoding="utf-8") if public_key else ReceiptSigner.from_file(
+        load_settings(signing_key_file=signing_key_file).signing_key_file).public_key_pem())
+    if verify_receipt(document, pem):
+        console.print(f"valid: report {document.reference} received {document.issued_at}, "
+                      f"content SHA-256 {document.content_sha256}", highlight=False)
+        return
+    console.print(f"not valid: {receipt} was not signed by key {document.key_id} as it stands "
+                  "(altered, or signed by another key)", highlight=False)
+    raise typer.Exit(1)
+
+
+@receipt_app.command("public-key")
+def receipt_public_key(signing_key_file: SigningKeyOption = None) -> None:
+    """Print the public key (PEM) anyone can check receipts with."""
+    from tessera.casework.receipts import ReceiptSigner
+
+    settings = load_settings(signing_key_file=signing_key_file)
+    print(ReceiptSigner.from_file(settings.signing_key_file).public_key_pem(), end="")
+
+
+@app.command("export-casework")
+def export_casework(
+    out: Annotated[Path, typer.Option(help="Folder to write casework/<agency>/*.csv to.")],
+    casework_url: CaseworkOption = None,
+) -> None:
+    """Write reports and decisions as core-dataset extracts for 'tessera ingest'."""
+    from tessera.casework.export import export_casework as export
+
+    with _casework_session(casework_url) as session:
+        summary = export(session, out)
+    console.print(f"Exported {summary.reports:,} reports for {summary.agencies:,} local "
+                  f"authorities to {summary.folder}; {summary.held_back:,} in the national "
+                  "queue held back until routed. Load with: tessera ingest "
+                  f"{summary.folder}", highlight=False)

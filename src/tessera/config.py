@@ -19,6 +19,11 @@ class _Settings(BaseSettings):
     secret_key: str | None = None
     secret_key_file: Path = Path.home() / ".config" / "tessera" / "pseudonymisation.key"
     output: Path = Path("tessera-output")
+    session_key_file: Path = Path.home() / ".config" / "tessera" / "session.key"
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    casework_url: str = "sqlite:///tessera-casework.db"
+    signing_key_file: Path = Path.home() / ".config" / "tessera" / "signing.key"
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,15 @@ class Settings:
     secret_key: str | None
     secret_key_file: Path
     output: Path
+    session_key_file: Path
+    """Key signing the web app's session cookies (0600, created if absent)."""
+    web_host: str
+    """Address `tessera serve` listens on; cookies are marked Secure unless it is loopback."""
+    web_port: int
+    casework_url: str
+    """SQLAlchemy URL of the casework store: a SQLite file, or postgresql+psycopg://..."""
+    signing_key_file: Path
+    """Ed25519 private key signing receipts and ledger checkpoints (0600, created if absent)."""
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -39,4 +53,9 @@ def load_settings(**overrides: object) -> Settings:
         secret_key=raw.secret_key,
         secret_key_file=raw.secret_key_file,
         output=raw.output,
+        session_key_file=raw.session_key_file,
+        web_host=raw.web_host,
+        web_port=raw.web_port,
+        casework_url=raw.casework_url,
+        signing_key_file=raw.signing_key_file,
     )

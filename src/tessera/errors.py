@@ -50,3 +50,45 @@ class ConfigurationError(TesseraError):
     """Settings are missing or contradictory."""
 
     exit_code = 2
+
+
+class CaseworkError(TesseraError):
+    """A casework action cannot be done as asked (bad input, a wrong state, a missing key)."""
+
+    http_status = 400
+
+
+class NotPermitted(CaseworkError):
+    """The user's role or area does not allow this action: deny by default."""
+
+    http_status = 403
+
+
+class NotFound(CaseworkError):
+    """No report, user or record has the reference asked for."""
+
+    http_status = 404
+
+
+class IdempotencyConflict(CaseworkError):
+    """An Idempotency-Key was used before with a different report body."""
+
+    http_status = 409
+
+
+class WebError(TesseraError):
+    """A request to the web app cannot be served as it was made."""
+
+    http_status = 400
+
+
+class NotSignedIn(WebError):
+    """A page or the API needs a signed-in user (or a Bearer token) and the request has none."""
+
+    http_status = 401
+
+
+class FormExpired(WebError):
+    """A form came back without the CSRF token of the session that showed it."""
+
+    http_status = 403

@@ -1,0 +1,17 @@
+"""The casework store: mandatory reports, triage decisions, users, the ledger and the read log.
+
+Import from the module that owns a name (the package imports nothing itself, so commands that
+never touch casework do not pay for loading SQLAlchemy and Alembic):
+
+- `store.Casework`: open a store by URL (SQLite file or PostgreSQL), migrated by Alembic
+  (`migrations/`), and hand out sessions; `models` holds the tables.
+- `roles.Role`, `roles.AreaType`; `users`: add, disable, authenticate, API tokens.
+- `reports`: `ReportInput` (`report_input`), `submit_report`, `report_receipt`; `routing`:
+  postcode to local authority, force and queue; `receipts`: Ed25519 receipts.
+- `triage`: `queue`, `open_report` (logged), `decide`, `timeline`, `Outcome`.
+- `ledger`: the hash chain, `verify_ledger`; `readlog`: `log_read`, `read_log`.
+- `export.export_casework`: core-dataset extracts for `tessera ingest`.
+
+Every service takes a session and the acting user and checks permissions itself (deny by
+default). See CONTRACT.md for the interface the web app codes against.
+"""

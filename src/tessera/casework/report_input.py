@@ -1,0 +1,149 @@
+"""What a mandatory report contains, and the messages a reporter sees when it is not right.
+
+Why the messages live with the model: the web form shows them in a GOV.UK error summary and
+the JSON API returns them in its 422 body, so both say exactly the same thing, once. Every
+validation error's `loc` is the field's name and its `msg` a sentence a reporter can act on.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from tessera.casework.routing import normalise_postcode
+
+OLDEST_AGE = 17
+"""The duty covers children: anyone under 18."""
+
+
+def _blank_is_none(value: object) -> object:
+    """An empty form field means "not given"."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Optional = BeforeValidator(_blank_is_none)
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "reporter_role": ("Enter your role, for example teacher or GP",
+                      "Your role must be 200 characters or fewer"),
+    "reporter_organisation": ("Enter the name of your organisation",
+                              "Your organisation's name must be 200 characters or fewer"),
+    "reporter_contact": ("Enter a phone number or email address we can contact you on",
+                         "Your contact details must be 200 characters or fewer"),
+    "child_given_name": ("Enter the child's first name",
+                         "The child's first name must be 100 characters or fewer"),
+    "child_family_name": ("Enter the child's last name",
+                          "The child's last name must be 100 characters or fewer"),
+    "child_date_of_birth": ("Enter the child's date of birth or age",
+                            "Date of birth must be a real date, like 2012-03-31"),
+    "child_age": ("Enter the child's date of birth or age",
+                  f"Age must be a whole number from 0 to {OLDEST_AGE}"),
+    "child_postcode": ("Enter the child's postcode, or leave it blank",
+                       "Enter a real postcode, like SW1A 1AA, or leave it blank"),
+    "child_setting": ("Enter the school or setting, or leave it blank",
+                      "The school or setting must be 200 characters or fewer"),
+    "disclosure": ("Describe what the child disclosed or what you saw",
+                   "The description must be 10,000 characters or fewer"),
+    "occurred_when": ("Enter when it happened, or when you found out",
+                      "When it happened must be 200 characters or fewer"),
+    "alleged_person": ("Describe the person alleged, or leave it blank",
+                       "The description of the person must be 2,000 characters or fewer"),
+    "immediate_risk": ("Select yes if the child is at immediate risk of harm, or no",
+                       "Select yes if the child is at immediate risk of harm, or no"),
+}
+"""For each field: the message when it is missing, and when it is given but not valid."""
+_MISSING = ("missing", "string_too_short")
+_NO_DATE_OF_BIRTH_OR_AGE = InitErrorDetails(
+    type=PydanticCustomError("govuk", MESSAGES["child_date_of_birth"][0]),
+    loc=("child_date_of_birth",), input=None)
+
+
+class ReportInput(BaseModel):
+    """A mandatory report as the reporter submits it (web form or `POST /api/reports`)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    reporter_role: str = Field(min_length=1, max_length=200)
+    reporter_organisation: str = Field(min_length=1, max_length=200)
+    reporter_contact: str = Field(min_length=1, max_length=200)
+    child_given_name: str = Field(min_length=1, max_length=100)
+    child_family_name: str = Field(min_length=1, max_length=100)
+    child_date_of_birth: Annotated[date | None, Optional] = None
+    child_age: Annotated[Annotated[int, Field(ge=0, le=OLDEST_AGE)] | None, Optional] = None
+    child_postcode: Annotated[str | None, Optional] = None
+    child_setting: Annotated[Annotated[str, Field(max_length=200)] | None, Optional] = None
+    disclosure: str = Field(min_length=1, max_length=10_000)
+    occurred_when: str = Field(min_length=1, max_length=200)
+    alleged_person: Annotated[Annotated[str, Field(max_length=2_000)] | None, Optional] = None
+    immediate_risk: bool
+
+    @field_validator("child_postcode")
+    @classmethod
+    def _standard_postcode(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        standard = normalise_postcode(value)
+        if standard is None:
+            raise PydanticCustomError("govuk", MESSAGES["child_postcode"][1])
+        return standard
+
+    @field_validator("child_date_of_birth")
+    @classmethod
+    def _a_child_born_already(cls, value: date | None) -> date | None:
+        today = datetime.now(UTC).date()
+        if value is None:
+            return None
+        if value > today:
+            raise PydanticCustomError("govuk", "Date of birth must be today or in the past")
+        if _years_between(value, today) > OLDEST_AGE:
+            raise PydanticCustomError("govuk", "The child must be under 18: check the date "
+                                      "of birth")
+        return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _govuk_messages(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Replace pydantic's messages with the reporter-facing ones, field by field, and
+        require a date of birth or an age."""
+        try:
+            report = handler(data)
+        except ValidationError as exc:
+            errors = [_reporter_facing(error) for error in exc.errors()]
+            if isinstance(data, dict) and all(_blank_is_none(data.get(f)) is None
+                                              for f in ("child_date_of_birth", "child_age")):
+                errors.append(_NO_DATE_OF_BIRTH_OR_AGE)
+            raise ValidationError.from_exception_data(cls.__name__, errors) from None
+        if report.child_date_of_birth is None and report.child_age is None:
+            raise ValidationError.from_exception_data(cls.__name__, [_NO_DATE_OF_BIRTH_OR_AGE])
+        return report
+
+
+def _years_between(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _reporter_facing(error: Any) -> InitErrorDetails:
+    field = str(error["loc"][0]) if error["loc"] else ""
+    if error["type"] == "govuk":
+        message = error["msg"]
+    elif error["type"] == "extra_forbidden":
+        message = f"Remove '{field}': a report has no field of that name"
+    elif field in MESSAGES:
+        missing, invalid = MESSAGES[field]
+        message = missing if error["type"] in _MISSING else invalid
+    else:
+        message = "Send the report as a JSON object of its fields"
+    return InitErrorDetails(type=PydanticCustomError("govuk", message), loc=error["loc"],
+                            input=error.get("input"))

@@ -1,0 +1,134 @@
+"""Filing a mandatory report: validate, route, sign a receipt, chain it onto the ledger.
+
+Why the receipt is signed before the transaction commits and stored with the report: the
+reporter's proof and the record must agree, and a retry with the same Idempotency-Key must
+return the very same receipt rather than a second report.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tessera.casework import ledger
+from tessera.casework.access import acting_user, may_see
+from tessera.casework.canonical import sha256_hex, utc_iso
+from tessera.casework.models import OPEN, Report, User
+from tessera.casework.receipts import Receipt, ReceiptSigner
+from tessera.casework.report_input import ReportInput
+from tessera.casework.roles import Role
+from tessera.casework.routing import route_postcode
+from tessera.errors import CaseworkError, IdempotencyConflict, NotFound, NotPermitted
+
+__all__ = ["ReportInput", "Submitted", "content_sha256", "find_report", "new_reference",
+           "receipt_of", "report_receipt", "submit_report"]
+
+REFERENCE_PREFIX = "TSR-"
+REFERENCE_LENGTH = 10
+"""Ten Crockford base32 characters are 50 random bits: a reference cannot be guessed (a
+million guesses find one of a million reports with odds of one in a billion) yet can be read
+over the phone, with no I/L/O/U to confuse."""
+CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+MAX_IDEMPOTENCY_KEY = 255
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The answer to a submission: the reference, the receipt, and whether it was new."""
+
+    reference: str
+    receipt: Receipt
+    created: bool
+    """False when the same Idempotency-Key returned an earlier submission."""
+
+
+def new_reference() -> str:
+    """A fresh report reference such as TSR-7K3M9Q2XWD."""
+    return REFERENCE_PREFIX + "".join(secrets.choice(CROCKFORD_BASE32)
+                                      for _ in range(REFERENCE_LENGTH))
+
+
+def content_sha256(data: ReportInput) -> str:
+    """The SHA-256 of the report's canonical JSON: what the receipt proves was reported."""
+    return sha256_hex(data.model_dump(mode="json"))
+
+
+def submit_report(session: Session, reporter: User, data: ReportInput, *,
+                  idempotency_key: str | None = None, signer: ReceiptSigner) -> Submitted:
+    """File a report by `reporter` (a reporter account), routed by the child's postcode.
+
+    The same Idempotency-Key from the same reporter returns the first submission if the body
+    is the same, and raises `IdempotencyConflict` if it differs.
+    """
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
+        raise CaseworkError(f"an Idempotency-Key is 1 to {MAX_IDEMPOTENCY_KEY} characters")
+    route = route_postcode(data.child_postcode)
+    digest = content_sha256(data)
+    user = acting_user(session, reporter, Role.REPORTER)
+    if idempotency_key is not None:
+        earlier = _earlier_submission(session, user, idempotency_key, digest)
+        if earlier is not None:
+            return earlier
+    received_at = datetime.now(UTC)
+    reference = new_reference()
+    receipt = signer.sign(reference, digest, received_at)
+    report = Report(reference=reference, reporter_id=user.id, received_at=received_at,
+                    idempotency_key=idempotency_key, content_sha256=digest,
+                    receipt_key_id=receipt.key_id, receipt_signature=receipt.signature,
+                    la_code=route.la_code, force_code=route.force_code, queue=route.queue,
+                    status=OPEN, **data.model_dump())
+    try:
+        with session.begin_nested():
+            session.add(report)
+    except IntegrityError:
+        # The same key, sent twice at once: the other request's report committed first.
+        earlier = _earlier_submission(session, user, idempotency_key or "", digest)
+        if earlier is None:
+            raise
+        return earlier
+    # The ledger lock is taken only now, so it is held for the chain's few statements and
+    # the commit, not for the whole request.
+    ledger.append(session, report, kind="report", label=f"report {reference}", signer=signer)
+    return Submitted(reference, receipt, created=True)
+
+
+def _earlier_submission(session: Session, user: User, idempotency_key: str,
+                        digest: str) -> Submitted | None:
+    """The reporter's earlier submission with this key: returned again if its content is the
+    same, a conflict if not, None if there is none."""
+    earlier = session.scalar(select(Report).where(
+        Report.reporter_id == user.id, Report.idempotency_key == idempotency_key))
+    if earlier is None:
+        return None
+    if earlier.content_sha256 != digest:
+        raise IdempotencyConflict("this Idempotency-Key was used for a different report "
+                                  f"({earlier.reference})")
+    return Submitted(earlier.reference, receipt_of(earlier), created=False)
+
+
+def receipt_of(report: Report) -> Receipt:
+    """The receipt issued for a report, rebuilt from what the report row keeps."""
+    return Receipt(report.reference, report.content_sha256, utc_iso(report.received_at),
+                   report.receipt_key_id, report.receipt_signature)
+
+
+def report_receipt(session: Session, user: User, reference: str) -> Receipt:
+    """The receipt of a report, for the reporter who made it or triage in its area."""
+    current = acting_user(session, user, Role.REPORTER, Role.TRIAGE)
+    report = find_report(session, reference)
+    if not may_see(session, current, report):
+        raise NotPermitted(f"you cannot see report {reference}")
+    return receipt_of(report)
+
+
+def find_report(session: Session, reference: str) -> Report:
+    """The report with this reference; `NotFound` if there is none."""
+    report = session.scalar(select(Report).where(Report.reference == reference.strip().upper()))
+    if report is None:
+        raise NotFound(f"no report {reference}")
+    return report

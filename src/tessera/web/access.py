@@ -1,0 +1,188 @@
+"""Who may use which route: sign-in state, CSRF tokens and the role policy every route declares.
+
+Deny by default: each router is built with one `Policy` as its dependency, and `app.py` refuses
+to start if any route lacks one (tests/web walks the routes too). A policy is the only place a
+role is checked on the way in; the casework services check areas and ownership again below.
+
+Pages authenticate with a session cookie (HttpOnly, SameSite=Lax, Secure unless the service
+listens on loopback) holding only the user's id and a CSRF token, never report data. Every
+unsafe page request must carry that token in its form. The JSON API never reads the cookie: it
+authenticates with a Bearer token, which a cross-site form cannot send, so it needs no CSRF
+token and costs one SHA-256 per request instead of an argon2 hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from tessera.casework.models import User
+from tessera.casework.roles import Role
+from tessera.casework.store import Casework
+from tessera.casework.users import get_user, user_for_token
+from tessera.errors import FormExpired, NotPermitted, NotSignedIn
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+TOKEN_CACHE_SECONDS = 10.0
+"""How long a worker trusts a token it has looked up (see `BearerToken`)."""
+TOKEN_CACHE_SIZE = 10_000
+CSRF_FIELD = "csrf_token"
+_USER = "user_id"
+_CSRF = "csrf"
+
+
+def session_secret(path: Path) -> str:
+    """The key that signs session cookies, read from a 0600 file made on first use.
+
+    Why a file and not a random key per process: every worker of `tessera serve` must accept
+    the others' cookies, and a restart must not sign everybody out.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="ascii").strip()
+
+
+def casework_of(request: Request) -> Casework:
+    """The app's casework store (opened once in `create_app`)."""
+    casework: Casework = request.app.state.casework
+    return casework
+
+
+async def check_csrf(request: Request) -> None:
+    """Give each session a CSRF token, and refuse an unsafe request whose form lacks it.
+
+    Why a synchroniser token and not only SameSite: Lax still lets a top-level cross-site
+    POST through in some browsers for two minutes after a cookie is set.
+    """
+    if request.method in SAFE_METHODS:
+        if _CSRF not in request.session:
+            request.session[_CSRF] = secrets.token_urlsafe(32)
+        return
+    expected = request.session.get(_CSRF)
+    sent = (await request.form()).get(CSRF_FIELD)
+    if not expected or not isinstance(sent, str) or not hmac.compare_digest(expected, sent):
+        raise FormExpired("This form has expired or was not sent from this service. Go back, "
+                          "reload the page and try again.")
+
+
+def sign_in(request: Request, user: User) -> None:
+    """Start a fresh session for `user`, with a new CSRF token (no session fixation)."""
+    request.session.clear()
+    request.session[_USER] = user.id
+    request.session[_CSRF] = secrets.token_urlsafe(32)
+
+
+def sign_out(request: Request) -> None:
+    """Forget the session: the cookie is cleared in the response."""
+    request.session.clear()
+
+
+def _session_user(request: Request) -> User | None:
+    """The signed-in user, or None; a disabled or deleted account is signed out on the spot."""
+    user_id = request.session.get(_USER)
+    if not isinstance(user_id, int):
+        return None
+    with casework_of(request).session() as session:
+        user = get_user(session, user_id)
+    if user is None or user.disabled:
+        sign_out(request)
+        return None
+    request.state.user = user
+    return user
+
+
+class Policy:
+    """Base of every route's access rule; a route without one is refused at start-up."""
+
+    roles: frozenset[Role] = frozenset()
+
+    def describe(self) -> str:
+        """Who the policy lets in, for the role table in tests and for error messages."""
+        raise NotImplementedError
+
+
+class Anyone(Policy):
+    """Public pages (start, sign-in, receipt verification): anyone, signed in or not.
+
+    Their forms still carry the CSRF token, so signing in or out cannot be forged either.
+    """
+
+    def __call__(self, request: Request,
+                 _csrf: Annotated[None, Depends(check_csrf)]) -> User | None:
+        return _session_user(request)
+
+    def describe(self) -> str:
+        return "anyone"
+
+
+class SignedIn(Policy):
+    """Pages for signed-in users holding one of `roles`; anyone else is sent to sign in (not
+    signed in) or refused with 403 (signed in with another role)."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles)
+
+    def __call__(self, request: Request, _csrf: Annotated[None, Depends(check_csrf)]) -> User:
+        user = _session_user(request)
+        if user is None:
+            raise NotSignedIn("Sign in to use this page.")
+        if user.role not in self.roles:
+            raise NotPermitted("Your account cannot use this page.")
+        return user
+
+    def describe(self) -> str:
+        return "signed in as " + " or ".join(sorted(self.roles))
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `tessera users token`.")
+
+
+class BearerToken(Policy):
+    """JSON API routes: `Authorization: Bearer <token>` of an active user holding a role.
+
+    Why a worker remembers a token's user for `TOKEN_CACHE_SECONDS`: looking it up opens a
+    transaction, and on SQLite every transaction takes the one write lock, so a lookup per
+    request halves intake. Nothing is lost by it: the casework service reloads the account in
+    the transaction that acts, so an account disabled a moment ago can file nothing (it gets
+    403 until the entry expires, then 401). Only the token's SHA-256 is kept as the key.
+    """
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles)
+        self._known: dict[str, tuple[float, User]] = {}
+
+    def __call__(self, request: Request, credentials: Annotated[
+            HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+        if credentials is None:
+            raise NotSignedIn("Send an API token as 'Authorization: Bearer <token>'.")
+        key = hashlib.sha256(credentials.credentials.encode("utf-8")).hexdigest()
+        now = time.monotonic()
+        known = self._known.get(key)
+        if known is not None and now - known[0] < TOKEN_CACHE_SECONDS:
+            user: User | None = known[1]
+        else:
+            with casework_of(request).session() as session:
+                user = user_for_token(session, credentials.credentials)
+            if len(self._known) >= TOKEN_CACHE_SIZE:
+                self._known.clear()
+            if user is not None:
+                self._known[key] = (now, user)
+        if user is None:
+            raise NotSignedIn("The API token is not valid, or its account is disabled.")
+        if user.role not in self.roles:
+            raise NotPermitted("This token's account cannot use this API.")
+        return user
+
+    def describe(self) -> str:
+        return "bearer token of " + " or ".join(sorted(self.roles))

@@ -1,0 +1,110 @@
+"""The reporting service's one app object and its route table.
+
+`create_app` wires the casework store, the receipt signer, the session cookie, the GOV.UK
+Frontend assets, the routers and the one error renderer together; `app_from_settings` is the
+factory each `tessera serve` worker calls. Routers are listed here, in one place, so the whole
+surface of the service (and the policy guarding each route) can be read at a glance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from tessera.casework.receipts import ReceiptSigner
+from tessera.casework.store import Casework
+from tessera.config import Settings, load_settings
+from tessera.errors import ConfigurationError, TesseraError
+from tessera.web import accounts, admin, api, receipts, reports, start, triage
+from tessera.web.access import Policy, session_secret
+from tessera.web.rendering import SERVICE_NAME, render_error, render_invalid_request
+
+ROUTERS = (start.router, accounts.router, reports.router, triage.router, admin.router,
+           receipts.router, api.router)
+STATIC = Path(__file__).parent / "static"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+SESSION_HOURS = 8
+SQLITE_THREADS = 2
+"""Routes a worker runs at once on SQLite. Every casework transaction there takes the one write
+lock, so more threads only wait in SQLite's busy handler, whose back-off sleeps took the p99
+of intake from about 0.14 s to 1.1 s (benchmarks/intake.py); PostgreSQL keeps anyio's 40."""
+
+
+def create_app(casework: Casework, signer: ReceiptSigner, *, session_key: str,
+               secure_cookies: bool) -> FastAPI:
+    """The FastAPI app serving the pages, the JSON API and the GOV.UK assets.
+
+    Args:
+        casework: the open casework store every route reads and writes through.
+        signer: signs receipts; its public key is published for verification.
+        session_key: signs session cookies; the same in every worker.
+        secure_cookies: mark cookies Secure (HTTPS only); off only on loopback.
+    """
+    if not (STATIC / "govuk-frontend.min.css").exists():
+        raise ConfigurationError(f"{STATIC}: the GOV.UK Frontend assets are missing; run "
+                                 "'bash scripts/setup.sh' to install them from npm")
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if casework.engine.dialect.name == "sqlite":
+            anyio.to_thread.current_default_thread_limiter().total_tokens = SQLITE_THREADS
+        yield
+
+    app = FastAPI(title=f"Tessera: {SERVICE_NAME}", version="1", docs_url=None,
+                  redoc_url=None, description=api.__doc__, lifespan=lifespan)
+    app.state.casework = casework
+    app.state.signer = signer
+    app.add_middleware(SessionMiddleware, secret_key=session_key,
+                       session_cookie="tessera_session", max_age=SESSION_HOURS * 3600,
+                       same_site="lax", https_only=secure_cookies)
+    app.mount("/assets", StaticFiles(directory=STATIC), name="assets")
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_exception_handler(TesseraError, render_error)
+    app.add_exception_handler(HTTPException, render_error)
+    app.add_exception_handler(RequestValidationError, render_invalid_request)
+    unguarded = unguarded_routes(app)
+    if unguarded:
+        raise ConfigurationError("routes without an access policy: " + ", ".join(unguarded))
+    return app
+
+
+def route_policy(route: APIRoute) -> Policy | None:
+    """The access policy a route declares (through its router), or None."""
+    for dependency in route.dependant.dependencies:
+        if isinstance(dependency.call, Policy):
+            return dependency.call
+    return None
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every route of the app: those added to it directly and those of its routers.
+
+    Why the routers too: newer FastAPI versions keep included routers as one entry of
+    `app.routes`, so their routes are read from the routers themselves.
+    """
+    routes = [*app.routes, *(route for router in ROUTERS for route in router.routes)]
+    return [route for route in routes if isinstance(route, APIRoute)]
+
+
+def unguarded_routes(app: FastAPI) -> list[str]:
+    """Every route without a policy: deny by default means there must be none."""
+    return [f"{'|'.join(sorted(route.methods or ()))} {route.path}" for route in api_routes(app)
+            if route_policy(route) is None]
+
+
+def app_from_settings(settings: Settings | None = None) -> FastAPI:
+    """The app as `tessera serve` runs it, from `TESSERA_*` settings (one call per worker)."""
+    settings = settings or load_settings()
+    return create_app(Casework.open(settings.casework_url),
+                      ReceiptSigner.from_file(settings.signing_key_file),
+                      session_key=session_secret(settings.session_key_file),
+                      secure_cookies=settings.web_host not in LOOPBACK)

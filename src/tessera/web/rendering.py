@@ -1,0 +1,123 @@
+"""Templates and the one error renderer: every page and every error leaves the app through here.
+
+Why one renderer: a `TesseraError` raised anywhere below a route (a service refusing an action,
+a missing report, a role that may not see a page) becomes the same GOV.UK error page for a
+browser and the same `{"detail": ...}` body for the JSON API, with the error's own HTTP status.
+The API is told apart by its path, so a browser never gets JSON and a client never gets HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from starlette.exceptions import HTTPException
+
+from tessera.casework.roles import Role
+from tessera.errors import NotSignedIn, TesseraError
+
+SERVICE_NAME = "Report child sexual abuse"
+API_PREFIX = "/api/"
+
+templates = Jinja2Templates(env=Environment(
+    loader=ChoiceLoader([
+        PackageLoader("tessera.web", "templates"),
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ]),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+))
+
+
+# Where each role works; the service navigation shows a signed-in user theirs.
+_NAVIGATION = {
+    Role.REPORTER: [("Make a report", "/report")],
+    Role.TRIAGE: [("Reports to triage", "/triage")],
+    Role.ADMINISTRATOR: [("Read log", "/admin/read-log")],
+}
+
+
+def navigation_for(user: Any) -> list[dict[str, str]]:
+    """The service navigation: a user's own pages, then the public receipt check."""
+    links = _NAVIGATION.get(user.role, []) if user else [("Sign in", "/login")]
+    links = [*links, ("Verify a receipt", "/receipts/verify")]
+    return [{"text": text, "href": href} for text, href in links]
+
+
+templates.env.globals["navigation_for"] = navigation_for
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200) -> Response:
+    """A page from `templates/`, with what every page's layout needs added to its context.
+
+    The layout reads the signed-in user (for the header's sign-out button) and the session's
+    CSRF token (for every form) from the request, so routes pass only their own data.
+    """
+    page = {"service_name": SERVICE_NAME, "user": getattr(request.state, "user", None),
+            "csrf_token": request.session.get("csrf", ""), **(context or {})}
+    return templates.TemplateResponse(request, template, page, status_code=status_code)
+
+
+def is_api(request: Request) -> bool:
+    """The JSON API lives under /api/; everything else is a page for a person."""
+    return request.url.path.startswith(API_PREFIX)
+
+
+def render_error(request: Request, exc: Exception) -> Response:
+    """Render a `TesseraError` (or Starlette's 404/405) as a page or as JSON.
+
+    A browser that is not signed in is sent to the sign-in page and back afterwards, rather
+    than shown an error: that is the GOV.UK pattern, and it keeps deep links working.
+    """
+    if isinstance(exc, TesseraError):
+        status, message = exc.http_status, exc.message
+    elif isinstance(exc, HTTPException):
+        status, message = exc.status_code, _STARLETTE_MESSAGES.get(exc.status_code, exc.detail)
+    else:  # pragma: no cover - only the two types above are registered
+        raise exc
+    if is_api(request):
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotSignedIn) else None
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    if isinstance(exc, NotSignedIn):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return render(request, "error.html", {"status": status, "message": message},
+                  status_code=status)
+
+
+def render_invalid_request(request: Request, exc: Exception) -> Response:
+    """422 for the API naming each field and what to fix; a plain 400 page for a browser.
+
+    Pages validate their own forms and show GOV.UK error messages, so FastAPI's own
+    validation fails for a page only when a request was tampered with.
+    """
+    assert isinstance(exc, RequestValidationError)
+    if not is_api(request):
+        return render(request, "error.html", {"status": 400, "message": (
+            "The page sent something this service does not understand. Go back and try "
+            "again.")}, status_code=400)
+    return JSONResponse(invalid_fields_body(exc.errors()), status_code=422)
+
+
+def invalid_fields_body(errors: Any) -> dict[str, Any]:
+    """The 422 body: one entry per field, named as in the request body, with a message a
+    person can act on (the casework model's own GOV.UK-style sentences)."""
+    fields = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ()) if part != "body"]
+        fields.append({"field": ".".join(loc) or None, "message": error.get("msg", "")})
+    return {"detail": "The report is not valid: correct the fields named below.",
+            "errors": fields}
+
+
+_STARLETTE_MESSAGES = {
+    404: "Page not found. If you typed the web address, check it is correct.",
+    405: "This page cannot be used like that.",
+}

@@ -1,0 +1,59 @@
+"""Role x service: every service allows exactly the roles and areas it should (deny by
+default), whatever the web layer checked before calling it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tessera.casework.models import User
+from tessera.casework.readlog import read_log
+from tessera.casework.receipts import ReceiptSigner
+from tessera.casework.reports import report_receipt, submit_report
+from tessera.casework.store import Casework
+from tessera.casework.triage import Outcome, decide, open_report, queue, timeline
+from tessera.errors import NotPermitted
+from tests.casework.populate import People, file_report, report_input
+
+Action = Callable[[Session, User, str, ReceiptSigner], Any]
+ACTIONS: dict[str, Action] = {
+    "submit": lambda s, u, ref, signer: submit_report(s, u, report_input(), signer=signer),
+    "queue": lambda s, u, ref, signer: queue(s, u),
+    "open": lambda s, u, ref, signer: open_report(s, u, ref, "checking access"),
+    "decide": lambda s, u, ref, signer: decide(s, u, ref, Outcome.BOTH),
+    "timeline": lambda s, u, ref, signer: timeline(s, u, ref),
+    "receipt": lambda s, u, ref, signer: report_receipt(s, u, ref),
+    "read_log": lambda s, u, ref, signer: read_log(s, u),
+}
+ALLOWED: dict[str, set[str]] = {
+    "reporter": {"submit", "open", "receipt"},
+    "other_reporter": {"submit"},
+    "hartlepool": {"queue", "open", "decide", "timeline", "receipt"},
+    "cleveland": {"queue", "open", "decide", "timeline", "receipt"},
+    "sheffield": {"queue"},
+    "national": {"queue"},
+    "analyst": set(),
+    "admin": {"read_log"},
+}
+"""What each fixture user may do to a report about a child in Hartlepool, filed by
+`reporter`. Everything not listed must be refused."""
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("who", ALLOWED)
+def test_role_by_service(casework: Casework, people: People, signer: ReceiptSigner,
+                         who: str, action: str) -> None:
+    """Allowed actions succeed; every other is NotPermitted (HTTP 403)."""
+    with casework.session() as session:
+        reference = file_report(session, people.reporter, signer).reference
+    user = getattr(people, who)
+    if action in ALLOWED[who]:
+        with casework.session() as session:
+            ACTIONS[action](session, user, reference, signer)
+        return
+    with pytest.raises(NotPermitted) as caught, casework.session() as session:
+        ACTIONS[action](session, user, reference, signer)
+    assert caught.value.http_status == 403

@@ -1,0 +1,55 @@
+"""The store opens and migrates on both backends, and the migration builds the models' tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from tessera.casework.models import Base
+from tessera.casework.store import Casework
+from tessera.errors import CaseworkError
+
+
+def test_migration_creates_exactly_the_models_tables(casework: Casework) -> None:
+    """Alembic finds nothing to change between the migrated database and the models, so the
+    hand-written migration and the models say the same thing."""
+    with casework.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_opening_again_is_a_no_op(casework_url: str, casework: Casework) -> None:
+    """A second process opening the same store finds it at the latest revision."""
+    again = Casework.open(casework_url)
+    with again.session() as session:
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    again.close()
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    """Concurrent web requests need WAL (readers beside a writer) and a wait for the lock."""
+    store = Casework.open(f"sqlite:///{tmp_path / 'c.db'}")
+    with store.session() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    store.close()
+
+
+def test_a_session_rolls_back_on_error(casework: Casework) -> None:
+    """Nothing of a failed block is kept."""
+    with pytest.raises(RuntimeError), casework.session() as session:
+        session.execute(text("UPDATE ledger_head SET seq = 99"))
+        raise RuntimeError("boom")
+    with casework.session() as session:
+        assert session.execute(text("SELECT seq FROM ledger_head")).scalar() == 0
+
+
+def test_an_unreachable_store_is_one_line(tmp_path: Path) -> None:
+    """A store that cannot be opened is a CaseworkError naming it, not a traceback."""
+    with pytest.raises(CaseworkError, match="cannot open the casework store sqlite:///"):
+        Casework.open(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder.db'}")

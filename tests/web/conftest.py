@@ -1,0 +1,137 @@
+"""The web app over a real casework store, once on a SQLite file and once on PostgreSQL.
+
+One store per test module and backend (not per test): the role table alone has over a hundred
+cases, and each case only reads or files its own report. PostgreSQL is reached as the
+casework tests reach it (tests/casework/conftest.py), in a schema of its own dropped
+afterwards; unreachable, it skips locally and fails in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher, profiles
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, select, text
+
+from tessera.casework import users
+from tessera.casework.models import User
+from tessera.casework.receipts import ReceiptSigner
+from tessera.casework.reports import ReportInput, submit_report
+from tessera.casework.store import Casework
+from tessera.web.app import create_app
+from tests.casework.conftest import POSTGRES_URL, _postgres_problem
+from tests.web.accounts import LEEDS_POSTCODE, PASSWORD, populate_accounts
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def report_body(**overrides: Any) -> dict[str, Any]:
+    """A valid report as the JSON API takes it (a child in Leeds); overrides replace fields."""
+    body = {"reporter_role": "Class teacher", "reporter_organisation": "Ash Grove Primary",
+            "reporter_contact": "0113 496 0000", "child_given_name": "Amy",
+            "child_family_name": "Smith", "child_date_of_birth": "2014-03-04",
+            "child_postcode": LEEDS_POSTCODE, "disclosure": "She said a man asked to meet.",
+            "occurred_when": "Last Tuesday", "immediate_risk": False}
+    return {**body, **overrides}
+
+
+@dataclass
+class Site:
+    """The app under test, its store, its accounts' API tokens and a few filed reports."""
+
+    app: FastAPI
+    casework: Casework
+    signer: ReceiptSigner
+    tokens: dict[str, str]
+    leeds_report: str
+    """A report by `reporter` about a child in Leeds."""
+    national_report: str
+    """A report by `reporter` with no postcode: the national queue."""
+    _clients: dict[str, tuple[TestClient, str]] = field(default_factory=dict)
+
+    def client(self, username: str | None) -> tuple[TestClient, str]:
+        """A client signed in as `username` (None: not signed in) and its CSRF token; made
+        once per module, as signing in is the slow part."""
+        key = username or ""
+        if key not in self._clients:
+            client = TestClient(self.app, base_url="http://testserver")
+            token = csrf_of(client.get("/login").text)
+            if username is not None:
+                response = client.post("/login", data={
+                    "username": username, "password": PASSWORD, "csrf_token": token})
+                assert response.status_code in (200, 303), response.text[:500]
+                token = csrf_of(client.get("/receipts/verify").text)
+            self._clients[key] = (client, token)
+        return self._clients[key]
+
+    def forget(self, username: str | None) -> None:
+        """Drop a client that signed out, so the next case signs in afresh."""
+        self._clients.pop(username or "", None)
+
+    def file(self, username: str, **overrides: Any) -> str:
+        """File a report through the service as `username`; its reference."""
+        with self.casework.session() as session:
+            reporter = session.scalar(select(User).where(User.username == username))
+            assert reporter is not None
+            submitted = submit_report(session, reporter,
+                                      ReportInput.model_validate(report_body(**overrides)),
+                                      signer=self.signer)
+        return submitted.reference
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token in a page's forms."""
+    match = CSRF.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the module."""
+    problem = _postgres_problem()
+    if problem is not None:
+        message = f"PostgreSQL at {POSTGRES_URL} is unreachable: {problem}"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (in CI a missing PostgreSQL is a failure)")
+        pytest.skip(message)
+    schema = f"web_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def site(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The app on a fresh store with every account and two reports, once per backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('casework') / 'casework.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    with pytest.MonkeyPatch.context() as patch:
+        # argon2's cheapest parameters: signing in a dozen accounts takes milliseconds.
+        patch.setattr(users, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+        casework = Casework.open(url)
+        signer = ReceiptSigner.generate()
+        tokens = populate_accounts(casework)
+        app = create_app(casework, signer, session_key="web-tests", secure_cookies=False)
+        site = Site(app, casework, signer, tokens, "", "")
+        site.leeds_report = site.file("reporter", immediate_risk=True)
+        site.national_report = site.file("reporter", child_postcode=None)
+        yield site
+    casework.close()

@@ -1,0 +1,207 @@
+"""Deny by default: every route declares a policy, and a role x route table of who may use what.
+
+The table is written out by hand, not derived from the policies, so a policy loosened by
+mistake fails here. A route missing from the table fails too: a new route must say who may
+use it before it can land.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from fastapi import APIRouter, Request
+from fastapi.routing import APIRoute
+from httpx import Response
+
+from tessera.config import load_settings
+from tessera.errors import ConfigurationError
+from tessera.web import app as web_app
+from tessera.web.access import Policy
+from tessera.web.app import api_routes, app_from_settings, create_app, route_policy
+from tests.web.conftest import Site, report_body
+
+EVERYONE = ("anonymous", "reporter", "triage_leeds", "administrator", "analyst",
+            "national_analyst", "review_caseworker", "victim")
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    """Who may use one route, and why (the description each case of the table carries)."""
+
+    method: str
+    path: str
+    allowed: tuple[str, ...]
+    why: str
+
+
+RULES = [
+    RouteRule("GET", "/", EVERYONE, "the start page is public"),
+    RouteRule("GET", "/login", EVERYONE, "anyone may see the sign-in form"),
+    RouteRule("POST", "/login", EVERYONE, "anyone may try to sign in"),
+    RouteRule("POST", "/logout", EVERYONE, "signing out is always allowed"),
+    RouteRule("GET", "/report", ("reporter",), "only reporters file reports"),
+    RouteRule("POST", "/report/you", ("reporter",), "only reporters answer the form"),
+    RouteRule("POST", "/report/change", ("reporter",), "only reporters change answers"),
+    RouteRule("POST", "/report/send", ("reporter",), "only reporters send reports"),
+    RouteRule("GET", "/report/{leeds}/receipt.json", ("reporter",),
+              "a receipt is downloaded by the reporter who made the report"),
+    RouteRule("GET", "/triage", ("triage_leeds",), "only triage users have a queue"),
+    RouteRule("GET", "/triage/{leeds}", ("triage_leeds",),
+              "only triage users open reports (and only in their area)"),
+    RouteRule("POST", "/triage/{leeds}/decision", ("triage_leeds",),
+              "only triage users decide"),
+    RouteRule("GET", "/admin/read-log", ("administrator",),
+              "only administrators read the read log"),
+    RouteRule("GET", "/receipts/verify", EVERYONE, "anyone may check a receipt"),
+    RouteRule("POST", "/receipts/verify", EVERYONE, "anyone may check a receipt"),
+    RouteRule("GET", "/receipts/public-key", EVERYONE, "the signing key is public"),
+    RouteRule("GET", "/receipts/public-key.pem", EVERYONE, "the signing key is public"),
+    RouteRule("POST", "/api/reports", ("reporter",),
+              "the API files reports for reporters' tokens only"),
+]
+# Deny is by area, below the policy: the service refuses another area's report.
+AREA_RULES = [
+    ("triage_manchester", "GET", "/triage/{leeds}", "deny",
+     "a Manchester triage user cannot open a Leeds report"),
+    ("triage_national", "GET", "/triage/{leeds}", "deny",
+     "national triage cannot open a report routed to Leeds"),
+    ("triage_national", "GET", "/triage/{national}", "allow",
+     "national triage opens a report with no known area"),
+    ("triage_force", "GET", "/triage/{leeds}", "allow",
+     "West Yorkshire Police triage opens a Leeds report (Leeds is in its area)"),
+    ("other_reporter", "GET", "/report/{leeds}/receipt.json", "deny",
+     "a reporter cannot download another reporter's receipt"),
+]
+
+
+def _cases() -> list[object]:
+    """One case per role and route, each with its description as the test id."""
+    cases = []
+    for rule in RULES:
+        for who in EVERYONE:
+            expected = "allow" if who in rule.allowed else "deny"
+            description = (f"{who} {'may' if expected == 'allow' else 'may not'} "
+                           f"{rule.method} {rule.path}: {rule.why}")
+            cases.append(pytest.param(who, rule.method, rule.path, expected, id=description))
+    for who, method, path, expected, why in AREA_RULES:
+        cases.append(pytest.param(who, method, path, expected, id=f"{who}: {why}"))
+    return cases
+
+
+def _request(site: Site, who: str, method: str, path: str) -> Response:
+    """Make the request as `who`: signed in for pages, with their API token for the API."""
+    path = path.format(leeds=site.leeds_report, national=site.national_report)
+    if path.startswith("/api/"):
+        client, _ = site.client(None)
+        headers = {} if who == "anonymous" else {"Authorization": f"Bearer {site.tokens[who]}"}
+        return client.post(path, json=report_body(), headers=headers)
+    client, token = site.client(None if who == "anonymous" else who)
+    if method == "GET":
+        return client.get(path, follow_redirects=False)
+    response = client.post(path, data={"csrf_token": token, "step": "you"},
+                           follow_redirects=False)
+    if path == "/logout":
+        site.forget(None if who == "anonymous" else who)
+    return response
+
+
+def _outcome(response: Response) -> str:
+    """Deny: 401 or 403, or (a page, not signed in) a redirect to the sign-in page."""
+    assert "This form has expired" not in response.text, "the test sent a stale CSRF token"
+    if response.status_code in (401, 403):
+        return "deny"
+    if response.status_code == 303 and response.headers["location"].startswith("/login?"):
+        return "deny"
+    return "allow"
+
+
+@pytest.mark.parametrize(("who", "method", "path", "expected"), _cases())
+def test_role_route_table(site: Site, who: str, method: str, path: str, expected: str) -> None:
+    """Each role is allowed exactly the routes the table says, and denied the rest."""
+    response = _request(site, who, method, path)
+    assert _outcome(response) == expected, (response.status_code, response.text[:300])
+    assert response.status_code < 500
+
+
+def test_every_route_is_in_the_role_table(site: Site) -> None:
+    """A route nobody wrote a rule for fails here: new routes must declare who may use them."""
+    def shape(path: str) -> str:
+        for name in ("{reference}", "{step_name}", "{leeds}", "{national}"):
+            path = path.replace(name, "{}")
+        return path.replace("/report/you", "/report/{}")
+
+    covered = {(rule.method, shape(rule.path)) for rule in RULES}
+    routes = {(method, shape(route.path)) for route in api_routes(site.app)
+              for method in route.methods or ()}
+    assert routes == covered
+
+
+def test_every_route_declares_a_policy(site: Site) -> None:
+    """Walk the app's routes: each has a Policy, and a page's policy differs from the API's."""
+    for route in api_routes(site.app):
+        policy = route_policy(route)
+        assert isinstance(policy, Policy), route.path
+        assert policy.describe()
+        assert ("bearer" in policy.describe()) == route.path.startswith("/api/"), route.path
+
+
+def test_app_refuses_to_start_with_an_unguarded_route(site: Site,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A route added without a policy stops the app from being built at all."""
+    careless = APIRouter()
+
+    @careless.get("/oops")
+    def oops(request: Request) -> str:
+        return "anyone"
+
+    monkeypatch.setattr(web_app, "ROUTERS", (*web_app.ROUTERS, careless))
+    with pytest.raises(ConfigurationError, match="GET /oops"):
+        create_app(site.casework, site.signer, session_key="k", secure_cookies=False)
+    assert isinstance(careless.routes[0], APIRoute)
+
+
+def test_session_cookie_is_httponly_and_samesite_and_secure_off_loopback(
+        site: Site, tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HttpOnly and SameSite=Lax always; Secure when the service listens beyond loopback."""
+    from fastapi.testclient import TestClient
+
+    local = TestClient(site.app).get("/login").headers["set-cookie"].lower()
+    assert "httponly" in local and "samesite=lax" in local and "secure" not in local
+    monkeypatch.setenv("TESSERA_WEB_HOST", "0.0.0.0")
+    monkeypatch.setenv("TESSERA_CASEWORK_URL", str(site.casework.engine.url.render_as_string(
+        hide_password=False)))
+    monkeypatch.setenv("TESSERA_SIGNING_KEY_FILE", f"{tmp_path}/signing.key")
+    monkeypatch.setenv("TESSERA_SESSION_KEY_FILE", f"{tmp_path}/session.key")
+    public = app_from_settings(load_settings())
+    cookie = TestClient(public, base_url="https://testserver").get("/login").headers[
+        "set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
+    public.state.casework.close()
+
+
+@pytest.mark.parametrize("path", ["/login", "/logout", "/report/you", "/report/change",
+                                  "/report/send", "/triage/{leeds}/decision",
+                                  "/receipts/verify"])
+def test_every_form_needs_the_csrf_token(site: Site, path: str) -> None:
+    """A POST without the session's CSRF token (or with another) is refused with 403."""
+    client, _ = site.client("triage_leeds" if "triage" in path else "reporter")
+    url = path.format(leeds=site.leeds_report)
+    for token in (None, "forged"):
+        data = {"step": "you"} | ({"csrf_token": token} if token else {})
+        response = client.post(url, data=data, follow_redirects=False)
+        assert response.status_code == 403, (url, token, response.status_code)
+        assert "This form has expired" in response.text
+
+
+def test_signing_key_files_are_created_private(tmp_path: object) -> None:
+    """The session key is made on first use, mode 0600, and read back the same."""
+    import os
+    from pathlib import Path
+
+    from tessera.web.access import session_secret
+
+    path = Path(str(tmp_path)) / "keys" / "session.key"
+    first = session_secret(path)
+    assert session_secret(path) == first and len(first) == 64
+    assert os.stat(path).st_mode & 0o777 == 0o600
