@@ -163,8 +163,7 @@ def run_linkage(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
             _check_unique(con)
             con.execute(deterministic_edges_sql()).fetchall()
             model = _score_pairs(con, threshold, seed, extras)
-            pairs = con.sql(f"SELECT * FROM {EDGES} ORDER BY record_id_l, record_id_r"
-                            ).to_arrow_table().cast(PAIR_SCHEMA)
+            pairs = con.sql(f"SELECT * FROM {EDGES}").to_arrow_table().cast(PAIR_SCHEMA)
             return Linkage(clusters=_clusters(con, threshold), pairs=pairs, model=model,
                            threshold=threshold)
         finally:
@@ -176,7 +175,7 @@ def _checked_extras(records: pa.Table, extras: Mapping[str, str]) -> Extras:
     for name, kind in extras.items():
         if name not in records.column_names:
             raise LinkageError(f"extra column {name!r} is not in the records")
-        if name in (*IDENTITY_COLUMNS, "record_id", "given_name_forms"):
+        if name in (*IDENTITY_COLUMNS, "record_id", "given_name_forms", "postcode_district"):
             raise LinkageError(f"{name!r} is compared already; it cannot be an extra column")
         if kind not in ("text", "identifier"):
             raise LinkageError(f"extra column {name!r}: compare as 'text' or 'identifier', "
@@ -241,7 +240,7 @@ def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], extras: Extras,
     db_api = DuckDBAPI(con)
     linker = Linker(db_api.register(PREPARED), linkage_settings(columns, extras),
                     log_level=None)
-    prior = [r for r in prior_rules(columns) if _pairs(con, db_api, r) > 0]
+    prior = [r for r in prior_rules(columns) if _finds_pairs(con, db_api, r, 1)]
     if prior:
         # With no pair found by any near-certain rule the estimate would be zero (an
         # infinite negative weight), so Splink's default prior stands instead.
@@ -254,7 +253,7 @@ def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], extras: Extras,
         # session leaves the linker's comparisons half-filtered. Term frequencies are left
         # out of training (they still weigh in prediction): EM then works on counts of
         # agreement patterns rather than on every pair, seconds instead of minutes.
-        if _pairs(con, db_api, rule) >= MIN_TRAINING_PAIRS:
+        if _finds_pairs(con, db_api, rule, MIN_TRAINING_PAIRS):
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True)
     predictions = linker.inference.predict(threshold_match_probability=floor,
@@ -263,14 +262,15 @@ def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], extras: Extras,
     return predictions.physical_name, model
 
 
-def _pairs(con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI,
-           rule: BlockingRuleCreator) -> int:
-    """How many record pairs a blocking rule finds."""
+def _finds_pairs(con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI,
+                 rule: BlockingRuleCreator, at_least: int) -> bool:
+    """Whether a blocking rule finds at least `at_least` record pairs (stops counting there,
+    so asking costs little even where a rule finds millions)."""
     sql = rule.get_blocking_rule(db_api.sql_dialect.sql_dialect_str).blocking_rule_sql
     (pairs,), = con.execute(
-        f"SELECT count(*) FROM {PREPARED} l JOIN {PREPARED} r "
-        f"ON l.record_id < r.record_id AND ({sql})").fetchall()
-    return int(pairs)
+        f"SELECT count(*) FROM (SELECT 1 FROM {PREPARED} l JOIN {PREPARED} r "
+        f"ON l.record_id < r.record_id AND ({sql}) LIMIT {int(at_least)})").fetchall()
+    return int(pairs) >= at_least
 
 
 def _clusters(con: duckdb.DuckDBPyConnection, threshold: float) -> pa.Table:

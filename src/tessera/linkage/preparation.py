@@ -76,8 +76,9 @@ def prepared_records_sql(present: Iterable[str], extras: Iterable[str] = ()) -> 
     the output) need not branch on the input's shape; the Splink settings still leave out
     comparisons on columns with no values (see `settings.linkage_settings`). Each record
     also gets `given_name_forms`: its given name and every full name it is a short form of,
-    so Liz and Beth both meet Elizabeth. `extras`, an analyst's further columns, are kept as
-    trimmed lower-case text.
+    so Liz and Beth both meet Elizabeth, and `postcode_district` (LS6 of LS6 1AB), worked
+    out once per record rather than once per pair. `extras`, an analyst's further columns,
+    are kept as trimmed lower-case text.
     """
     have = set(present)
     selects = ['CAST(raw.record_id AS VARCHAR) AS record_id']
@@ -90,7 +91,8 @@ def prepared_records_sql(present: Iterable[str], extras: Iterable[str] = ()) -> 
     return (f"CREATE OR REPLACE TABLE {PREPARED} AS "
             f"SELECT n.*, CASE WHEN n.given_name IS NOT NULL THEN "
             f"list_distinct(list_value(n.given_name) || coalesce(v.forms, [])) "
-            f"END AS given_name_forms "
+            f"END AS given_name_forms, "
+            f"regexp_extract(n.postcode, '^[A-Z]{{1,2}}[0-9][A-Z0-9]?') AS postcode_district "
             f"FROM (SELECT {', '.join(selects)} FROM raw WHERE raw.record_id IS NOT NULL) n "
             f"LEFT JOIN (SELECT variant, list(name) AS forms FROM {VARIANTS} GROUP BY variant) v "
             f"ON v.variant = n.given_name")
