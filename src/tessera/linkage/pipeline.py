@@ -209,7 +209,9 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, threshold: float, seed: int,
     (record_count,), = con.execute(f"SELECT count(*) FROM {PREPARED}").fetchall()
     if columns and prediction_rules(columns, extras) and record_count > 1:
         table, model = _predict(con, columns, extras, min(threshold, BORDERLINE_FLOOR), seed)
-        predicted = relatives_apart_sql(table, apply=relatives_rule_holds(model))
+        predicted = relatives_apart_sql(
+            table, apply=relatives_rule_holds(model),
+            identifiers=[name for name, kind in extras.items() if kind == "identifier"])
     con.execute(
         f"CREATE OR REPLACE TABLE {EDGES} AS "
         "SELECT least(record_id_l, record_id_r) AS record_id_l, "

@@ -121,7 +121,8 @@ DIFFERENT_NAME_SIMILARITY = 0.8
 clearly different, and two family names at or above which they are the same family's."""
 
 
-def relatives_apart_sql(predicted: str, *, apply: bool = True) -> str:
+def relatives_apart_sql(predicted: str, *, apply: bool = True,
+                        identifiers: Iterable[str] = ()) -> str:
     """SQL selecting the model's pairs from `predicted`, each flagged `kept` unless it looks
     like two siblings (every pair kept when `apply` is false).
 
@@ -131,7 +132,8 @@ def relatives_apart_sql(predicted: str, *, apply: bool = True) -> str:
     cannot outvote it. Records of one family name whose given names are clearly different
     (not a typo, not a short form of one another, not given and family name swapped) are
     kept apart; a shared valid identifier with the birth date still links them through the
-    deterministic rule. The pairs kept apart stay in the output for review.
+    deterministic rule, and records agreeing on one of an analyst's extra `identifiers` are
+    never kept apart. The pairs kept apart stay in the output for review.
     """
     same_family = (f"(l.family_name = r.family_name OR jaro_winkler_similarity("
                    f"l.family_name, r.family_name) >= {DIFFERENT_NAME_SIMILARITY})")
@@ -139,7 +141,9 @@ def relatives_apart_sql(predicted: str, *, apply: bool = True) -> str:
         f"(jaro_winkler_similarity(l.given_name, r.given_name) < {DIFFERENT_NAME_SIMILARITY} "
         f"AND NOT list_has_any(l.given_name_forms, r.given_name_forms) "
         f"AND NOT (l.given_name = r.family_name AND l.family_name = r.given_name))")
-    kept = f"NOT coalesce({same_family} AND {different_given}, false)" if apply else "true"
+    shared = "".join(f' AND NOT coalesce(l."{c}" = r."{c}", false)' for c in identifiers)
+    kept = (f"NOT coalesce({same_family} AND {different_given}{shared}, false)" if apply
+            else "true")
     return (
         f"SELECT p.record_id_l, p.record_id_r, p.match_probability, p.match_weight, "
         f"{kept} AS kept "
