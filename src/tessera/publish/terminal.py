@@ -128,12 +128,15 @@ def render_explanation(explanation: OffenceExplanation) -> list[RenderableType]:
 def render_linkage(run: LinkRun) -> list[Table]:
     """What a linkage run did and, with a ground truth, how good it is."""
     summary = Table(title=f"Linkage run {run.run_id} (threshold {run.threshold})",
-                    title_justify="left")
-    for column in ("records", "people", "children", "suspects and offenders", "ids kept",
-                   "new", "merges", "splits"):
-        summary.add_column(column, justify="right")
-    summary.add_row(*(f"{n:,}" for n in (run.records, run.people, run.children, run.persons,
-                                          run.kept, run.new, run.merged, run.split)))
+                    title_justify="left", show_header=False)
+    summary.add_column("what")
+    summary.add_column("how many", justify="right")
+    for label, value in (("person records", run.records), ("people", run.people),
+                         ("children (child_id)", run.children),
+                         ("suspects and offenders (person_id)", run.persons),
+                         ("ids kept from the last run", run.kept), ("new ids", run.new),
+                         ("merges", run.merged), ("splits", run.split)):
+        summary.add_row(label, f"{value:,}")
     tables = [summary]
     if run.quality is not None:
         quality = Table(title="Against the ground truth", title_justify="left")
