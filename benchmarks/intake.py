@@ -1,7 +1,8 @@
 """Intake benchmark: reports per second and p50/p99 latency of `POST /api/reports` with 32
 concurrent clients on loopback, against a real `tessera serve` process, on SQLite and on
 PostgreSQL; then a kill -9 of the server mid-run, after which every report the server
-acknowledged (201) must be in the casework store, and the ledger must still verify.
+acknowledged (201) must be in the casework store and in the ledger, the ledger must still
+verify, and what the kill left in the ledger's queue must be sealed when the service starts.
 
 Target (issue 4): at least 300 reports/s on 2 cores, none lost. Run on demand, not in the test
 suite:
@@ -34,15 +35,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
-from tessera.casework.ledger import verify_ledger
+from tessera.casework.ledger import LedgerCheck, verify_ledger
+from tessera.casework.models import LedgerEntry, Report
 from tessera.casework.receipts import ReceiptSigner
-from tessera.casework.reports import find_report
 from tessera.casework.roles import Role
 from tessera.casework.store import Casework
 from tessera.casework.users import add_user, issue_api_token
-from tessera.errors import NotFound
 
 POSTGRES_URL = os.environ.get("TESSERA_BENCH_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -204,30 +204,47 @@ def measure(backend: str, args: argparse.Namespace) -> None:
 
 
 def crash(backend: str, args: argparse.Namespace) -> None:
-    """kill -9 mid-run: every acknowledged report must be in the store afterwards."""
+    """kill -9 mid-run: every acknowledged report must be in the store and already chained
+    into the ledger, which must verify; what the kill left in the ledger's queue (written,
+    never acknowledged) must be sealed once the service starts again."""
     with tempfile.TemporaryDirectory() as tmp, store(backend, Path(tmp)) as url:
         token = reporter_token(url)
         with server(url, Path(tmp), args.workers) as (process, port):
             run = asyncio.run(load(port, token, args.clients, args.crash_seconds, kill=process))
             process.wait(timeout=30)
-        casework = Casework.open(url)
-        missing = []
-        with casework.session() as session:
-            for reference in run.references:
-                try:
-                    find_report(session, reference)
-                except NotFound:
-                    missing.append(reference)
-            public_key = ReceiptSigner.from_file(Path(tmp) / "signing.key").public_key_pem()
-            ledger = verify_ledger(session, public_key)
-        casework.close()
+        missing, unchained, killed = inspect(url, Path(tmp), run.references)
+        with server(url, Path(tmp), args.workers):
+            pass  # starting the service seals what the kill left queued
+        _, _, restarted = inspect(url, Path(tmp), [])
     print(f"{backend:<10} kill -9 after {args.crash_seconds / 2:.1f}s: "
-          f"{len(run.references):,} reports acknowledged (201), {len(missing)} missing after "
-          f"restart; {run.failures.get('connection broken', 0)} requests cut off; ledger "
-          f"{'verifies' if ledger.ok else 'BROKEN: ' + str(ledger.problem)} "
-          f"({ledger.entries:,} entries)", flush=True)
-    if missing:
-        raise SystemExit(f"LOST {len(missing)} acknowledged reports, e.g. {missing[:3]}")
+          f"{len(run.references):,} reports acknowledged (201), {len(missing)} missing, "
+          f"{len(unchained)} not in the ledger; {run.failures.get('connection broken', 0)} "
+          f"requests cut off; ledger {_verdict(killed)}; after a restart {_verdict(restarted)}",
+          flush=True)
+    if missing or unchained:
+        raise SystemExit(f"LOST {len(missing)} acknowledged reports, e.g. {missing[:3]}; "
+                         f"{len(unchained)} not chained, e.g. {unchained[:3]}")
+
+
+def inspect(url: str, folder: Path, references: list[str]
+            ) -> tuple[list[str], list[str], LedgerCheck]:
+    """Which of `references` are not in the store, which have no ledger entry, and the
+    ledger's check."""
+    casework = Casework.open(url)
+    with casework.reading() as session:
+        stored = set(session.scalars(select(Report.reference)))
+        chained = set(session.scalars(select(LedgerEntry.record_id).where(
+            LedgerEntry.record_table == "reports")))
+        public_key = ReceiptSigner.from_file(folder / "signing.key").public_key_pem()
+        check = verify_ledger(session, public_key)
+    casework.close()
+    return ([r for r in references if r not in stored],
+            [r for r in references if r not in chained], check)
+
+
+def _verdict(check: LedgerCheck) -> str:
+    state = "verifies" if check.ok else f"BROKEN: {check.problem}"
+    return f"{state} ({check.entries:,} entries, {check.queued} queued)"
 
 
 def main() -> None:

@@ -346,8 +346,9 @@ def serve(
     port: Annotated[int | None, typer.Option(help=(
         "Port [default: $TESSERA_WEB_PORT or 8000]."))] = None,
     workers: Annotated[int | None, typer.Option(min=1, help=(
-        "Worker processes [default: 1 on SQLite, whose single write lock more processes "
-        "only fight over; one per core on PostgreSQL]."))] = None,
+        "Worker processes, each listening on its own socket [default: 1 on SQLite, whose "
+        "single write lock more processes only fight over; one per core on PostgreSQL]."))]
+    = None,
     casework_url: Annotated[str | None, typer.Option(help=(
         "Casework store [default: $TESSERA_CASEWORK_URL or sqlite:///tessera-casework.db]."))]
     = None,
@@ -355,11 +356,10 @@ def serve(
     """Run the reporting service: the web pages and the JSON API (uvicorn)."""
     import os
 
-    import uvicorn
-
     from tessera.casework.receipts import ReceiptSigner
     from tessera.casework.store import Casework
     from tessera.web.access import session_secret
+    from tessera.web.serving import serve as serve_app
 
     settings = load_settings(web_host=host, web_port=port, casework_url=casework_url)
     if workers is None:
@@ -373,9 +373,7 @@ def serve(
                       TESSERA_CASEWORK_URL=settings.casework_url)
     console.print(f"Serving on http://{settings.web_host}:{settings.web_port} with {workers} "
                   "workers; Ctrl+C stops")
-    uvicorn.run("tessera.web.app:app_from_settings", factory=True, host=settings.web_host,
-                port=settings.web_port, workers=workers, access_log=False,
-                log_level="warning", proxy_headers=False)
+    serve_app(settings.web_host, settings.web_port, workers)
 
 
 @contextmanager
@@ -461,7 +459,9 @@ def ledger_verify(
         check = verify_ledger(session, public_key)
     if check.ok:
         entries = "entry" if check.entries == 1 else "entries"
-        console.print(f"ledger intact: {check.entries:,} {entries}, every record matches")
+        queued = f"; {check.queued:,} being sealed" if check.queued else ""
+        console.print(f"ledger intact: {check.entries:,} {entries}, every record matches"
+                      f"{queued}")
         return
     console.print(f"[bold red]ledger not intact:[/] {check.problem}", highlight=False)
     if len(check.problems) > 1:

@@ -77,7 +77,7 @@ class IdempotencyConflict(CaseworkError):
 
 
 class WebError(TesseraError):
-    """A request to the web app cannot be served as it was made."""
+    """A request to the web app cannot be served as it was made (or the service stopped)."""
 
     http_status = 400
 

@@ -1,21 +1,23 @@
 """The ledger catches a row edited or deleted in the database, an edited entry, a rewritten
-chain; and concurrent appends never fork it. Tampering is done the way an insider would:
-with SQL straight at the database (and, for SQLite, by opening the file with sqlite3)."""
+chain, a record left out of it; concurrent writers never fork it, and records waiting in its
+queue are checked too. Tampering is done the way an insider would: with SQL straight at the
+database (and, for SQLite, by opening the file with sqlite3)."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from tessera.casework import ledger
 from tessera.casework.ledger import entry_hash, record_hash, verify_ledger
-from tessera.casework.models import LedgerCheckpoint, LedgerEntry, Report
+from tessera.casework.models import LedgerCheckpoint, LedgerEntry, LedgerPending, Report
 from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.store import Casework
 from tessera.casework.triage import Outcome, decide
@@ -243,6 +245,118 @@ def test_concurrent_appends_never_fork_the_chain(casework: Casework, people: Peo
     assert errors == []
     check = _verify(casework, signer)
     assert (check.ok, check.entries) == (True, 40)
+
+
+def _file_unsealed(casework: Casework, people: People, signer: ReceiptSigner) -> str:
+    """File a report but leave its ledger item queued, as a server killed between the
+    commit and the seal does (the report was never acknowledged)."""
+    with casework.session() as session:
+        reference = file_report(session, people.reporter, signer).reference
+        ledger.sealing_due(session)  # forget the seal the service asked for
+    return reference
+
+
+def _counts(casework: Casework) -> tuple[int, int]:
+    with casework.reading() as session:
+        return (session.scalar(select(func.count()).select_from(LedgerEntry)) or 0,
+                session.scalar(select(func.count()).select_from(LedgerPending)) or 0)
+
+
+def test_every_record_is_chained_before_its_session_returns(
+        casework: Casework, history: History) -> None:
+    """Seven records staged by the services, seven entries, nothing left in the queue."""
+    assert _counts(casework) == (7, 0)
+
+
+def test_a_queued_record_is_in_flight_until_the_next_seal(
+        casework: Casework, people: People, signer: ReceiptSigner) -> None:
+    """A record waiting in the queue is checked against its item, and the next report's seal
+    chains it first, in the order they were written."""
+    waiting = _file_unsealed(casework, people, signer)
+    check = _verify(casework, signer)
+    assert (check.ok, check.entries, check.queued) == (True, 0, 1)
+    with casework.session() as session:
+        later = file_report(session, people.reporter, signer).reference
+    assert _counts(casework) == (2, 0)
+    with casework.reading() as session:
+        assert session.scalars(select(LedgerEntry.record_id).order_by(LedgerEntry.seq)
+                               ).all() == [waiting, later]
+    assert _verify(casework, signer).ok
+
+
+def test_a_queued_record_edited_or_deleted_is_named(
+        casework: Casework, people: People, signer: ReceiptSigner) -> None:
+    """Before it is sealed a record is held to the hash its queued item took when it was
+    written, so an edit or a deletion in that moment is caught as surely as later."""
+    edited = _file_unsealed(casework, people, signer)
+    deleted = _file_unsealed(casework, people, signer)
+    with casework.engine.begin() as connection:
+        connection.execute(text("UPDATE reports SET immediate_risk = NOT immediate_risk "
+                                "WHERE reference = :r"), {"r": edited})
+        connection.execute(text("DELETE FROM reports WHERE reference = :r"), {"r": deleted})
+    check = _verify(casework, signer)
+    assert not check.ok and check.first_bad is None
+    assert set(check.problems) == {
+        f"queued item 1 (report {edited}): the record was changed after it was written",
+        f"queued item 2 (report {deleted}): the record was deleted"}
+
+
+def test_a_record_whose_queued_item_was_removed_has_no_entry(
+        casework: Casework, people: People, signer: ReceiptSigner) -> None:
+    """Deleting the queued item does not make its record disappear from the check: a row with
+    neither an entry nor an item is one added behind the service's back."""
+    reference = _file_unsealed(casework, people, signer)
+    with casework.engine.begin() as connection:
+        connection.execute(text("DELETE FROM ledger_pending"))
+    check = _verify(casework, signer)
+    assert check.problems == (f"reports row {reference} has no ledger entry: it was added to "
+                              "the database directly",)
+
+
+def test_an_item_left_in_the_queue_is_reported_after_a_minute(
+        casework: Casework, people: People, signer: ReceiptSigner) -> None:
+    """Its own request seals an item within milliseconds; one still waiting a minute later
+    was left by a stopped server or put there by hand."""
+    reference = _file_unsealed(casework, people, signer)
+    with casework.session() as session:  # a minute and a second pass
+        item = session.scalars(select(LedgerPending)).one()
+        item.staged_at -= ledger.PENDING_GRACE + timedelta(seconds=1)
+    check = _verify(casework, signer)
+    assert not check.ok and check.problem is not None
+    assert check.problem.startswith(f"queued item 1 (report {reference}): written at ")
+    assert check.problem.endswith("and still not sealed into the ledger (a service stopped "
+                                  "mid-request, or the queue was written to directly)")
+    assert casework.seal(signer) == 1
+    assert _verify(casework, signer).ok
+
+
+def test_a_decision_queued_behind_its_report_is_chained_after_it(
+        casework: Casework, people: People, signer: ReceiptSigner) -> None:
+    """A report and a decision on it, both still queued, are sealed in the order they were
+    written, so the report's latest entry is its decided state."""
+    reference = _file_unsealed(casework, people, signer)
+    with casework.session() as session:
+        decide(session, people.hartlepool, reference, Outcome.NO_FURTHER_ACTION,
+               reason="Known to services", signer=signer)
+        ledger.sealing_due(session)
+    assert _counts(casework) == (0, 3)
+    assert casework.seal(signer) == 3
+    check = _verify(casework, signer)
+    assert (check.ok, check.entries) == (True, 3)
+    with casework.reading() as session:
+        assert session.scalars(select(LedgerEntry.kind).order_by(LedgerEntry.seq)).all() == [
+            "report", "decision", "report decision"]
+
+
+def test_nothing_rolled_back_reaches_the_ledger(casework: Casework, people: People,
+                                                signer: ReceiptSigner) -> None:
+    """A report whose transaction fails leaves neither a row, nor an item, nor an entry."""
+    with pytest.raises(RuntimeError), casework.session() as session:
+        file_report(session, people.reporter, signer)
+        raise RuntimeError("the request failed after the report was staged")
+    assert _counts(casework) == (0, 0)
+    with casework.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Report)) == 0
 
 
 def _reforge(connection: Connection, seq: int, *, rehash_rest: bool) -> None:

@@ -8,8 +8,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from tessera.casework import ledger
 from tessera.casework.canonical import sha256_hex
-from tessera.casework.models import Report
+from tessera.casework.models import LedgerEntry, Report
 from tessera.casework.receipts import ReceiptSigner, verify_receipt
 from tessera.casework.reports import report_receipt, submit_report
 from tessera.casework.routing import NATIONAL_QUEUE
@@ -61,6 +62,22 @@ def test_the_same_idempotency_key_and_body_return_the_first_report(
         assert session.scalar(select(func.count()).select_from(Report)) == 1
     assert (again.reference, again.receipt, again.created) == (
         first.reference, first.receipt, False)
+
+
+def test_a_replay_is_answered_only_once_the_first_report_is_chained(
+        casework: Casework, people: People, signer: ReceiptSigner) -> None:
+    """A retry that comes while the first request is between its commit and its seal (or was
+    cut off there) answers only once the report is in the ledger: a replay acknowledges it."""
+    with casework.session() as session:
+        first = submit_report(session, people.reporter, report_input(), signer=signer,
+                              idempotency_key="retry-2")
+        ledger.sealing_due(session)  # as if the first request died before sealing
+    with casework.session() as session:
+        again = submit_report(session, people.reporter, report_input(), signer=signer,
+                              idempotency_key="retry-2")
+    assert (again.reference, again.created) == (first.reference, False)
+    with casework.reading() as session:
+        assert session.scalars(select(LedgerEntry.record_id)).all() == [first.reference]
 
 
 def test_the_same_key_with_another_body_is_a_conflict(casework: Casework, people: People,
@@ -124,7 +141,8 @@ def test_a_receipt_is_only_for_the_reporter_or_the_area(casework: Casework, peop
 
 def test_the_same_key_sent_at_once_from_many_clients_makes_one_report(
         casework: Casework, people: People, signer: ReceiptSigner) -> None:
-    """Retries racing each other: one report, and every client gets its reference."""
+    """Retries racing each other: one report, chained once, and every client gets its
+    reference."""
     references: list[str] = []
     errors: list[BaseException] = []
     start = threading.Barrier(6)
@@ -147,3 +165,4 @@ def test_the_same_key_sent_at_once_from_many_clients_makes_one_report(
     assert len(references) == 6 and len(set(references)) == 1
     with casework.session() as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 1
+        assert session.scalars(select(LedgerEntry.record_id)).all() == references[:1]

@@ -1,4 +1,5 @@
-"""The store opens and migrates on both backends, and the migration builds the models' tables."""
+"""The store opens and migrates on both backends, the migrations build the models' tables, and
+reading sessions neither take SQLite's write lock nor write on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from tessera.casework.models import Base
 from tessera.casework.store import Casework
 from tessera.errors import CaseworkError
+from tests.casework.backends import empty_store
 
 
 def test_migration_creates_exactly_the_models_tables(casework: Casework) -> None:
@@ -26,7 +29,7 @@ def test_opening_again_is_a_no_op(casework_url: str, casework: Casework) -> None
     """A second process opening the same store finds it at the latest revision."""
     again = Casework.open(casework_url)
     with again.session() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
     again.close()
 
 
@@ -47,6 +50,31 @@ def test_a_session_rolls_back_on_error(casework: Casework) -> None:
         raise RuntimeError("boom")
     with casework.session() as session:
         assert session.execute(text("SELECT seq FROM ledger_head")).scalar() == 0
+
+
+def test_a_reading_session_takes_no_write_lock_on_sqlite(tmp_path: Path) -> None:
+    """A page or a token lookup reads beside a writer instead of queueing for its lock (it
+    would wait the 30 s busy timeout here, then fail)."""
+    store = Casework.open(f"sqlite:///{tmp_path / 'c.db'}")
+    with store.session() as writer:
+        writer.execute(text("UPDATE ledger_head SET seq = seq"))
+        with store.reading() as reader:
+            assert reader.execute(text("SELECT seq FROM ledger_head")).scalar() == 0
+    store.close()
+
+
+def test_a_reading_session_cannot_write_on_postgresql(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """PostgreSQL refuses a write in a reading session; the pooled connection writes again
+    in the next writing session."""
+    with empty_store("postgresql", tmp_path_factory, "store_test") as url:
+        store = Casework.open(url)
+        with pytest.raises(DBAPIError, match="read-only transaction"), \
+                store.reading() as session:
+            session.execute(text("UPDATE ledger_head SET seq = seq"))
+        with store.session() as session:
+            session.execute(text("UPDATE ledger_head SET seq = seq"))
+        store.close()
 
 
 def test_an_unreachable_store_is_one_line(tmp_path: Path) -> None:

@@ -2,15 +2,13 @@
 
 One store per test module and backend (not per test): the role table alone has over a hundred
 cases, and each case only reads or files its own report. PostgreSQL is reached as the
-casework tests reach it (tests/casework/conftest.py), in a schema of its own dropped
+casework tests reach it (tests/casework/backends.py), in a schema of its own dropped
 afterwards; unreachable, it skips locally and fails in CI.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +17,7 @@ import pytest
 from argon2 import PasswordHasher, profiles
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from tessera.casework import users
 from tessera.casework.models import User
@@ -27,7 +25,7 @@ from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.reports import ReportInput, submit_report
 from tessera.casework.store import Casework
 from tessera.web.app import create_app
-from tests.casework.conftest import POSTGRES_URL, _postgres_problem
+from tests.casework.backends import BACKENDS, empty_store
 from tests.web.accounts import LEEDS_POSTCODE, PASSWORD, populate_accounts
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -94,36 +92,12 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the module."""
-    problem = _postgres_problem()
-    if problem is not None:
-        message = f"PostgreSQL at {POSTGRES_URL} is unreachable: {problem}"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (in CI a missing PostgreSQL is a failure)")
-        pytest.skip(message)
-    schema = f"web_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def site(request: pytest.FixtureRequest,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The app on a fresh store with every account and two reports, once per backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('casework') / 'casework.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    with pytest.MonkeyPatch.context() as patch:
+    with empty_store(request.param, tmp_path_factory, "web_test") as url, \
+            pytest.MonkeyPatch.context() as patch:
         # argon2's cheapest parameters: signing in a dozen accounts takes milliseconds.
         patch.setattr(users, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
         casework = Casework.open(url)
@@ -134,4 +108,4 @@ def site(request: pytest.FixtureRequest,
         site.leeds_report = site.file("reporter", immediate_risk=True)
         site.national_report = site.file("reporter", child_postcode=None)
         yield site
-    casework.close()
+        casework.close()

@@ -2,7 +2,7 @@
 
 The table is written out by hand, not derived from the policies, so a policy loosened by
 mistake fails here. A route missing from the table fails too: a new route must say who may
-use it before it can land.
+use it before it can land. And the app, starting, seals what a killed server left queued.
 """
 
 from __future__ import annotations
@@ -12,8 +12,14 @@ from dataclasses import dataclass
 import pytest
 from fastapi import APIRouter, Request
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import func, select
 
+from tessera.casework import ledger
+from tessera.casework.ledger import verify_ledger
+from tessera.casework.models import LedgerPending, User
+from tessera.casework.reports import ReportInput, submit_report
 from tessera.config import load_settings
 from tessera.errors import ConfigurationError
 from tessera.web import app as web_app
@@ -205,3 +211,20 @@ def test_signing_key_files_are_created_private(tmp_path: object) -> None:
     first = session_secret(path)
     assert session_secret(path) == first and len(first) == 64
     assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+def test_starting_the_app_seals_what_a_stopped_server_left_queued(site: Site) -> None:
+    """A report committed but never sealed (its server was killed in between, so it was never
+    acknowledged) is chained as soon as the app starts again, not when the next one comes."""
+    with site.casework.session() as session:
+        reporter = session.scalars(select(User).where(User.username == "reporter")).one()
+        submit_report(session, reporter, ReportInput.model_validate(report_body()),
+                      signer=site.signer)
+        ledger.sealing_due(session)  # the server dies before it seals
+    with site.casework.reading() as session:
+        assert session.scalar(select(func.count()).select_from(LedgerPending)) == 1
+    with TestClient(site.app):  # the app's start-up
+        pass
+    with site.casework.reading() as session:
+        assert session.scalar(select(func.count()).select_from(LedgerPending)) == 0
+        assert verify_ledger(session, site.signer.public_key_pem()).ok

@@ -4,12 +4,15 @@ Import from the module that owns a name (the package imports nothing itself, so 
 never touch casework do not pay for loading SQLAlchemy and Alembic):
 
 - `store.Casework`: open a store by URL (SQLite file or PostgreSQL), migrated by Alembic
-  (`migrations/`), and hand out sessions; `models` holds the tables.
+  (`migrations/`), and hand out sessions: writing ones, which seal the ledger before they
+  return, and reading ones; `models` holds the tables.
 - `roles.Role`, `roles.AreaType`; `users`: add, disable, authenticate, API tokens.
 - `reports`: `ReportInput` (`report_input`), `submit_report`, `report_receipt`; `routing`:
   postcode to local authority, force and queue; `receipts`: Ed25519 receipts.
 - `triage`: `queue`, `open_report` (logged), `decide`, `timeline`, `Outcome`.
-- `ledger`: the hash chain, `verify_ledger`; `readlog`: `log_read`, `read_log`.
+- `ledger`: the hash chain (`stage` a record, `seal` the queue), `verify_ledger`; `sealing`:
+  one seal at a time per process for every request waiting; `readlog`: `log_read`,
+  `read_log`.
 - `export.export_casework`: core-dataset extracts for `tessera ingest`.
 
 Every service takes a session and the acting user and checks permissions itself (deny by

@@ -157,8 +157,30 @@ class LedgerEntry(Base):
     entry_hash: Mapped[str] = mapped_column(String(64))
 
 
+class LedgerPending(Base):
+    """A record written but not yet chained: the queue `ledger.seal` empties into entries.
+
+    Why a queue: the request that writes a record commits it with this row without waiting
+    for the ledger lock, then seals the queue (its own item and any others committed by then)
+    under the lock before it answers, so one lock hold chains a batch. A row here is in
+    flight for milliseconds; one left behind by a stopped server is chained by the next seal.
+    """
+
+    __tablename__ = "ledger_pending"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    """Assigned in writing order; sealing chains the queue in this order."""
+    staged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    record_table: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(100))
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    """The row's hash when the service wrote it, not when it was sealed."""
+
+
 class LedgerHead(Base):
-    """The single row naming the last entry: the lock appends take, and the chain's end."""
+    """The single row naming the last entry: the lock sealing takes, and the chain's end."""
 
     __tablename__ = "ledger_head"
 

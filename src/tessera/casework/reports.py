@@ -1,4 +1,4 @@
-"""Filing a mandatory report: validate, route, sign a receipt, chain it onto the ledger.
+"""Filing a mandatory report: validate, route, sign a receipt, stage it for the ledger.
 
 Why the receipt is signed before the transaction commits and stored with the report: the
 reporter's proof and the record must agree, and a retry with the same Idempotency-Key must
@@ -70,10 +70,6 @@ def submit_report(session: Session, reporter: User, data: ReportInput, *,
     route = route_postcode(data.child_postcode)
     digest = content_sha256(data)
     user = acting_user(session, reporter, Role.REPORTER)
-    if idempotency_key is not None:
-        earlier = _earlier_submission(session, user, idempotency_key, digest)
-        if earlier is not None:
-            return earlier
     received_at = datetime.now(UTC)
     reference = new_reference()
     receipt = signer.sign(reference, digest, received_at)
@@ -86,21 +82,25 @@ def submit_report(session: Session, reporter: User, data: ReportInput, *,
         with session.begin_nested():
             session.add(report)
     except IntegrityError:
-        # The same key, sent twice at once: the other request's report committed first.
-        earlier = _earlier_submission(session, user, idempotency_key or "", digest)
+        # The reporter used this Idempotency-Key before (or is sending it twice at once, and
+        # the other request's report committed first). Not looked up beforehand: a retry is
+        # rare, and a query for every report that is not one would cost intake.
+        earlier = _earlier_submission(session, user, idempotency_key or "", digest, signer)
         if earlier is None:
             raise
         return earlier
-    # The ledger lock is taken only now, so it is held for the chain's few statements and
-    # the commit, not for the whole request.
-    ledger.append(session, report, kind="report", label=f"report {reference}", signer=signer)
+    ledger.stage(session, report, kind="report", label=f"report {reference}", signer=signer)
     return Submitted(reference, receipt, created=True)
 
 
-def _earlier_submission(session: Session, user: User, idempotency_key: str,
-                        digest: str) -> Submitted | None:
+def _earlier_submission(session: Session, user: User, idempotency_key: str, digest: str,
+                        signer: ReceiptSigner) -> Submitted | None:
     """The reporter's earlier submission with this key: returned again if its content is the
-    same, a conflict if not, None if there is none."""
+    same, a conflict if not, None if there is none.
+
+    Returned only once sealed: the first request may still be between its commit and its
+    seal (or have been cut off there), and a replay is an acknowledgement too.
+    """
     earlier = session.scalar(select(Report).where(
         Report.reporter_id == user.id, Report.idempotency_key == idempotency_key))
     if earlier is None:
@@ -108,6 +108,7 @@ def _earlier_submission(session: Session, user: User, idempotency_key: str,
     if earlier.content_sha256 != digest:
         raise IdempotencyConflict("this Idempotency-Key was used for a different report "
                                   f"({earlier.reference})")
+    ledger.require_seal(session, signer)
     return Submitted(earlier.reference, receipt_of(earlier), created=False)
 
 

@@ -1,8 +1,9 @@
 """Triage: an area's queue, opening a report (logged), deciding on it, and its timeline.
 
 Why a decision and a transfer both go through `decide`: each is a decision someone is
-accountable for, with a time and a user, and each is chained onto the ledger with the report's
-new state in the same transaction, so neither can be made or undone quietly.
+accountable for, with a time and a user, and each is staged for the ledger with the report's
+new state in the same transaction (and sealed before the session returns), so neither can be
+made or undone quietly.
 """
 
 from __future__ import annotations
@@ -115,8 +116,13 @@ def open_report(session: Session, user: User, reference: str, purpose: str) -> R
                       report.queue, queue_name(report.queue), report.status)
 
 
-def _visible_report(session: Session, user: User, reference: str) -> Report:
+def _visible_report(session: Session, user: User, reference: str, *,
+                    lock: bool = False) -> Report:
     report = find_report(session, reference)
+    if lock:
+        # Two people deciding at once: the second waits here, then reads the first's
+        # decision (on SQLite, BEGIN IMMEDIATE has serialised them already).
+        session.refresh(report, with_for_update=True)
     if not may_see(session, user, report):
         raise NotPermitted(f"report {report.reference} is not in your area")
     return report
@@ -132,8 +138,7 @@ def decide(session: Session, user: User, reference: str, outcome: Outcome,
     ledger can sign its checkpoints when one falls due.
     """
     current = acting_user(session, user, Role.TRIAGE)
-    ledger.hold(session)  # two people deciding at once: the second sees the first's decision
-    report = _visible_report(session, current, reference)
+    report = _visible_report(session, current, reference, lock=True)
     outcome = Outcome(outcome)
     reason = reason.strip() if reason and reason.strip() else None
     if report.status != OPEN:
@@ -158,10 +163,10 @@ def decide(session: Session, user: User, reference: str, outcome: Outcome,
         report.status = outcome.value
     session.add(decision)
     kind = "transfer" if outcome is Outcome.TRANSFER else "decision"
-    ledger.append(session, decision, kind=kind, label=f"{kind} on {report.reference}",
-                  signer=signer)
-    ledger.append(session, report, kind=f"report {kind}", label=f"report {report.reference}",
-                  signer=signer)
+    ledger.stage(session, decision, kind=kind, label=f"{kind} on {report.reference}",
+                 signer=signer)
+    ledger.stage(session, report, kind=f"report {kind}", label=f"report {report.reference}",
+                 signer=signer)
 
 
 def timeline(session: Session, user: User, reference: str) -> list[Event]:

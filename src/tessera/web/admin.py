@@ -24,6 +24,6 @@ router = APIRouter(prefix="/admin", dependencies=[Depends(policy)], include_in_s
 @router.get("/read-log")
 def read_log_page(request: Request, user: Annotated[User, Depends(policy)]) -> Response:
     """The most recent reads, newest first."""
-    with casework_of(request).session() as session:
+    with casework_of(request).reading() as session:
         entries = read_log(session, user)
     return render(request, "admin/read_log.html", {"entries": entries, "column": "full"})

@@ -34,9 +34,16 @@ STATIC = Path(__file__).parent / "static"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SESSION_HOURS = 8
 SQLITE_THREADS = 2
-"""Routes a worker runs at once on SQLite. Every casework transaction there takes the one write
+"""Routes a worker runs at once on SQLite. Every writing transaction there takes the one write
 lock, so more threads only wait in SQLite's busy handler, whose back-off sleeps took the p99
-of intake from about 0.14 s to 1.1 s (benchmarks/intake.py); PostgreSQL keeps anyio's 40."""
+of intake from about 0.14 s to 1.1 s (benchmarks/intake.py)."""
+POSTGRES_THREADS = 8
+"""Routes a worker runs at once on PostgreSQL, not anyio's 40. Python runs one thread at a
+time, so a busy worker's threads queue for the interpreter after every database round trip;
+the more threads, the longer that queue, and the longer each ledger seal (a few round trips
+under the head lock) keeps the other worker waiting. Intake with two workers on two cores
+(benchmarks/intake.py): about 390 reports/s with 8 threads, 340 with 16, 310 with 40.
+Requests beyond these wait in the event loop, costing nothing."""
 
 
 def create_app(casework: Casework, signer: ReceiptSigner, *, session_key: str,
@@ -54,8 +61,12 @@ def create_app(casework: Casework, signer: ReceiptSigner, *, session_key: str,
                                  "'bash scripts/setup.sh' to install them from npm")
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if casework.engine.dialect.name == "sqlite":
-            anyio.to_thread.current_default_thread_limiter().total_tokens = SQLITE_THREADS
+        sqlite = casework.engine.dialect.name == "sqlite"
+        anyio.to_thread.current_default_thread_limiter().total_tokens = (
+            SQLITE_THREADS if sqlite else POSTGRES_THREADS)
+        # Records a killed server committed but never sealed (nor acknowledged) are chained
+        # now, not only when the next record is filed.
+        await anyio.to_thread.run_sync(casework.seal, signer)
         yield
 
     app = FastAPI(title=f"Tessera: {SERVICE_NAME}", version="1", docs_url=None,

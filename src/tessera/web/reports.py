@@ -141,7 +141,7 @@ def send(request: Request, answers: Answers, user: Annotated[User, Depends(polic
 def receipt_file(request: Request, reference: str,
                  user: Annotated[User, Depends(policy)]) -> Response:
     """The receipt of one of the reporter's own reports, to download again later."""
-    with casework_of(request).session() as session:
+    with casework_of(request).reading() as session:
         receipt = report_receipt(session, user, reference)
     return Response(receipt.to_json(), media_type="application/json", headers={
         "Content-Disposition": f'attachment; filename="receipt-{receipt.reference}.json"'})

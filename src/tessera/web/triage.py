@@ -33,7 +33,7 @@ OUTCOME_FIELD = {Outcome.NO_FURTHER_ACTION: "reason", Outcome.TRANSFER: "transfe
 @router.get("")
 def queue_page(request: Request, user: Annotated[User, Depends(policy)]) -> Response:
     """Open reports of the user's area: immediate risk at the top, then oldest first."""
-    with casework_of(request).session() as session:
+    with casework_of(request).reading() as session:
         items = queue(session, user)
     return render(request, "triage/queue.html", {"items": items, "column": "full"})
 
