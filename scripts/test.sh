@@ -3,6 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The casework tests need the local PostgreSQL; start it if it is installed but stopped.
+if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 \
+    && command -v pg_ctlcluster >/dev/null; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+fi
 .venv/bin/ruff check .
 .venv/bin/lint-imports
 .venv/bin/mypy src/tessera

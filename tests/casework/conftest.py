@@ -1,7 +1,7 @@
 """Casework stores on both backends, and the people and reports the tests act on.
 
 Every test that takes `casework` runs twice: on a SQLite file and on PostgreSQL, each test in
-a schema of its own (see backends.py: unreachable, it skips locally and fails in CI).
+a schema of its own (see backends.py: unreachable, the tests that need it fail).
 """
 
 from __future__ import annotations

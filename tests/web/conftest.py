@@ -3,7 +3,7 @@
 One store per test module and backend (not per test): the role table alone has over a hundred
 cases, and each case only reads or files its own report. PostgreSQL is reached as the
 casework tests reach it (tests/casework/backends.py), in a schema of its own dropped
-afterwards; unreachable, it skips locally and fails in CI.
+afterwards; unreachable, the tests that need it fail.
 """
 
 from __future__ import annotations
