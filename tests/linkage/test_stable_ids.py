@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pytest
 
-from tessera.linkage.identifiers import CLUSTERS, carry_ids_sqls
+from tessera.linkage.stable_ids import CLUSTERS, carry_ids_sqls
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.schema import linkage_table_sqls
 

@@ -225,14 +225,20 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, threshold: float, seed: int,
     return model
 
 
+def level_weight(level: Mapping[str, Any]) -> float | None:
+    """A trained comparison level's match weight, log2(m / u) as Splink defines it: how far
+    that result moves the score. None when the model has no estimate of m or of u."""
+    m, u = level.get("m_probability"), level.get("u_probability")
+    return math.log2(m / u) if m and u else None
+
+
 def relatives_rule_holds(model: dict[str, Any]) -> bool:
     """Whether the trained model shows given names are recorded consistently enough for the
     relatives rule (see `RELATIVES_RULE_WEIGHT`)."""
     for comparison in model.get("comparisons", []):
         if comparison.get("output_column_name") == "given_name":
-            other = comparison["comparison_levels"][-1]
-            m, u = other.get("m_probability"), other.get("u_probability")
-            return bool(m and u and math.log2(m / u) <= RELATIVES_RULE_WEIGHT)
+            weight = level_weight(comparison["comparison_levels"][-1])
+            return weight is not None and weight <= RELATIVES_RULE_WEIGHT
     return False
 
 

@@ -20,12 +20,6 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from tessera.errors import LinkageError
-from tessera.linkage.identifiers import (
-    CLUSTERS,
-    carry_ids_sqls,
-    run_summary_sql,
-    write_links_sqls,
-)
 from tessera.linkage.pipeline import Linkage, run_linkage
 from tessera.linkage.quality import (
     PAIRS,
@@ -38,6 +32,12 @@ from tessera.linkage.quality import (
     records_scored_sql,
 )
 from tessera.linkage.settings import DEFAULT_THRESHOLD
+from tessera.linkage.stable_ids import (
+    CLUSTERS,
+    carry_ids_sqls,
+    run_summary_sql,
+    write_links_sqls,
+)
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.schema import linkage_table_sqls
 

@@ -10,7 +10,6 @@ district); identifiers are shown only as same, different or missing.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from tessera.linkage.pipeline import level_weight
 from tessera.linkage.quality import Scores
 from tessera.linkage.service import LinkRun
 from tessera.publish.charts import diverging_bars_svg
@@ -67,19 +67,18 @@ def render_report(run: LinkRun) -> str:
 def match_weights(model: dict[str, Any]) -> list[tuple[str, float]]:
     """(comparison: level, weight) for every non-null level of the trained model, in order.
 
-    Why recomputed from m and u: the weight is what a reader needs (how far one agreement
-    moves the score), and log2(m/u) is its definition in Splink; levels without both
-    estimates are left out rather than drawn as zero.
+    Why weights and not m and u: the weight is what a reader needs (how far one agreement
+    moves the score); levels without both estimates are left out rather than drawn as zero.
     """
     weights: list[tuple[str, float]] = []
     for comparison in model.get("comparisons", []):
         name = comparison.get("output_column_name", "")
         for level in comparison.get("comparison_levels", []):
-            m, u = level.get("m_probability"), level.get("u_probability")
-            if level.get("is_null_level") or not m or not u:
+            weight = level_weight(level)
+            if level.get("is_null_level") or weight is None:
                 continue
             label = level.get("label_for_charts", "")
-            weights.append((f"{name.replace('_', ' ')}: {label}", math.log2(m / u)))
+            weights.append((f"{name.replace('_', ' ')}: {label}", weight))
     return weights
 
 
