@@ -12,9 +12,6 @@ import base64
 import binascii
 import hashlib
 import json
-import os
-import secrets
-import stat
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from tessera.casework.canonical import canonical_json, utc_iso
 from tessera.errors import CaseworkError, ConfigurationError
+from tessera.keyfiles import read_or_create_key
 
 KEY_ID_HEX_DIGITS = 16
 """A key id is the start of the SHA-256 of the raw public key: enough to tell keys apart when
@@ -92,13 +90,8 @@ class ReceiptSigner:
 
         A key file others can read is refused: whoever holds the key can forge receipts.
         """
-        if not path.exists():
-            _create_key_file(path)
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            raise ConfigurationError(f"{path}: the signing key is readable by others (mode "
-                                     f"{mode:o}); run 'chmod 600 {path}'")
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        pem = read_or_create_key(path, "signing key", _new_private_pem)
+        key = serialization.load_pem_private_key(pem, password=None)
         if not isinstance(key, Ed25519PrivateKey):
             raise ConfigurationError(f"{path}: not an Ed25519 private key")
         return cls(key)
@@ -120,22 +113,10 @@ class ReceiptSigner:
         ).decode("ascii")
 
 
-def _create_key_file(path: Path) -> None:
-    """Write a new key to `path` atomically: two processes starting at once get one key."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    pem = Ed25519PrivateKey.generate().private_bytes(
+def _new_private_pem() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption())
-    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-    try:
-        os.link(draft, path)
-    except FileExistsError:
-        pass  # another process created the key first; theirs is the key
-    finally:
-        draft.unlink()
 
 
 def verify_signature(public_key_pem: str, payload: bytes, signature: str) -> bool:

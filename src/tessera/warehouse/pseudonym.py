@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from tessera.errors import ConfigurationError
+from tessera.keyfiles import new_hex_secret, read_or_create_key
 
 _BLOCK = 64
 
@@ -57,18 +54,8 @@ def load_secret(secret: str | None, key_file: Path) -> PseudonymKey:
     """
     if secret:
         return PseudonymKey.from_secret(secret.encode())
-    if key_file.exists():
-        mode = stat.S_IMODE(key_file.stat().st_mode)
-        if mode & 0o077:
-            raise ConfigurationError(
-                f"{key_file}: the pseudonymisation key is readable by others "
-                f"(mode {mode:o}); run 'chmod 600 {key_file}'")
-        return PseudonymKey.from_secret(key_file.read_bytes().strip())
-    key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
-    return PseudonymKey.from_secret(key_file.read_bytes().strip())
+    return PseudonymKey.from_secret(
+        read_or_create_key(key_file, "pseudonymisation key", new_hex_secret).strip())
 
 
 def record_key_sql(entity_name: str, agency_sql: str, value_sql: str) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import time
 from pathlib import Path
@@ -29,6 +28,7 @@ from tessera.casework.roles import Role
 from tessera.casework.store import Casework
 from tessera.casework.users import get_user, user_for_token
 from tessera.errors import FormExpired, NotPermitted, NotSignedIn
+from tessera.keyfiles import new_hex_secret, read_or_create_key
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOKEN_CACHE_SECONDS = 10.0
@@ -45,12 +45,7 @@ def session_secret(path: Path) -> str:
     Why a file and not a random key per process: every worker of `tessera serve` must accept
     the others' cookies, and a restart must not sign everybody out.
     """
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip()
+    return read_or_create_key(path, "session key", new_hex_secret).decode("ascii").strip()
 
 
 def casework_of(request: Request) -> Casework:
