@@ -37,12 +37,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, select, text
 
-from tessera.casework.ledger import LedgerCheck, verify_ledger
 from tessera.casework.models import LedgerEntry, Report
-from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.roles import Role
+from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.casework.users import add_user, issue_api_token
+from tessera.casework.verification import LedgerCheck, verify_ledger
 
 POSTGRES_URL = os.environ.get("TESSERA_BENCH_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -235,8 +235,8 @@ def inspect(url: str, folder: Path, references: list[str]
         stored = set(session.scalars(select(Report.reference)))
         chained = set(session.scalars(select(LedgerEntry.record_id).where(
             LedgerEntry.record_table == "reports")))
-        public_key = ReceiptSigner.from_file(folder / "signing.key").public_key_pem()
-        check = verify_ledger(session, public_key)
+        keyring = Signer.from_file(folder / "signing.key").keyring
+        check = verify_ledger(session, keyring)
     casework.close()
     return ([r for r in references if r not in stored],
             [r for r in references if r not in chained], check)

@@ -119,17 +119,17 @@ def _casework_env(tmp_path: Path) -> dict[str, str]:
 
 def _file_a_report(tmp_path: Path) -> str:
     """File one report in-process, as the web app would, returning its receipt as JSON."""
-    from tessera.casework.receipts import ReceiptSigner
+    from tessera.casework.signing import Signer
     from tessera.casework.store import Casework
     from tessera.casework.users import authenticate
     from tests.casework.populate import PASSWORD, file_report
 
-    store = Casework.open(f"sqlite:///{tmp_path / 'casework.db'}")
-    signer = ReceiptSigner.from_file(tmp_path / "keys" / "signing.key")
+    store = Casework.open(f"sqlite:///{tmp_path / 'casework.db'}",
+                          Signer.from_file(tmp_path / "keys" / "signing.key"))
     with store.session() as session:
         reporter = authenticate(session, "teacher", PASSWORD)
         assert reporter is not None
-        receipt = file_report(session, reporter, signer).receipt
+        receipt = file_report(session, reporter).receipt
     store.close()
     return receipt.to_json()
 
@@ -190,11 +190,26 @@ def test_receipt_and_ledger_verify_then_export_into_the_warehouse(
 
     intact = run_cli("ledger", "verify", env=env)
     assert (intact.returncode, intact.stdout.strip()) == (
-        0, "ledger intact: 1 entry, every record matches")
+        0, "ledger intact: 2 entries, signed to entry 2, every record and receipt matches")
+    head = run_cli("ledger", "head", env=env)
+    assert head.returncode == 0 and json.loads(head.stdout)["seq"] == 2
+    (tmp_path / "head.json").write_text(head.stdout, encoding="utf-8")
+    rotated = run_cli("keys", "rotate", env=env)
+    assert rotated.returncode == 0 and "retired (kept in the keyring)" in rotated.stdout
+    keys = run_cli("receipt", "public-key", env=env).stdout
+    assert keys.count("BEGIN PUBLIC KEY") == 2 and "(current)" in keys
+    (tmp_path / "public.pem").write_text(keys, encoding="utf-8")
+    (tmp_path / "keys" / "signing.key").unlink()  # an auditor holds only the public keys
+    kept = run_cli("ledger", "verify", "--expect-head", str(tmp_path / "head.json"),
+                   "--public-key", str(tmp_path / "public.pem"), env=env)
+    assert (kept.returncode, kept.stdout.strip()) == (
+        0, "ledger intact: 2 entries, signed to entry 2, every record and receipt matches; "
+        "holds the kept head (checkpoint 2)")
     with sqlite3.connect(tmp_path / "casework.db") as database:
         database.execute("UPDATE reports SET immediate_risk = 1")
     database.close()
-    tampered = run_cli("ledger", "verify", env=env)
+    tampered = run_cli("ledger", "verify", "--public-key", str(tmp_path / "public.pem"),
+                       env=env)
     assert tampered.returncode == 1 and "Traceback" not in tampered.stderr
     assert tampered.stdout.startswith(f"ledger not intact: entry 1 (report "
                                       f"{edited['reference']}): the record was changed after "

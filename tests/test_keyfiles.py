@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tessera.casework.receipts import ReceiptSigner
+from tessera.casework.signing import Signer
 from tessera.errors import ConfigurationError
 from tessera.keyfiles import read_key, read_or_create_key, replace_key, rotation_lock
 from tessera.warehouse.pseudonym import load_secret
@@ -33,7 +33,7 @@ def test_processes_racing_to_create_a_key_all_get_the_same_one(tmp_path: Path) -
 @pytest.mark.parametrize("load", [
     pytest.param(lambda p: load_secret(None, p), id="pseudonymisation"),
     pytest.param(session_secret, id="session"),
-    pytest.param(ReceiptSigner.from_file, id="signing"),
+    pytest.param(Signer.from_file, id="signing"),
 ])
 def test_every_key_is_refused_once_others_can_read_it(tmp_path: Path, load: object) -> None:
     """Created 0600; a later chmod 644 is caught on the next read, naming the file and fix."""

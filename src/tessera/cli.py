@@ -28,6 +28,7 @@ from tessera.errors import TesseraError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from tessera.casework.signing import Keyring
     from tessera.warehouse.loading import IngestResult
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -41,6 +42,8 @@ ledger_app = typer.Typer(help="The tamper-evident ledger of reports and decision
 app.add_typer(ledger_app, name="ledger")
 receipt_app = typer.Typer(help="Receipts given to reporters.", no_args_is_help=True)
 app.add_typer(receipt_app, name="receipt")
+keys_app = typer.Typer(help="The service's signing key.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 
 console = Console()
 errors = Console(stderr=True)
@@ -55,6 +58,9 @@ CaseworkOption = Annotated[str | None, typer.Option(
 SigningKeyOption = Annotated[Path | None, typer.Option(
     help="Ed25519 signing key [default: $TESSERA_SIGNING_KEY_FILE or "
     "~/.config/tessera/signing.key].")]
+PublicKeyOption = Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=(
+    "The service's public keys (PEM, as 'tessera receipt public-key' prints them), to check "
+    "without the private key [default: the signing key and its keyring].")) ]
 
 
 def main() -> None:
@@ -356,7 +362,7 @@ def serve(
     """Run the reporting service: the web pages and the JSON API (uvicorn)."""
     import os
 
-    from tessera.casework.receipts import ReceiptSigner
+    from tessera.casework.signing import Signer
     from tessera.casework.store import Casework
     from tessera.web.access import session_secret
     from tessera.web.serving import serve as serve_app
@@ -367,7 +373,7 @@ def serve(
     # Migrate and create the keys once here, so workers starting together only read them;
     # the workers load the same settings from the environment.
     Casework.open(settings.casework_url).close()
-    ReceiptSigner.from_file(settings.signing_key_file)
+    Signer.from_file(settings.signing_key_file)
     session_secret(settings.session_key_file)
     os.environ.update(TESSERA_WEB_HOST=settings.web_host, TESSERA_WEB_PORT=str(settings.web_port),
                       TESSERA_CASEWORK_URL=settings.casework_url)
@@ -377,11 +383,16 @@ def serve(
 
 
 @contextmanager
-def _casework_session(casework_url: str | None) -> Iterator[Session]:
-    """One session of the casework store named by the option or settings, then close it."""
+def _casework_session(casework_url: str | None, *, signing: bool = False) -> Iterator[Session]:
+    """One session of the casework store named by the option or settings, then close it;
+    with `signing`, the store holds the service's signing key (to write what the ledger
+    holds)."""
+    from tessera.casework.signing import Signer
     from tessera.casework.store import Casework
 
-    casework = Casework.open(load_settings(casework_url=casework_url).casework_url)
+    settings = load_settings(casework_url=casework_url)
+    signer = Signer.from_file(settings.signing_key_file) if signing else None
+    casework = Casework.open(settings.casework_url, signer)
     try:
         with casework.session() as session:
             yield session
@@ -441,27 +452,42 @@ def users_token(
     print(token)
 
 
+def _keyring(public_key: Path | None, signing_key_file: Path | None) -> Keyring:
+    """The public keys to check signatures with: a PEM file given, else the signing key's."""
+    from tessera.casework.signing import Keyring, Signer
+
+    if public_key is not None:
+        return Keyring.from_pem_bundle(public_key.read_text(encoding="utf-8"))
+    settings = load_settings(signing_key_file=signing_key_file)
+    return Signer.from_file(settings.signing_key_file).keyring
+
+
 @ledger_app.command("verify")
 def ledger_verify(
+    expect_head: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=(
+        "A signed head kept outside the database ('tessera ledger head'): the ledger must "
+        "still hold it, or it was rolled back."))] = None,
+    public_key: PublicKeyOption = None,
     casework_url: CaseworkOption = None,
     signing_key_file: SigningKeyOption = None,
 ) -> None:
-    """Check the hash chain, its signed checkpoints and every report and decision against it.
+    """Check the hash chain, its signed heads, the queue, every record and every receipt.
 
-    Exit status 0 when intact; 1 naming the first entry that does not match.
+    Exit status 0 when intact; 1 naming the first entry that does not match, then the rest.
     """
-    from tessera.casework.ledger import verify_ledger
-    from tessera.casework.receipts import ReceiptSigner
+    from tessera.casework.verification import SignedHead, verify_ledger
 
-    settings = load_settings(signing_key_file=signing_key_file)
-    public_key = ReceiptSigner.from_file(settings.signing_key_file).public_key_pem()
+    keyring = _keyring(public_key, signing_key_file)
+    kept = SignedHead.from_json(expect_head.read_bytes()) if expect_head else None
     with _casework_session(casework_url) as session:
-        check = verify_ledger(session, public_key)
+        check = verify_ledger(session, keyring, expect_head=kept)
     if check.ok:
         entries = "entry" if check.entries == 1 else "entries"
         queued = f"; {check.queued:,} being sealed" if check.queued else ""
-        console.print(f"ledger intact: {check.entries:,} {entries}, every record matches"
-                      f"{queued}")
+        signed = f", signed to entry {check.head.seq:,}" if check.head else ""
+        holds = f"; holds the kept head (checkpoint {kept.n})" if kept else ""
+        console.print(f"ledger intact: {check.entries:,} {entries}{signed}, every record "
+                      f"and receipt matches{queued}{holds}", highlight=False)
         return
     console.print(f"[bold red]ledger not intact:[/] {check.problem}", highlight=False)
     if len(check.problems) > 1:
@@ -471,36 +497,62 @@ def ledger_verify(
     raise typer.Exit(1)
 
 
+@ledger_app.command("head")
+def ledger_head(casework_url: CaseworkOption = None) -> None:
+    """Print the ledger's latest signed head (JSON), to keep outside the database.
+
+    Kept somewhere the database's administrators cannot write (a printout, another
+    organisation, a transparency log), it lets 'tessera ledger verify --expect-head' prove
+    later that the ledger was not rolled back to an earlier copy.
+    """
+    from tessera.casework.verification import latest_head
+
+    with _casework_session(casework_url) as session:
+        head = latest_head(session)
+    if head is None:
+        errors.print("the ledger has no signed head yet: nothing has been sealed")
+        raise typer.Exit(1)
+    print(head.to_json())
+
+
 @receipt_app.command("verify")
 def receipt_verify(
     receipt: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
                                             help="The receipt JSON file.")],
-    public_key: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=(
-        "The service's public key (PEM) [default: derived from the signing key]."))] = None,
+    public_key: PublicKeyOption = None,
     signing_key_file: SigningKeyOption = None,
 ) -> None:
     """Check a reporter's receipt: exit status 0 "valid", 1 "not valid"."""
-    from tessera.casework.receipts import Receipt, ReceiptSigner, verify_receipt
+    from tessera.casework.receipts import Receipt, verify_receipt
 
-    document = Receipt.from_json(receipt.read_text(encoding="utf-8"))
-    pem = (public_key.read_text(encoding="utf-8") if public_key else ReceiptSigner.from_file(
-        load_settings(signing_key_file=signing_key_file).signing_key_file).public_key_pem())
-    if verify_receipt(document, pem):
+    document = Receipt.from_json(receipt.read_bytes())
+    if verify_receipt(document, _keyring(public_key, signing_key_file)):
         console.print(f"valid: report {document.reference} received {document.issued_at}, "
                       f"content SHA-256 {document.content_sha256}", highlight=False)
         return
     console.print(f"not valid: {receipt} was not signed by key {document.key_id} as it stands "
-                  "(altered, or signed by another key)", highlight=False)
+                  "(altered, or signed by a key that is not this service's)", highlight=False)
     raise typer.Exit(1)
 
 
 @receipt_app.command("public-key")
 def receipt_public_key(signing_key_file: SigningKeyOption = None) -> None:
-    """Print the public key (PEM) anyone can check receipts with."""
-    from tessera.casework.receipts import ReceiptSigner
+    """Print the public keys (PEM) anyone can check receipts and the ledger with: the current
+    key first, then every key it replaced."""
+    print(_keyring(None, signing_key_file).pem_bundle(), end="")
 
-    settings = load_settings(signing_key_file=signing_key_file)
-    print(ReceiptSigner.from_file(settings.signing_key_file).public_key_pem(), end="")
+
+@keys_app.command("rotate")
+def keys_rotate(signing_key_file: SigningKeyOption = None) -> None:
+    """Replace the signing key with a new one, keeping the old public key so that receipts
+    and signed heads it signed still verify; restart the service afterwards."""
+    from tessera.casework.signing import rotate_signing_key
+
+    path = load_settings(signing_key_file=signing_key_file).signing_key_file
+    old, new = rotate_signing_key(path)
+    console.print(f"Signing key rotated: {old} retired (kept in the keyring), {new} signs from "
+                  "now. Restart 'tessera serve', and publish the keys again ('tessera receipt "
+                  "public-key').", highlight=False)
 
 
 @app.command("export-casework")
@@ -511,7 +563,7 @@ def export_casework(
     """Write reports and decisions as core-dataset extracts for 'tessera ingest'."""
     from tessera.casework.export import export_casework as export
 
-    with _casework_session(casework_url) as session:
+    with _casework_session(casework_url, signing=True) as session:
         summary = export(session, out)
     console.print(f"Exported {summary.reports:,} reports for {summary.agencies:,} local "
                   f"authorities to {summary.folder}; {summary.held_back:,} in the national "

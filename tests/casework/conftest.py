@@ -12,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher, profiles
 
 from tessera.casework import users
-from tessera.casework.receipts import ReceiptSigner
+from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tests.casework.backends import BACKENDS, empty_store
 from tests.casework.populate import People, populate_people
@@ -27,9 +27,9 @@ def casework_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture
-def casework(casework_url: str) -> Iterator[Casework]:
-    """An open, migrated casework store (closed after the test)."""
-    store = Casework.open(casework_url)
+def casework(casework_url: str, signer: Signer) -> Iterator[Casework]:
+    """An open, migrated casework store holding the test signer (closed after the test)."""
+    store = Casework.open(casework_url, signer)
     yield store
     store.close()
 
@@ -42,9 +42,9 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def signer() -> ReceiptSigner:
+def signer() -> Signer:
     """A signing key held in memory for the whole run."""
-    return ReceiptSigner.generate()
+    return Signer.generate()
 
 
 @pytest.fixture

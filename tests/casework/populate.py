@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tessera.casework.models import User
-from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.report_input import ReportInput
 from tessera.casework.reports import Submitted, submit_report
 from tessera.casework.roles import Role
@@ -70,7 +69,6 @@ def report_input(**overrides: Any) -> ReportInput:
     return ReportInput.model_validate({**values, **overrides})
 
 
-def file_report(session: Session, reporter: User, signer: ReceiptSigner,
-                **overrides: Any) -> Submitted:
+def file_report(session: Session, reporter: User, **overrides: Any) -> Submitted:
     """Submit `report_input(**overrides)` as `reporter`."""
-    return submit_report(session, reporter, report_input(**overrides), signer=signer)
+    return submit_report(session, reporter, report_input(**overrides))

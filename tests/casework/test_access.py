@@ -11,22 +11,21 @@ from sqlalchemy.orm import Session
 
 from tessera.casework.models import User
 from tessera.casework.readlog import read_log
-from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.reports import report_receipt, submit_report
 from tessera.casework.store import Casework
 from tessera.casework.triage import Outcome, decide, open_report, queue, timeline
 from tessera.errors import NotPermitted
 from tests.casework.populate import People, file_report, report_input
 
-Action = Callable[[Session, User, str, ReceiptSigner], Any]
+Action = Callable[[Session, User, str], Any]
 ACTIONS: dict[str, Action] = {
-    "submit": lambda s, u, ref, signer: submit_report(s, u, report_input(), signer=signer),
-    "queue": lambda s, u, ref, signer: queue(s, u),
-    "open": lambda s, u, ref, signer: open_report(s, u, ref, "checking access"),
-    "decide": lambda s, u, ref, signer: decide(s, u, ref, Outcome.BOTH),
-    "timeline": lambda s, u, ref, signer: timeline(s, u, ref),
-    "receipt": lambda s, u, ref, signer: report_receipt(s, u, ref),
-    "read_log": lambda s, u, ref, signer: read_log(s, u),
+    "submit": lambda s, u, ref: submit_report(s, u, report_input()),
+    "queue": lambda s, u, ref: queue(s, u),
+    "open": lambda s, u, ref: open_report(s, u, ref, "checking access"),
+    "decide": lambda s, u, ref: decide(s, u, ref, Outcome.BOTH),
+    "timeline": lambda s, u, ref: timeline(s, u, ref),
+    "receipt": lambda s, u, ref: report_receipt(s, u, ref),
+    "read_log": lambda s, u, ref: read_log(s, u),
 }
 ALLOWED: dict[str, set[str]] = {
     "reporter": {"submit", "open", "receipt"},
@@ -44,16 +43,16 @@ ALLOWED: dict[str, set[str]] = {
 
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("who", ALLOWED)
-def test_role_by_service(casework: Casework, people: People, signer: ReceiptSigner,
-                         who: str, action: str) -> None:
+def test_role_by_service(casework: Casework, people: People, who: str,
+                         action: str) -> None:
     """Allowed actions succeed; every other is NotPermitted (HTTP 403)."""
     with casework.session() as session:
-        reference = file_report(session, people.reporter, signer).reference
+        reference = file_report(session, people.reporter).reference
     user = getattr(people, who)
     if action in ALLOWED[who]:
         with casework.session() as session:
-            ACTIONS[action](session, user, reference, signer)
+            ACTIONS[action](session, user, reference)
         return
     with pytest.raises(NotPermitted) as caught, casework.session() as session:
-        ACTIONS[action](session, user, reference, signer)
+        ACTIONS[action](session, user, reference)
     assert caught.value.http_status == 403

@@ -11,7 +11,7 @@ import pytest
 
 from tessera.casework.export import export_casework
 from tessera.casework.readlog import read_log
-from tessera.casework.receipts import ReceiptSigner
+from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.casework.triage import Outcome, decide
 from tessera.errors import CaseworkError
@@ -24,17 +24,17 @@ IDENTIFIERS = ("Amy", "Smith", "Zoë", "Brown", "TS24 8AA", "S1 2HE")
 
 
 @pytest.fixture
-def exported(casework: Casework, people: People, signer: ReceiptSigner,
+def exported(casework: Casework, people: People, signer: Signer,
              tmp_path: Path) -> Path:
     """Four reports (Hartlepool twice, one closed; Sheffield with an age only; one national)
     exported to `tmp_path/out`."""
     with casework.session() as session:
-        closed = file_report(session, people.reporter, signer).reference
-        file_report(session, people.reporter, signer)
-        file_report(session, people.reporter, signer, child_given_name="Zoë",
+        closed = file_report(session, people.reporter).reference
+        file_report(session, people.reporter)
+        file_report(session, people.reporter, child_given_name="Zoë",
                     child_family_name="Brown", child_date_of_birth=None, child_age=9,
                     child_postcode=SHEFFIELD_POSTCODE)
-        file_report(session, people.reporter, signer, child_postcode=None)
+        file_report(session, people.reporter, child_postcode=None)
     with casework.session() as session:
         decide(session, people.hartlepool, closed, Outcome.NO_FURTHER_ACTION,
                reason="Known to services")

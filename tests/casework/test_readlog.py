@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tessera.casework import readlog
 from tessera.casework.readlog import log_read, read_log
-from tessera.casework.receipts import ReceiptSigner
+from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.casework.triage import open_report
 from tessera.errors import CaseworkError, NotPermitted
@@ -16,10 +16,10 @@ from tests.casework.populate import People, file_report
 
 
 def test_administrators_read_the_log_newest_first(casework: Casework, people: People,
-                                                  signer: ReceiptSigner) -> None:
+                                                  signer: Signer) -> None:
     """Each opening of a report is a line: who, which report, why."""
     with casework.session() as session:
-        reference = file_report(session, people.reporter, signer).reference
+        reference = file_report(session, people.reporter).reference
     with casework.session() as session:
         open_report(session, people.hartlepool, reference, "first look")
     with casework.session() as session:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import time
 
-from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.sealing import GroupSealer
 
 
@@ -19,7 +18,7 @@ class Rounds:
         self.first_started = threading.Event()
         self.fail_first = False
 
-    def __call__(self, signer: ReceiptSigner | None) -> None:
+    def __call__(self) -> None:
         self.started.append(len(self.started) + 1)
         if len(self.started) == 1:
             self.first_started.set()
@@ -31,7 +30,7 @@ class Rounds:
 def _in_thread(sealer: GroupSealer, errors: list[BaseException]) -> threading.Thread:
     def run() -> None:
         try:
-            sealer.seal(None)
+            sealer.seal()
         except BaseException as exc:  # collected for the assertions
             errors.append(exc)
 
@@ -79,6 +78,6 @@ def test_a_lone_caller_runs_its_own_round() -> None:
     rounds = Rounds()
     rounds.first_may_finish.set()
     sealer = GroupSealer(rounds)
-    sealer.seal(None)
-    sealer.seal(None)
+    sealer.seal()
+    sealer.seal()
     assert rounds.started == [1, 2]

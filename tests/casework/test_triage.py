@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tessera.casework.models import Decision, ReadLogEntry, Report
-from tessera.casework.receipts import ReceiptSigner
+from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.casework.triage import Outcome, decide, open_report, queue, timeline
 from tessera.errors import CaseworkError, NotFound, NotPermitted
@@ -19,14 +19,14 @@ def _references(casework: Casework, user: object) -> list[str]:
 
 
 def test_each_triage_user_sees_only_their_areas_queue(casework: Casework, people: People,
-                                                      signer: ReceiptSigner) -> None:
+                                                      signer: Signer) -> None:
     """The authority and its force see a Hartlepool report; Sheffield does not; an unknown
     postcode is the national team's."""
     with casework.session() as session:
-        hartlepool = file_report(session, people.reporter, signer).reference
-        sheffield = file_report(session, people.reporter, signer,
+        hartlepool = file_report(session, people.reporter).reference
+        sheffield = file_report(session, people.reporter,
                                 child_postcode=SHEFFIELD_POSTCODE).reference
-        national = file_report(session, people.reporter, signer, child_postcode=None).reference
+        national = file_report(session, people.reporter, child_postcode=None).reference
     assert _references(casework, people.hartlepool) == [hartlepool]
     assert _references(casework, people.cleveland) == [hartlepool]
     assert _references(casework, people.sheffield) == [sheffield]
@@ -34,12 +34,12 @@ def test_each_triage_user_sees_only_their_areas_queue(casework: Casework, people
 
 
 def test_immediate_risk_comes_first_then_oldest(casework: Casework, people: People,
-                                                signer: ReceiptSigner) -> None:
+                                                signer: Signer) -> None:
     """A child at immediate risk is at the top of the queue whenever it arrived."""
     with casework.session() as session:
-        old = file_report(session, people.reporter, signer).reference
-        newer = file_report(session, people.reporter, signer).reference
-        urgent = file_report(session, people.reporter, signer, immediate_risk=True).reference
+        old = file_report(session, people.reporter).reference
+        newer = file_report(session, people.reporter).reference
+        urgent = file_report(session, people.reporter, immediate_risk=True).reference
     with casework.session() as session:
         items = queue(session, people.hartlepool)
     assert [i.reference for i in items] == [urgent, old, newer]
@@ -48,10 +48,10 @@ def test_immediate_risk_comes_first_then_oldest(casework: Casework, people: Peop
 
 
 def test_opening_a_report_is_logged_with_its_purpose(casework: Casework, people: People,
-                                                     signer: ReceiptSigner) -> None:
+                                                     signer: Signer) -> None:
     """Who, what, when and why of every read of identifiable details."""
     with casework.session() as session:
-        reference = file_report(session, people.reporter, signer).reference
+        reference = file_report(session, people.reporter).reference
     with casework.session() as session:
         view = open_report(session, people.cleveland, reference, "Triage of new report")
     assert view.content.child_given_name == "Amy" and view.reporter_name == "Teacher"
@@ -64,10 +64,10 @@ def test_opening_a_report_is_logged_with_its_purpose(casework: Casework, people:
 
 
 def test_opening_needs_a_reason_the_area_and_a_real_reference(
-        casework: Casework, people: People, signer: ReceiptSigner) -> None:
+        casework: Casework, people: People, signer: Signer) -> None:
     """No reason, out of area or unknown reference: refused, and nothing is logged."""
     with casework.session() as session:
-        reference = file_report(session, people.reporter, signer).reference
+        reference = file_report(session, people.reporter).reference
     with pytest.raises(CaseworkError, match="say why"), casework.session() as session:
         open_report(session, people.hartlepool, reference, "  ")
     with pytest.raises(NotPermitted), casework.session() as session:
@@ -79,10 +79,10 @@ def test_opening_needs_a_reason_the_area_and_a_real_reference(
 
 
 def test_a_decision_takes_the_report_off_the_queue(casework: Casework, people: People,
-                                                   signer: ReceiptSigner) -> None:
+                                                   signer: Signer) -> None:
     """Decided reports are no longer waiting; deciding twice is refused."""
     with casework.session() as session:
-        reference = file_report(session, people.reporter, signer).reference
+        reference = file_report(session, people.reporter).reference
     with casework.session() as session:
         decide(session, people.cleveland, reference, Outcome.POLICE_INVESTIGATION)
     assert _references(casework, people.hartlepool) == []
@@ -95,10 +95,10 @@ def test_a_decision_takes_the_report_off_the_queue(casework: Casework, people: P
 
 
 def test_no_further_action_needs_a_reason(casework: Casework, people: People,
-                                          signer: ReceiptSigner) -> None:
+                                          signer: Signer) -> None:
     """A decision to do nothing must say why."""
     with casework.session() as session:
-        reference = file_report(session, people.reporter, signer).reference
+        reference = file_report(session, people.reporter).reference
     with pytest.raises(CaseworkError, match="reason"), casework.session() as session:
         decide(session, people.hartlepool, reference, Outcome.NO_FURTHER_ACTION, reason=" ")
     with casework.session() as session:
@@ -108,10 +108,10 @@ def test_no_further_action_needs_a_reason(casework: Casework, people: People,
 
 
 def test_a_transfer_moves_the_report_to_the_new_areas_queue(
-        casework: Casework, people: People, signer: ReceiptSigner) -> None:
+        casework: Casework, people: People, signer: Signer) -> None:
     """The national team places a report; it is then Sheffield's and South Yorkshire's."""
     with casework.session() as session:
-        reference = file_report(session, people.reporter, signer, child_postcode=None).reference
+        reference = file_report(session, people.reporter, child_postcode=None).reference
     with casework.session() as session:
         decide(session, people.national, reference, Outcome.TRANSFER, transfer_to="E08000019",
                reason="Child's school is in Sheffield")
@@ -129,21 +129,21 @@ def test_a_transfer_moves_the_report_to_the_new_areas_queue(
     (Outcome.TRANSFER, "E06000001", "already with E06000001"),
     (Outcome.BOTH, "E08000019", "only a transfer"),
 ], ids=["transfer nowhere", "unknown authority", "same authority", "transfer_to on a referral"])
-def test_bad_transfers_are_refused(casework: Casework, people: People, signer: ReceiptSigner,
+def test_bad_transfers_are_refused(casework: Casework, people: People, signer: Signer,
                                    outcome: Outcome, transfer_to: str | None,
                                    message: str) -> None:
     """A transfer needs another real authority, and only a transfer names one."""
     with casework.session() as session:
-        reference = file_report(session, people.reporter, signer).reference
+        reference = file_report(session, people.reporter).reference
     with pytest.raises(CaseworkError, match=message), casework.session() as session:
         decide(session, people.hartlepool, reference, outcome, transfer_to=transfer_to)
 
 
 def test_the_timeline_shows_every_event_in_order(casework: Casework, people: People,
-                                                 signer: ReceiptSigner) -> None:
+                                                 signer: Signer) -> None:
     """Submission, transfer and decision, each with who and what."""
     with casework.session() as session:
-        reference = file_report(session, people.reporter, signer, child_postcode=None,
+        reference = file_report(session, people.reporter, child_postcode=None,
                                 immediate_risk=True).reference
     with casework.session() as session:
         decide(session, people.national, reference, Outcome.TRANSFER, transfer_to="E06000001")

@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 from tessera.casework import users
 from tessera.casework.models import User
-from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.reports import ReportInput, submit_report
+from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.web.app import create_app
 from tests.casework.backends import BACKENDS, empty_store
@@ -47,7 +47,7 @@ class Site:
 
     app: FastAPI
     casework: Casework
-    signer: ReceiptSigner
+    signer: Signer
     tokens: dict[str, str]
     leeds_report: str
     """A report by `reporter` about a child in Leeds."""
@@ -80,8 +80,7 @@ class Site:
             reporter = session.scalar(select(User).where(User.username == username))
             assert reporter is not None
             submitted = submit_report(session, reporter,
-                                      ReportInput.model_validate(report_body(**overrides)),
-                                      signer=self.signer)
+                                      ReportInput.model_validate(report_body(**overrides)))
         return submitted.reference
 
 
@@ -100,10 +99,10 @@ def site(request: pytest.FixtureRequest,
             pytest.MonkeyPatch.context() as patch:
         # argon2's cheapest parameters: signing in a dozen accounts takes milliseconds.
         patch.setattr(users, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
-        casework = Casework.open(url)
-        signer = ReceiptSigner.generate()
+        signer = Signer.generate()
+        casework = Casework.open(url, signer)
         tokens = populate_accounts(casework)
-        app = create_app(casework, signer, session_key="web-tests", secure_cookies=False)
+        app = create_app(casework, session_key="web-tests", secure_cookies=False)
         site = Site(app, casework, signer, tokens, "", "")
         site.leeds_report = site.file("reporter", immediate_risk=True)
         site.national_report = site.file("reporter", child_postcode=None)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tessera.casework.models import User
 from tessera.casework.receipts import Receipt, verify_receipt
+from tessera.casework.signing import Keyring
 from tessera.casework.triage import queue
 from tessera.casework.users import add_user, disable_user, issue_api_token
 from tessera.web import access
@@ -32,7 +33,7 @@ def test_a_report_gets_201_a_reference_and_a_receipt_anyone_can_verify(site: Sit
     receipt = Receipt(**answer["receipt"])
     assert receipt.reference == answer["reference"]
     public_key = site.client(None)[0].get("/receipts/public-key.pem").text
-    assert verify_receipt(receipt, public_key)
+    assert verify_receipt(receipt, Keyring.from_pem_bundle(public_key))
 
 
 def test_the_report_is_routed_to_the_childs_area(site: Site) -> None:

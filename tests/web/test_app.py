@@ -17,9 +17,9 @@ from httpx import Response
 from sqlalchemy import func, select
 
 from tessera.casework import ledger
-from tessera.casework.ledger import verify_ledger
 from tessera.casework.models import LedgerPending, User
 from tessera.casework.reports import ReportInput, submit_report
+from tessera.casework.verification import verify_ledger
 from tessera.config import load_settings
 from tessera.errors import ConfigurationError
 from tessera.web import app as web_app
@@ -163,7 +163,7 @@ def test_app_refuses_to_start_with_an_unguarded_route(site: Site,
 
     monkeypatch.setattr(web_app, "ROUTERS", (*web_app.ROUTERS, careless))
     with pytest.raises(ConfigurationError, match="GET /oops"):
-        create_app(site.casework, site.signer, session_key="k", secure_cookies=False)
+        create_app(site.casework, session_key="k", secure_cookies=False)
     assert isinstance(careless.routes[0], APIRoute)
 
 
@@ -218,8 +218,7 @@ def test_starting_the_app_seals_what_a_stopped_server_left_queued(site: Site) ->
     acknowledged) is chained as soon as the app starts again, not when the next one comes."""
     with site.casework.session() as session:
         reporter = session.scalars(select(User).where(User.username == "reporter")).one()
-        submit_report(session, reporter, ReportInput.model_validate(report_body()),
-                      signer=site.signer)
+        submit_report(session, reporter, ReportInput.model_validate(report_body()))
         ledger.sealing_due(session)  # the server dies before it seals
     with site.casework.reading() as session:
         assert session.scalar(select(func.count()).select_from(LedgerPending)) == 1
@@ -227,4 +226,4 @@ def test_starting_the_app_seals_what_a_stopped_server_left_queued(site: Site) ->
         pass
     with site.casework.reading() as session:
         assert session.scalar(select(func.count()).select_from(LedgerPending)) == 0
-        assert verify_ledger(session, site.signer.public_key_pem()).ok
+        assert verify_ledger(session, site.signer.keyring).ok

@@ -96,7 +96,7 @@ def test_the_answers_ride_along_to_the_check_page_and_one_report_is_filed(site: 
     download = client.get(f"/report/{reference.group(1)}/receipt.json")
     assert download.headers["content-disposition"].startswith("attachment")
     receipt = Receipt.from_json(download.text)
-    assert verify_receipt(receipt, site.signer.public_key_pem())
+    assert verify_receipt(receipt, site.signer.keyring)
     assert receipt.to_json().replace("&#34;", '"') in sent.text.replace("&#34;", '"')
 
 

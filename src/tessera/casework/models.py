@@ -9,6 +9,7 @@ exactly these tables; a test compares the two.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -58,6 +59,17 @@ class Base(DeclarativeBase):
     """Every casework table."""
 
 
+class Ledgered:
+    """A table whose every write is chained into the tamper-evident ledger (ledger.py).
+
+    A model declares itself by inheriting this and naming, in `ledger_key`, the column that
+    identifies one of its records in the ledger's entries; the ledger finds every such model
+    by itself, so a new kind of record needs no change there.
+    """
+
+    ledger_key: ClassVar[str]
+
+
 class User(Base):
     """A person who signs in: a reporter, triage worker, analyst or administrator."""
 
@@ -86,10 +98,11 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Report(Base):
+class Report(Base, Ledgered):
     """A mandatory report as submitted, where it is routed, and its state."""
 
     __tablename__ = "reports"
+    ledger_key = "reference"
     __table_args__ = (
         UniqueConstraint("reporter_id", "idempotency_key"),
         Index("ix_reports_queue_status", "queue", "status"),
@@ -125,10 +138,11 @@ class Report(Base):
     """`OPEN` until decided, then the outcome of the decision."""
 
 
-class Decision(Base):
+class Decision(Base, Ledgered):
     """A triage decision on a report (a transfer is one too), with who made it and when."""
 
     __tablename__ = "decisions"
+    ledger_key = "id"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
@@ -141,18 +155,24 @@ class Decision(Base):
 
 
 class LedgerEntry(Base):
-    """One link of the hash chain: which record was written, its hash, and the previous link."""
+    """One link of the hash chain: a staged item as the service signed it, and the link to the
+    entry before; `entry_hash` covers every other column."""
 
     __tablename__ = "ledger_entries"
     __table_args__ = (Index("ix_ledger_entries_record", "record_table", "record_id"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """When the item was sealed into the chain."""
+    item_id: Mapped[str] = mapped_column(String(32), unique=True)
+    staged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(32))
     record_table: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[str] = mapped_column(String(32))
     label: Mapped[str] = mapped_column(String(100))
     record_sha256: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    item_signature: Mapped[str] = mapped_column(String(100))
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
 
@@ -164,12 +184,16 @@ class LedgerPending(Base):
     for the ledger lock, then seals the queue (its own item and any others committed by then)
     under the lock before it answers, so one lock hold chains a batch. A row here is in
     flight for milliseconds; one left behind by a stopped server is chained by the next seal.
+    Each item is signed by the service that staged it: one written to this table by anyone
+    else is never chained.
     """
 
     __tablename__ = "ledger_pending"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     """Assigned in writing order; sealing chains the queue in this order."""
+    item_id: Mapped[str] = mapped_column(String(32), unique=True)
+    """Random, and signed: an item copied back into the queue after it was chained is refused."""
     staged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(32))
     record_table: Mapped[str] = mapped_column(String(32))
@@ -177,36 +201,52 @@ class LedgerPending(Base):
     label: Mapped[str] = mapped_column(String(100))
     record_sha256: Mapped[str] = mapped_column(String(64))
     """The row's hash when the service wrote it, not when it was sealed."""
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(100))
+    """The service's signature over every other column but `id`."""
 
 
 class LedgerHead(Base):
-    """The single row naming the last entry: the lock sealing takes, and the chain's end."""
+    """The single row naming the chain's end and the last signed head: the lock sealing takes.
+
+    Not trusted by `verify`, which recomputes both from the entries and checkpoints; it lets
+    a seal extend the chain without reading it.
+    """
 
     __tablename__ = "ledger_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     entry_hash: Mapped[str] = mapped_column(String(64))
+    checkpoint_n: Mapped[int] = mapped_column(Integer)
+    """The number of the last signed checkpoint (0: none yet)."""
     checkpoint_seq: Mapped[int] = mapped_column(Integer)
-    """The entry of the last signed checkpoint (0: none yet)."""
+    checkpoint_hash: Mapped[str] = mapped_column(String(64))
 
 
 class LedgerCheckpoint(Base):
-    """A signature over the entry hash at `seq`: rewriting the chain before it needs the key."""
+    """A signed head: the service's signature over the chain's end at entry `seq`, linked to
+    the checkpoint before it. One is written at every seal (and every `CHECKPOINT_EVERY`
+    entries within a large one), so no entry is ever outside a signed head."""
 
     __tablename__ = "ledger_checkpoints"
 
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
     entry_hash: Mapped[str] = mapped_column(String(64))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     key_id: Mapped[str] = mapped_column(String(16))
+    prev_checkpoint: Mapped[str] = mapped_column(String(64))
+    """The hash of checkpoint n - 1 (signature included), or the genesis hash for the first."""
     signature: Mapped[str] = mapped_column(String(100))
 
 
-class ReadLogEntry(Base):
-    """Who read which identifiable record, when and why. Never updated or deleted."""
+class ReadLogEntry(Base, Ledgered):
+    """Who read which identifiable record, when and why. Never updated or deleted, and each
+    row chained into the ledger, so a row rewritten or removed is found."""
 
     __tablename__ = "read_log"
+    ledger_key = "id"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,7 +2,8 @@
 
 Why a log of reads and not only of changes: identifiable details of a child are read far more
 often than changed, and misuse is reading, not writing. There is no update or delete here,
-and the migration makes the table append-only in the database too.
+the migrations make the table append-only in the database too, and every entry is chained
+into the ledger, so one rewritten or removed behind the service's back is found by verify.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tessera.casework import ledger
 from tessera.casework.access import acting_user
 from tessera.casework.models import ReadLogEntry, User
 from tessera.casework.roles import Role
@@ -46,9 +48,10 @@ def log_read(session: Session, user: User | None, record_kind: str, record_id: s
     name = user.username if user is not None else actor
     if not name:
         raise CaseworkError("a read must name who read")
-    session.add(ReadLogEntry(at=datetime.now(UTC), user_id=user.id if user else None,
-                             actor=name, record_kind=record_kind, record_id=record_id,
-                             purpose=purpose.strip()))
+    entry = ReadLogEntry(at=datetime.now(UTC), user_id=user.id if user else None, actor=name,
+                         record_kind=record_kind, record_id=record_id, purpose=purpose.strip())
+    session.add(entry)
+    ledger.stage(session, entry, kind="read", label=f"read of {record_kind} {record_id} by {name}")
 
 
 def read_log(session: Session, user: User, *, limit: int = READ_LOG_PAGE) -> list[ReadEntry]:

@@ -7,6 +7,7 @@ validation error's `loc` is the field's name and its `msg` a sentence a reporter
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Self
 
@@ -22,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from tessera.casework.canonical import sha256_hex
 from tessera.casework.routing import normalise_postcode
 
 OLDEST_AGE = 17
@@ -128,6 +130,12 @@ class ReportInput(BaseModel):
         if report.child_date_of_birth is None and report.child_age is None:
             raise ValidationError.from_exception_data(cls.__name__, [_NO_DATE_OF_BIRTH_OR_AGE])
         return report
+
+
+def report_content_sha256(content: Mapping[str, object]) -> str:
+    """The SHA-256 of a report's content (its `ReportInput` fields, from the model or from a
+    stored row alike): what the reporter's receipt proves was reported."""
+    return sha256_hex({name: content[name] for name in ReportInput.model_fields})
 
 
 def _years_between(born: date, today: date) -> int:

@@ -17,15 +17,15 @@ from sqlalchemy.orm import Session
 
 from tessera.casework import ledger
 from tessera.casework.access import acting_user, may_see
-from tessera.casework.canonical import sha256_hex, utc_iso
+from tessera.casework.canonical import utc_iso
 from tessera.casework.models import OPEN, Report, User
-from tessera.casework.receipts import Receipt, ReceiptSigner
-from tessera.casework.report_input import ReportInput
+from tessera.casework.receipts import Receipt, sign_receipt
+from tessera.casework.report_input import ReportInput, report_content_sha256
 from tessera.casework.roles import Role
 from tessera.casework.routing import route_postcode
 from tessera.errors import CaseworkError, IdempotencyConflict, NotFound, NotPermitted
 
-__all__ = ["ReportInput", "Submitted", "content_sha256", "find_report", "new_reference",
+__all__ = ["ReportInput", "Submitted", "find_report", "new_reference",
            "receipt_of", "report_receipt", "submit_report"]
 
 REFERENCE_PREFIX = "TSR-"
@@ -53,14 +53,10 @@ def new_reference() -> str:
                                       for _ in range(REFERENCE_LENGTH))
 
 
-def content_sha256(data: ReportInput) -> str:
-    """The SHA-256 of the report's canonical JSON: what the receipt proves was reported."""
-    return sha256_hex(data.model_dump(mode="json"))
-
-
 def submit_report(session: Session, reporter: User, data: ReportInput, *,
-                  idempotency_key: str | None = None, signer: ReceiptSigner) -> Submitted:
-    """File a report by `reporter` (a reporter account), routed by the child's postcode.
+                  idempotency_key: str | None = None) -> Submitted:
+    """File a report by `reporter` (a reporter account), routed by the child's postcode, with
+    a receipt signed by the store's key.
 
     The same Idempotency-Key from the same reporter returns the first submission if the body
     is the same, and raises `IdempotencyConflict` if it differs.
@@ -68,11 +64,11 @@ def submit_report(session: Session, reporter: User, data: ReportInput, *,
     if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         raise CaseworkError(f"an Idempotency-Key is 1 to {MAX_IDEMPOTENCY_KEY} characters")
     route = route_postcode(data.child_postcode)
-    digest = content_sha256(data)
+    digest = report_content_sha256(data.model_dump())
     user = acting_user(session, reporter, Role.REPORTER)
     received_at = datetime.now(UTC)
     reference = new_reference()
-    receipt = signer.sign(reference, digest, received_at)
+    receipt = sign_receipt(ledger.signer_of(session), reference, digest, received_at)
     report = Report(reference=reference, reporter_id=user.id, received_at=received_at,
                     idempotency_key=idempotency_key, content_sha256=digest,
                     receipt_key_id=receipt.key_id, receipt_signature=receipt.signature,
@@ -85,16 +81,16 @@ def submit_report(session: Session, reporter: User, data: ReportInput, *,
         # The reporter used this Idempotency-Key before (or is sending it twice at once, and
         # the other request's report committed first). Not looked up beforehand: a retry is
         # rare, and a query for every report that is not one would cost intake.
-        earlier = _earlier_submission(session, user, idempotency_key or "", digest, signer)
+        earlier = _earlier_submission(session, user, idempotency_key or "", digest)
         if earlier is None:
             raise
         return earlier
-    ledger.stage(session, report, kind="report", label=f"report {reference}", signer=signer)
+    ledger.stage(session, report, kind="report", label=f"report {reference}")
     return Submitted(reference, receipt, created=True)
 
 
-def _earlier_submission(session: Session, user: User, idempotency_key: str, digest: str,
-                        signer: ReceiptSigner) -> Submitted | None:
+def _earlier_submission(session: Session, user: User, idempotency_key: str, digest: str
+                        ) -> Submitted | None:
     """The reporter's earlier submission with this key: returned again if its content is the
     same, a conflict if not, None if there is none.
 
@@ -108,7 +104,7 @@ def _earlier_submission(session: Session, user: User, idempotency_key: str, dige
     if earlier.content_sha256 != digest:
         raise IdempotencyConflict("this Idempotency-Key was used for a different report "
                                   f"({earlier.reference})")
-    ledger.require_seal(session, signer)
+    ledger.require_seal(session)
     return Submitted(earlier.reference, receipt_of(earlier), created=False)
 
 

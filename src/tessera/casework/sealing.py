@@ -16,14 +16,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from tessera.casework.receipts import ReceiptSigner
-
 
 class GroupSealer:
     """Runs `seal_once` for the threads that ask, one round at a time, each round covering
     every caller that arrived before it began."""
 
-    def __init__(self, seal_once: Callable[[ReceiptSigner | None], object]) -> None:
+    def __init__(self, seal_once: Callable[[], object]) -> None:
         self._seal_once = seal_once
         self._changed = threading.Condition()
         self._started = 0
@@ -32,12 +30,11 @@ class GroupSealer:
         """The last round that committed; a failed round leaves it, and its callers retry."""
         self._running = False
 
-    def seal(self, signer: ReceiptSigner | None) -> None:
+    def seal(self) -> None:
         """Return once a round that began after this call has committed.
 
         The caller's own records were committed before it called, so such a round has sealed
-        them, whichever thread ran it (a round signs any checkpoint due with the `signer` of
-        the thread running it). If the round this caller runs itself fails, the error is
+        them, whichever thread ran it. If the round this caller runs itself fails, the error is
         raised here and the threads waiting for it start another.
         """
         with self._changed:
@@ -51,7 +48,7 @@ class GroupSealer:
                 this_round, sealed = self._started, False
                 self._changed.release()
                 try:
-                    self._seal_once(signer)
+                    self._seal_once()
                     sealed = True
                 finally:
                     self._changed.acquire()

@@ -34,8 +34,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tessera.casework import ledger
-from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.sealing import GroupSealer
+from tessera.casework.signing import Signer
 from tessera.errors import CaseworkError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -52,10 +52,16 @@ READ_ONLY = "casework_read_only"
 
 
 class Casework:
-    """The open casework store; services take the sessions it hands out."""
+    """The open casework store; services take the sessions it hands out.
 
-    def __init__(self, engine: Engine) -> None:
+    The store holds the service's signer: every receipt, ledger item and signed head written
+    through it is signed with that one key. A store opened without one (to add users, or to
+    verify with public keys only) can write nothing the ledger must hold.
+    """
+
+    def __init__(self, engine: Engine, signer: Signer | None = None) -> None:
         self.engine = engine
+        self.signer = signer
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._readers = sessionmaker(engine.execution_options(
             **{READ_ONLY: True}, postgresql_readonly=True), expire_on_commit=False)
@@ -64,8 +70,9 @@ class Casework:
         """SQLite: a writing transaction already holds the one write lock, so it seals too."""
 
     @classmethod
-    def open(cls, url: str) -> Casework:
-        """Connect to the store at `url`, creating it or migrating it to the latest schema."""
+    def open(cls, url: str, signer: Signer | None = None) -> Casework:
+        """Connect to the store at `url`, creating it or migrating it to the latest schema;
+        `signer` is the service's key, needed to write anything the ledger holds."""
         engine = _create_engine(url)
         try:
             _migrate(engine)
@@ -74,7 +81,7 @@ class Casework:
             where = engine.url.render_as_string(hide_password=True)
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise CaseworkError(f"cannot open the casework store {where}: {reason}") from exc
-        return cls(engine)
+        return cls(engine, signer)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -84,13 +91,14 @@ class Casework:
         whatever the caller acknowledges after the block is already chained.
         """
         with self._sessions.begin() as session:
+            ledger.attach_signer(session, self.signer)
             yield session
             due = ledger.sealing_due(session)
-            if due is not None and self._seals_before_commit:
-                ledger.seal(session, due.signer)
-                due = None
-        if due is not None:
-            self._sealer.seal(due.signer)
+            if due and self._seals_before_commit:
+                ledger.seal(session, ledger.signer_of(session))
+                due = False
+        if due:
+            self._sealer.seal()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -102,14 +110,15 @@ class Casework:
         with self._readers.begin() as session:
             yield session
 
-    def seal(self, signer: ReceiptSigner | None) -> int:
+    def seal(self) -> int:
         """Chain whatever the ledger's queue holds, in a short transaction; how many items.
 
         The writing sessions call it themselves; the web app also calls it on starting, for
         the items of requests a stopped server cut off between commit and seal.
         """
         with self._sessions() as session:
-            sealed = ledger.seal(session, signer)
+            ledger.attach_signer(session, self.signer)
+            sealed = ledger.seal(session, ledger.signer_of(session))
             if sealed:
                 session.commit()
         return sealed

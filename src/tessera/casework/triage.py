@@ -19,7 +19,6 @@ from tessera.casework import ledger
 from tessera.casework.access import acting_user, may_see, triage_scope
 from tessera.casework.models import OPEN, Decision, Report, User
 from tessera.casework.readlog import log_read
-from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.report_input import ReportInput
 from tessera.casework.reports import find_report
 from tessera.casework.roles import Role
@@ -129,13 +128,11 @@ def _visible_report(session: Session, user: User, reference: str, *,
 
 
 def decide(session: Session, user: User, reference: str, outcome: Outcome,
-           reason: str | None = None, transfer_to: str | None = None, *,
-           signer: ReceiptSigner | None = None) -> None:
+           reason: str | None = None, transfer_to: str | None = None) -> None:
     """Record a triage decision on an open report of the user's area.
 
     No further action needs a reason; a transfer needs the local authority it goes to (and
-    moves the report to that authority's queue and force). Pass the service's `signer` so the
-    ledger can sign its checkpoints when one falls due.
+    moves the report to that authority's queue and force).
     """
     current = acting_user(session, user, Role.TRIAGE)
     report = _visible_report(session, current, reference, lock=True)
@@ -163,10 +160,8 @@ def decide(session: Session, user: User, reference: str, outcome: Outcome,
         report.status = outcome.value
     session.add(decision)
     kind = "transfer" if outcome is Outcome.TRANSFER else "decision"
-    ledger.stage(session, decision, kind=kind, label=f"{kind} on {report.reference}",
-                 signer=signer)
-    ledger.stage(session, report, kind=f"report {kind}", label=f"report {report.reference}",
-                 signer=signer)
+    ledger.stage(session, decision, kind=kind, label=f"{kind} on {report.reference}")
+    ledger.stage(session, report, kind=f"report {kind}", label=f"report {report.reference}")
 
 
 def timeline(session: Session, user: User, reference: str) -> list[Event]:

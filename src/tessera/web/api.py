@@ -16,7 +16,6 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
 
 from tessera.casework.models import User
-from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.reports import ReportInput, submit_report
 from tessera.casework.roles import Role
 from tessera.web.access import BearerToken, casework_of
@@ -77,10 +76,8 @@ def file_report(
         description="Any unique string per report; a retry with it files nothing new.")] = None,
 ) -> ReportAccepted:
     """File a mandatory report; routed by the child's postcode, answered with a receipt."""
-    signer: ReceiptSigner = request.app.state.signer
     with casework_of(request).session() as session:
-        submitted = submit_report(session, user, report, idempotency_key=idempotency_key,
-                                  signer=signer)
+        submitted = submit_report(session, user, report, idempotency_key=idempotency_key)
     if not submitted.created:
         response.headers["Idempotent-Replayed"] = "true"
     return ReportAccepted(reference=submitted.reference,

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from tessera.casework.receipts import ReceiptSigner
+from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.config import Settings, load_settings
 from tessera.errors import ConfigurationError, TesseraError
@@ -46,16 +46,19 @@ under the head lock) keeps the other worker waiting. Intake with two workers on 
 Requests beyond these wait in the event loop, costing nothing."""
 
 
-def create_app(casework: Casework, signer: ReceiptSigner, *, session_key: str,
-               secure_cookies: bool) -> FastAPI:
+def create_app(casework: Casework, *, session_key: str, secure_cookies: bool) -> FastAPI:
     """The FastAPI app serving the pages, the JSON API and the GOV.UK assets.
 
     Args:
-        casework: the open casework store every route reads and writes through.
-        signer: signs receipts; its public key is published for verification.
+        casework: the open casework store every route reads and writes through, opened with
+            the service's signer (which signs receipts and the ledger; its public keys are
+            published for verification).
         session_key: signs session cookies; the same in every worker.
         secure_cookies: mark cookies Secure (HTTPS only); off only on loopback.
     """
+    if casework.signer is None:
+        raise ConfigurationError("the reporting service needs the casework store opened with "
+                                 "its signing key")
     if not (STATIC / "govuk-frontend.min.css").exists():
         raise ConfigurationError(f"{STATIC}: the GOV.UK Frontend assets are missing; run "
                                  "'bash scripts/setup.sh' to install them from npm")
@@ -66,13 +69,12 @@ def create_app(casework: Casework, signer: ReceiptSigner, *, session_key: str,
             SQLITE_THREADS if sqlite else POSTGRES_THREADS)
         # Records a killed server committed but never sealed (nor acknowledged) are chained
         # now, not only when the next record is filed.
-        await anyio.to_thread.run_sync(casework.seal, signer)
+        await anyio.to_thread.run_sync(casework.seal)
         yield
 
     app = FastAPI(title=f"Tessera: {SERVICE_NAME}", version="1", docs_url=None,
                   redoc_url=None, description=api.__doc__, lifespan=lifespan)
     app.state.casework = casework
-    app.state.signer = signer
     app.add_middleware(SessionMiddleware, secret_key=session_key,
                        session_cookie="tessera_session", max_age=SESSION_HOURS * 3600,
                        same_site="lax", https_only=secure_cookies)
@@ -115,7 +117,7 @@ def unguarded_routes(app: FastAPI) -> list[str]:
 def app_from_settings(settings: Settings | None = None) -> FastAPI:
     """The app as `tessera serve` runs it, from `TESSERA_*` settings (one call per worker)."""
     settings = settings or load_settings()
-    return create_app(Casework.open(settings.casework_url),
-                      ReceiptSigner.from_file(settings.signing_key_file),
+    return create_app(Casework.open(settings.casework_url,
+                                    Signer.from_file(settings.signing_key_file)),
                       session_key=session_secret(settings.session_key_file),
                       secure_cookies=settings.web_host not in LOOPBACK)

@@ -2,7 +2,8 @@
 
 Why public: a receipt is the reporter's proof that they reported; the people who may need to
 check it (an employer, a court, the reporter themselves) have no account, and checking needs
-nothing but the service's public key, which is published here too.
+nothing but the service's public keys, which are published here too: the current key and
+every key it replaced, so a receipt signed before a rotation still checks.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from tessera.casework.receipts import Receipt, ReceiptSigner, verify_receipt
+from tessera.casework.receipts import Receipt, verify_receipt
+from tessera.casework.signing import Keyring
 from tessera.errors import CaseworkError
-from tessera.web.access import Anyone
+from tessera.web.access import Anyone, casework_of
 from tessera.web.forms import error_list
 from tessera.web.rendering import render
 
@@ -22,9 +24,10 @@ policy = Anyone()
 router = APIRouter(dependencies=[Depends(policy)], include_in_schema=False)
 
 
-def _signer(request: Request) -> ReceiptSigner:
-    signer: ReceiptSigner = request.app.state.signer
-    return signer
+def _keyring(request: Request) -> Keyring:
+    signer = casework_of(request).signer
+    assert signer is not None  # create_app refuses a store without one
+    return signer.keyring
 
 
 @router.get("/receipts/verify")
@@ -46,24 +49,25 @@ def verify(request: Request, receipt: Annotated[str, Form()] = "") -> Response:
         except CaseworkError as exc:
             errors["receipt"] = f"Paste the whole receipt, from {{ to }}: {exc.message}"
     if parsed is None:
+        # Shown back as pasted, but as text a page can hold: a lone surrogate cannot be sent.
+        shown = receipt.encode("utf-8", "replace").decode("utf-8")
         return render(request, "receipts/verify.html", {
-            "receipt": receipt, "errors": errors, "error_list": error_list(errors, ["receipt"])},
+            "receipt": shown, "errors": errors, "error_list": error_list(errors, ["receipt"])},
             status_code=400)
-    valid = verify_receipt(parsed, _signer(request).public_key_pem())
+    valid = verify_receipt(parsed, _keyring(request))
     return render(request, "receipts/verify.html", {
         "receipt": receipt, "errors": {}, "checked": parsed, "valid": valid})
 
 
 @router.get("/receipts/public-key")
 def public_key_page(request: Request) -> Response:
-    """The public key receipts are signed with, to check them without this service."""
-    signer = _signer(request)
-    return render(request, "receipts/public_key.html", {
-        "pem": signer.public_key_pem(), "key_id": signer.key_id})
+    """The public keys receipts are signed with, to check them without this service."""
+    return render(request, "receipts/public_key.html", {"keys": _keyring(request).keys})
 
 
 @router.get("/receipts/public-key.pem")
 def public_key_file(request: Request) -> Response:
-    """The same key as a PEM file, for `tessera receipt verify --public-key`."""
-    return PlainTextResponse(_signer(request).public_key_pem(),
+    """The same keys as one PEM file, for `tessera receipt verify --public-key` and
+    `tessera ledger verify --public-key`."""
+    return PlainTextResponse(_keyring(request).pem_bundle(),
                              media_type="application/x-pem-file")

@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from tessera.casework.models import User
-from tessera.casework.receipts import Receipt, ReceiptSigner
+from tessera.casework.receipts import Receipt
 from tessera.casework.reports import ReportInput, report_receipt, submit_report
 from tessera.casework.roles import Role
 from tessera.errors import NotFound
@@ -130,10 +130,8 @@ def send(request: Request, answers: Answers, user: Annotated[User, Depends(polic
     if report is None:
         first = next(s for s in STEPS if any(f in errors for f in s.fields))
         return _step_page(request, first, answers, errors=errors, returning=True)
-    signer: ReceiptSigner = request.app.state.signer
     with casework_of(request).session() as session:
-        submitted = submit_report(session, user, report, idempotency_key=idempotency_key,
-                                  signer=signer)
+        submitted = submit_report(session, user, report, idempotency_key=idempotency_key)
     return _confirmation(request, submitted.receipt)
 
 

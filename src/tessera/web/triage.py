@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tessera.casework.models import User
-from tessera.casework.receipts import ReceiptSigner
 from tessera.casework.roles import Role
 from tessera.casework.triage import OUTCOME_LABELS, Outcome, decide, open_report, queue, timeline
 from tessera.dataset import codelist
@@ -55,11 +54,10 @@ def decision(request: Request, reference: str, user: Annotated[User, Depends(pol
         errors = {"outcome": "Select what happens next with this report"}
         return _report_page(request, user, reference, errors=errors, form=dict(
             reason=reason, transfer_to=transfer_to))
-    signer: ReceiptSigner = request.app.state.signer
     try:
         with casework_of(request).session() as session:
             decide(session, user, reference, chosen, reason=reason or None,
-                   transfer_to=transfer_to or None, signer=signer)
+                   transfer_to=transfer_to or None)
     except CaseworkError as exc:
         if exc.http_status != 400:
             raise
