@@ -195,3 +195,21 @@ def test_unusable_extra_columns_are_refused(extras: dict[str, str], message: str
     records = pa.table({"record_id": ["a"], "postcode": ["LS6 1AB"], "address": ["1 Rd"]})
     with pytest.raises(LinkageError, match=message):
         link_records(records, extra_columns=extras)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["case no", "x') AS y FROM raw; DROP TABLE raw; --",
+                                  "Case-No/2", "ünïcode"])
+def test_an_extra_column_of_any_name_is_only_ever_a_quoted_identifier(name: str) -> None:
+    """Whatever an analyst's column is called, its name reaches SQL only quoted: the column is
+    compared (here it alone links a and b, whose names differ) and nothing else happens."""
+    records = pa.table({"record_id": ["a", "b", "c"], "given_name": ["Amy", "Zoe", "Ben"],
+                        "family_name": ["Smith", "Jones", "Brown"], name: ["K1", "K1", "K2"]})
+    out = link_records(records, extra_columns={name: "identifier"})
+    assert out["record_id"].to_pylist() == ["a", "b", "c"]
+
+
+def test_an_extra_column_name_with_a_double_quote_is_refused_clearly() -> None:
+    """Splink cannot name such a column; the analyst is told to rename it."""
+    records = pa.table({"record_id": ["a"], 'case "no"': ["K1"]})
+    with pytest.raises(LinkageError, match="cannot have a double quote"):
+        link_records(records, extra_columns={'case "no"': "identifier"})

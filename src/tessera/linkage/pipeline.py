@@ -173,6 +173,9 @@ def run_linkage(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
 def _checked_extras(records: pa.Table, extras: Mapping[str, str]) -> Extras:
     """The extra columns, if each is in the file, not an identity column, and of a known kind."""
     for name, kind in extras.items():
+        if '"' in name or not name.isprintable():
+            raise LinkageError(f"extra column {name!r}: a column compared by linkage cannot have "
+                               "a double quote or a control character in its name; rename it")
         if name not in records.column_names:
             raise LinkageError(f"extra column {name!r} is not in the records")
         if name in (*IDENTITY_COLUMNS, "record_id", "given_name_forms", "postcode_district"):

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from tessera.dataset import codelist
 from tessera.dataset.identifiers import nhs_number_valid_sql, upn_valid_sql
+from tessera.warehouse.engine import quote_identifier as q
 
 IDENTITY_COLUMNS: tuple[str, ...] = (
     "given_name", "family_name", "date_of_birth", "sex", "postcode", "nhs_number", "upn",
@@ -45,7 +46,7 @@ def name_variants() -> pa.Table:
 
 def _normalised(column: str) -> str:
     """SQL expression normalising one identity column read from table `raw`."""
-    raw = f'nullif(trim(CAST(raw."{column}" AS VARCHAR)), \'\')'
+    raw = f"nullif(trim(CAST(raw.{q(column)} AS VARCHAR)), '')"
     if column in ("given_name", "family_name"):
         return f"lower({raw})"
     if column == "date_of_birth":
@@ -84,10 +85,10 @@ def prepared_records_sql(present: Iterable[str], extras: Iterable[str] = ()) -> 
     selects = ['CAST(raw.record_id AS VARCHAR) AS record_id']
     for column in IDENTITY_COLUMNS:
         expr = _normalised(column) if column in have else "CAST(NULL AS VARCHAR)"
-        selects.append(f'{expr} AS "{column}"')
+        selects.append(f"{expr} AS {q(column)}")
     for column in extras:
-        selects.append(f'lower(nullif(trim(CAST(raw."{column}" AS VARCHAR)), \'\')) '
-                       f'AS "{column}"')
+        selects.append(f"lower(nullif(trim(CAST(raw.{q(column)} AS VARCHAR)), '')) "
+                       f"AS {q(column)}")
     return (f"CREATE OR REPLACE TABLE {PREPARED} AS "
             f"SELECT n.*, CASE WHEN n.given_name IS NOT NULL THEN "
             f"list_distinct(list_value(n.given_name) || coalesce(v.forms, [])) "
@@ -141,7 +142,7 @@ def relatives_apart_sql(predicted: str, *, apply: bool = True,
         f"(jaro_winkler_similarity(l.given_name, r.given_name) < {DIFFERENT_NAME_SIMILARITY} "
         f"AND NOT list_has_any(l.given_name_forms, r.given_name_forms) "
         f"AND NOT (l.given_name = r.family_name AND l.family_name = r.given_name))")
-    shared = "".join(f' AND NOT coalesce(l."{c}" = r."{c}", false)' for c in identifiers)
+    shared = "".join(f" AND NOT coalesce(l.{q(c)} = r.{q(c)}, false)" for c in identifiers)
     kept = (f"NOT coalesce({same_family} AND {different_given}{shared}, false)" if apply
             else "true")
     return (
@@ -154,5 +155,5 @@ def relatives_apart_sql(predicted: str, *, apply: bool = True,
 
 def populated_columns_sql() -> str:
     """SQL counting non-null values of each identity column of the normalised table."""
-    counts = ", ".join(f'count("{c}") AS "{c}"' for c in IDENTITY_COLUMNS)
+    counts = ", ".join(f"count({q(c)}) AS {q(c)}" for c in IDENTITY_COLUMNS)
     return f"SELECT {counts} FROM {PREPARED}"
