@@ -80,6 +80,22 @@ def rechain(connection: Connection, *, match_records: bool = True,
     connection.execute(HEAD.update().values(seq=end, entry_hash=previous))
 
 
+def append_entry(connection: Connection, table: str, record_id: str) -> None:
+    """Chain a record onto the end by hand: an entry with the record's current hash, the item
+    signature of the last entry copied into it, the links and hashes right, the head moved."""
+    table_object, key = ledgered_tables()[table]
+    row = connection.execute(select(table_object).where(
+        table_object.c[key] == _typed(table_object.c[key], record_id))).mappings().one()
+    chain = entries(connection)
+    last = chain[-1]
+    entry = {**last, "seq": last["seq"] + 1, "item_id": secrets.token_hex(16),
+             "record_table": table, "record_id": record_id, "label": f"{table} {record_id}",
+             "record_sha256": record_hash(table, row), "prev_hash": last["entry_hash"]}
+    entry["entry_hash"] = entry_hash(entry)
+    connection.execute(ENTRIES.insert().values(entry))
+    connection.execute(HEAD.update().values(seq=entry["seq"], entry_hash=entry["entry_hash"]))
+
+
 def cut_tail(connection: Connection, keep: int, *, with_heads: bool) -> None:
     """Delete the entries after `keep`, with the records they are the only entries of, and
     rewind the head; `with_heads` deletes the signed heads after `keep` too (a rollback)."""

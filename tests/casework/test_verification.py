@@ -192,7 +192,7 @@ def test_attack_2_a_rewritten_chain_is_caught(casework: Casework, acknowledged: 
     problems = _problems(_verify(casework, signer))
     assert "entry 1 (report " in problems and "the item it chains does not match its " \
         "signature" in problems
-    assert "entries 1 to 8 come after the last signed head: the service did not seal them" \
+    assert "no signed head covers entries 1 to 8: the service's signed heads were deleted" \
         in problems
     assert f"report {acknowledged.first}: its receipt's signature does not verify" in problems
 
@@ -203,12 +203,31 @@ def test_attack_2_deleting_the_checkpoints_alone_is_caught(
     with casework.engine.begin() as connection:
         insider.drop_guards(connection)
         connection.execute(text("DELETE FROM ledger_checkpoints WHERE n = 2"))
-    assert "checkpoints 2 to 2 are missing: signed heads were deleted" in _problems(
+    assert "checkpoint 2 is missing: signed heads were deleted" in _problems(
         _verify(casework, signer))
     with casework.engine.begin() as connection:
         connection.execute(text("DELETE FROM ledger_checkpoints"))
-    assert "entries 1 to 8 come after the last signed head" in _problems(
+    assert "no signed head covers entries 1 to 8" in _problems(
         _verify(casework, signer))
+
+
+def test_a_record_chained_by_hand_after_the_last_signed_head_is_caught(
+        casework: Casework, acknowledged: Acknowledged, signer: Signer) -> None:
+    """A decision inserted with SQL and chained onto the end, every hash right: no signed
+    head covers it, and its item was not signed by the service."""
+    with casework.engine.begin() as connection:
+        insider.drop_guards(connection)
+        decision_id = connection.execute(text(
+            "INSERT INTO decisions (report_id, outcome, decided_by, decided_at) "
+            "SELECT id, 'no_further_action', reporter_id, received_at FROM reports "
+            "WHERE reference = :r RETURNING id"), {"r": acknowledged.first}).scalar_one()
+        insider.append_entry(connection, "decisions", str(decision_id))
+    check = _verify(casework, signer)
+    assert check.problems == (
+        "entry 9 (decisions 3): the item it chains does not match its signature: it was not "
+        "written by the service as it stands",
+        "entry 9 is after the last signed head (checkpoint 3 at entry 8): the service did not "
+        "seal them")
 
 
 def test_attack_3_a_tail_cut_after_the_last_signed_head_is_caught(
@@ -400,6 +419,13 @@ def _forge_queue(connection: Connection, rng: random.Random) -> None:
                                   signature_from=rng.choice(chain) if choice else None)
 
 
+def _append_entry(connection: Connection, rng: random.Random) -> None:
+    picked = _pick_row(connection, rng)
+    if picked is not None and insider.entries(connection):
+        table, row = picked
+        insider.append_entry(connection, table, str(row[ledgered_tables()[table][1]]))
+
+
 def _swap_entries(connection: Connection, rng: random.Random) -> None:
     """Swap two entries' records (and rechain), as if the order of events were changed."""
     chain = insider.entries(connection)
@@ -419,7 +445,7 @@ def _swap_entries(connection: Connection, rng: random.Random) -> None:
 
 ATTACKS: tuple[Attack, ...] = (_edit_field, _delete_record, _insert_record, _smart_edit,
                                _rechain, _delete_checkpoints, _cut_tail, _forge_queue,
-                               _swap_entries)
+                               _append_entry, _swap_entries)
 
 
 def test_a_randomised_insider_never_gets_an_intact_verdict_for_a_changed_record(

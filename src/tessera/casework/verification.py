@@ -184,8 +184,9 @@ def _checkpoint_problems(session: Session, entries: list[dict[str, Any]],
     for cp in checkpoints:
         label = f"checkpoint {cp['n']} (entry {cp['seq']})"
         if cp["n"] != previous["n"] + 1:
-            problems.append((previous["seq"] + 1, f"checkpoints {previous['n'] + 1} to "
-                             f"{cp['n'] - 1} are missing: signed heads were deleted"))
+            first, last = previous["n"] + 1, cp["n"] - 1
+            problems.append((previous["seq"] + 1, f"{_span('checkpoint', first, last)} "
+                             f"{_are(first, last)} missing: signed heads were deleted"))
         elif not keyring.verify(cp["key_id"], checkpoint_payload(cp), cp["signature"]):
             problems.append((cp["seq"], f"{label} is not signed by any of this service's keys "
                              f"({', '.join(key.key_id for key in keyring.keys)})"))
@@ -193,28 +194,48 @@ def _checkpoint_problems(session: Session, entries: list[dict[str, Any]],
             problems.append((cp["seq"], f"{label} does not follow the checkpoint before it: "
                              "signed heads were removed, reordered or replaced"))
         elif not 0 < cp["seq"] - previous["seq"] <= CHECKPOINT_EVERY:
-            problems.append((previous["seq"] + 1, f"entries {previous['seq'] + 1} to "
-                             f"{cp['seq']} are not spaced as the service signs them (at most "
-                             f"{CHECKPOINT_EVERY} entries between checkpoints)"))
+            problems.append((previous["seq"] + 1, f"{label} is not spaced as the service "
+                             f"signs them (after entry {previous['seq']}, at most "
+                             f"{CHECKPOINT_EVERY} entries on)"))
         entry = by_seq.get(cp["seq"])
         if entry is None or entry["entry_hash"] != cp["entry_hash"]:
             name = _named(entry) if entry else f"entry {cp['seq']}"
             problems.append((cp["seq"], f"{name}: does not match its signed {label}: the "
                              "ledger was rewritten"))
         previous = {"n": cp["n"], "seq": cp["seq"], "hash": checkpoint_hash(cp)}
-    if last_seq > previous["seq"]:
-        problems.append((previous["seq"] + 1, f"entries {previous['seq'] + 1} to {last_seq} "
-                         "come after the last signed head: the service did not seal them"))
+    if last_seq > previous["seq"] and previous["n"] == 0:
+        problems.append((1, f"no signed head covers {_span('entry', 1, last_seq)}: the "
+                         "service's signed heads were deleted, or it never sealed them"))
+    elif last_seq > previous["seq"]:
+        first = previous["seq"] + 1
+        problems.append((first, f"{_span('entry', first, last_seq)} {_are(first, last_seq)} "
+                         f"after the last signed head (checkpoint {previous['n']} at entry "
+                         f"{previous['seq']}): the service did not seal them"))
     elif last_seq < previous["seq"]:
-        problems.append((last_seq + 1, f"entries {last_seq + 1} to {previous['seq']} are "
-                         "missing: the ledger was cut short after its last signed head"))
+        first = last_seq + 1
+        problems.append((first, f"{_span('entry', first, previous['seq'])} "
+                         f"{_are(first, previous['seq'])} missing: the ledger was cut short "
+                         "after its last signed head"))
     head = session.execute(select(HEAD)).mappings().one()
-    if (head["seq"], head["checkpoint_n"], head["checkpoint_hash"]) != (
-            last_seq, previous["n"], previous["hash"]):
-        problems.append((min(head["seq"], last_seq) + 1, f"the ledger head row (entry "
-                         f"{head['seq']}, checkpoint {head['checkpoint_n']}) does not match "
-                         f"the chain's end (entry {last_seq}, checkpoint {previous['n']})"))
+    if head["seq"] != last_seq:
+        problems.append((min(head["seq"], last_seq) + 1, f"the ledger head row names entry "
+                         f"{head['seq']}, but the chain ends at entry {last_seq}"))
+    elif (head["checkpoint_n"], head["checkpoint_hash"]) != (previous["n"], previous["hash"]):
+        problems.append((last_seq + 1, "the ledger head row does not name the last signed "
+                         f"head (checkpoint {previous['n']})"))
     return problems
+
+
+def _span(noun: str, first: int, last: int) -> str:
+    """ "entry 9" or "entries 9 to 12", for messages about a run of entries or checkpoints."""
+    if first == last:
+        return f"{noun} {first}"
+    plural = "entries" if noun == "entry" else f"{noun}s"
+    return f"{plural} {first} to {last}"
+
+
+def _are(first: int, last: int) -> str:
+    return "is" if first == last else "are"
 
 
 def _queue_problems(queued: list[dict[str, Any]], keyring: Keyring, chained: set[str]
