@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from tessera.casework.models import Base
+from tessera.casework.models import Base, User
+from tessera.casework.roles import Role
 from tessera.casework.store import Casework
+from tessera.casework.users import add_user
 from tessera.errors import CaseworkError
 from tests.casework.backends import empty_store
+from tests.casework.populate import PASSWORD
 
 
 def test_migration_creates_exactly_the_models_tables(casework: Casework) -> None:
@@ -81,3 +84,20 @@ def test_an_unreachable_store_is_one_line(tmp_path: Path) -> None:
     """A store that cannot be opened is a CaseworkError naming it, not a traceback."""
     with pytest.raises(CaseworkError, match="cannot open the casework store sqlite:///"):
         Casework.open(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder.db'}")
+
+
+@pytest.mark.parametrize("text", ["Amy\x00", "Amy\ud800"], ids=["NUL", "lone surrogate"])
+def test_text_no_database_can_store_is_refused_as_bad_input(casework: Casework,
+                                                            text: str) -> None:
+    """A value that got past every route's check is still refused before the driver sees it:
+    a 400 naming the problem, nothing written, instead of PostgreSQL's or the encoder's
+    error (a 500)."""
+    with pytest.raises(CaseworkError, match="cannot be stored") as caught, \
+            casework.session() as session:
+        add_user(session, username="someone", password=PASSWORD, role=Role.REPORTER,
+                 display_name=text)
+    assert caught.value.http_status == 400
+    with pytest.raises(CaseworkError, match="cannot be stored"), casework.reading() as session:
+        session.scalar(select(User.id).where(User.username == text))
+    with casework.reading() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 0
