@@ -121,14 +121,13 @@ def _file_a_report(tmp_path: Path) -> str:
     """File one report in-process, as the web app would, returning its receipt as JSON."""
     from tessera.casework.receipts import ReceiptSigner
     from tessera.casework.store import Casework
-    from tessera.casework.users import authenticate
-    from tests.casework.populate import PASSWORD, file_report
+    from tessera.casework.users import user_named
+    from tests.casework.populate import file_report
 
     store = Casework.open(f"sqlite:///{tmp_path / 'casework.db'}")
     signer = ReceiptSigner.from_file(tmp_path / "keys" / "signing.key")
     with store.session() as session:
-        reporter = authenticate(session, "teacher", PASSWORD)
-        assert reporter is not None
+        reporter = user_named(session, "teacher")
         receipt = file_report(session, reporter, signer).receipt
     store.close()
     return receipt.to_json()

@@ -113,9 +113,10 @@ def _request(site: Site, who: str, method: str, path: str) -> Response:
 
 
 def _outcome(response: Response) -> str:
-    """Deny: 401 or 403, or (a page, not signed in) a redirect to the sign-in page."""
+    """Deny: 401 or 403, 404 (another area's report, answered as if there were none), or (a
+    page, not signed in) a redirect to the sign-in page."""
     assert "This form has expired" not in response.text, "the test sent a stale CSRF token"
-    if response.status_code in (401, 403):
+    if response.status_code in (401, 403, 404):
         return "deny"
     if response.status_code == 303 and response.headers["location"].startswith("/login?"):
         return "deny"
