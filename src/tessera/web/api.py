@@ -80,8 +80,8 @@ FastAPI does not see the model: `add_request_schemas` puts its schema in the com
     403: {"model": Problem, "description": "The token's account is not a reporter, or the "
                                            "token was revoked a moment ago"},
     409: {"model": Problem, "description": "Idempotency-Key reused with a different body"},
-    413: {"model": Problem, "description": f"The body is over {MAX_BODY_BYTES:,} bytes (as "
-          "plain text when it was refused before the token was checked)",
+    413: {"model": Problem, "description": f"The body is over {MAX_BODY_BYTES:,} bytes (in "
+          "plain text when its declared Content-Length says so)",
           "content": {"text/plain": {"schema": {"type": "string"}}}},
     415: {"model": Problem, "description": "The body is not sent as application/json"},
     422: {"model": InvalidReport, "description": "The report is not valid"},

@@ -23,6 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
 from tessera.casework.receipts import ReceiptSigner
+from tessera.casework.sign_in import ABSOLUTE_LIMIT
 from tessera.casework.store import Casework
 from tessera.config import Settings, load_settings
 from tessera.errors import ConfigurationError, TesseraError
@@ -38,7 +39,6 @@ STATIC = Path(__file__).parent / "static"
 ASSETS = Path(__file__).parent / "assets"
 """Tessera's own script and styles, served beside GOV.UK Frontend's at /assets/tessera/."""
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-SESSION_HOURS = 8
 SQLITE_THREADS = 2
 """Routes a worker runs at once on SQLite. Every writing transaction there takes the one write
 lock, so more threads only wait in SQLite's busy handler, whose back-off sleeps took the p99
@@ -80,7 +80,8 @@ def create_app(casework: Casework, signer: ReceiptSigner, *, session_key: str,
     app.state.casework = casework
     app.state.signer = signer
     app.add_middleware(SessionMiddleware, secret_key=session_key,
-                       session_cookie="tessera_session", max_age=SESSION_HOURS * 3600,
+                       session_cookie="tessera_session",
+                       max_age=int(ABSOLUTE_LIMIT.total_seconds()),
                        same_site="lax", https_only=secure_cookies)
     app.mount("/assets/tessera", StaticFiles(directory=ASSETS), name="tessera-assets")
     app.mount("/assets", StaticFiles(directory=STATIC), name="assets")

@@ -1,10 +1,11 @@
 """What every request and response passes through: a cap on bodies, and the security headers.
 
 The cap is Starlette's request body limit (`FastAPI(max_body_size=...)`), a plain ASGI
-middleware: a declared Content-Length over it is refused with 413 without reading, a body
-without one (chunked) is counted as it streams in and refused once it passes the cap, and a
-body the app never reads is never read at all. Its 413 reaches the one error renderer when a
-route is reading, so pages and the API answer it as they answer any error.
+middleware, rather than one of Tessera's own: a declared Content-Length over it is answered
+with Starlette's plain-text 413 without a byte read, whatever the route would have said; a
+body without one (chunked) is counted as it streams in and refused once it passes the cap,
+through the one error renderer (a GOV.UK page, or JSON for the API); and a body the app never
+reads (the API refusing a token) is never read at all.
 
 The headers are set by `SecurityHeaders`, plain ASGI middleware too, as each response starts,
 whatever produced it: a page, the API, an error, a static asset.
