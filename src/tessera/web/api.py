@@ -95,10 +95,11 @@ async def file_report(
         description="Any unique string per report; a retry with it files nothing new.")] = None,
 ) -> ReportAccepted:
     """File a mandatory report; routed by the child's postcode, answered with a receipt.
-
-    Why the body is read here and not declared as a parameter: FastAPI reads a declared body
-    before it resolves dependencies, so a client with no token could make the service read
-    256 KiB for nothing. Here the token is checked first, then the body read and parsed.
+    \f
+    (OpenAPI shows only the text above the form feed.) Why the body is read here and not
+    declared as a parameter: FastAPI reads a declared body before it resolves dependencies,
+    so a client with no token could make the service read 256 KiB for nothing. Here the
+    token is checked first, then the body read and parsed.
     """
     report = _report_of(request.headers.get("content-type", ""), await request.body())
     signer: ReceiptSigner = request.app.state.signer
