@@ -3,12 +3,15 @@ reading sessions neither take SQLite's write lock nor write on PostgreSQL."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from tessera.casework.models import Base, User
@@ -101,3 +104,22 @@ def test_text_no_database_can_store_is_refused_as_bad_input(casework: Casework,
         session.scalar(select(User.id).where(User.username == text))
     with casework.reading() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_the_latest_migration_goes_down_and_up_again(casework_url: str) -> None:
+    """Downgrading 0004 drops the sessions, throttles and token columns it added, leaving
+    the store as 0002 made it; upgrading again restores them."""
+    Casework.open(casework_url).close()
+    engine = create_engine(casework_url)
+    config = Config()
+    config.set_main_option("script_location",
+                           str(resources.files("tessera.casework") / "migrations"))
+    for target, expected in (("0002", False), ("head", True)):
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if target == "0002" else command.upgrade)(config, target)
+        tables = inspect(engine).get_table_names()
+        columns = {c["name"] for c in inspect(engine).get_columns("api_tokens")}
+        assert ("web_sessions" in tables) is expected
+        assert ("revoked_at" in columns) is expected
+    engine.dispose()
