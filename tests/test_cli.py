@@ -121,14 +121,13 @@ def _file_a_report(tmp_path: Path) -> str:
     """File one report in-process, as the web app would, returning its receipt as JSON."""
     from tessera.casework.signing import Signer
     from tessera.casework.store import Casework
-    from tessera.casework.users import authenticate
-    from tests.casework.populate import PASSWORD, file_report
+    from tessera.casework.users import user_named
+    from tests.casework.populate import file_report
 
     store = Casework.open(f"sqlite:///{tmp_path / 'casework.db'}",
                           Signer.from_file(tmp_path / "keys" / "signing.key"))
     with store.session() as session:
-        reporter = authenticate(session, "teacher", PASSWORD)
-        assert reporter is not None
+        reporter = user_named(session, "teacher")
         receipt = file_report(session, reporter).receipt
     store.close()
     return receipt.to_json()
@@ -153,9 +152,43 @@ def test_users_commands_add_issue_tokens_and_refuse_bad_areas(
         1, "error: 'E99999999' is not in the local_authorities code list")
     token = run_cli("users", "token", "teacher", env=env)
     assert token.returncode == 0 and token.stdout.startswith("tsr_")
-    assert run_cli("users", "disable", "teacher", env=env).returncode == 0
+    disabled = run_cli("users", "disable", "teacher", env=env)
+    assert "Disabled 'teacher'; ended 0 signed-in session(s)" in disabled.stdout
     nobody = run_cli("users", "disable", "nobody", env=env)
     assert (nobody.returncode, nobody.stderr.strip()) == (1, "error: no user called 'nobody'")
+    assert "Enabled 'teacher'" in run_cli("users", "enable", "teacher", env=env).stdout
+    ended = run_cli("users", "end-sessions", "teacher", env=env)
+    assert "Ended 0 signed-in session(s) of 'teacher'" in ended.stdout
+
+
+def test_users_tokens_are_listed_and_revoked_by_id(tmp_path: Path,
+                                                   run_cli: Callable[..., Any]) -> None:
+    """`tessera users tokens` lists ids and times, never a token; `revoke-token` revokes one
+    (and says so if asked twice)."""
+    from tests.casework.populate import PASSWORD
+
+    env = _casework_env(tmp_path)
+    (tmp_path / "pw").write_text(PASSWORD, encoding="utf-8")
+    run_cli("users", "add", "teacher", "--role", "reporter", "--name", "T", "--password-file",
+            str(tmp_path / "pw"), env=env)
+    tokens = [run_cli("users", "token", "teacher", env=env).stdout.strip() for _ in range(2)]
+    listed = run_cli("users", "tokens", "teacher", env=env)
+    assert listed.returncode == 0 and not any(token in listed.stdout for token in tokens)
+
+    def rows(listing: str) -> list[list[str]]:
+        """id, created, last used, revoked: each row of the table."""
+        return [[cell.strip() for cell in line.split("│")[1:5]]
+                for line in listing.splitlines() if "UTC" in line]
+
+    assert [(row[0], row[2], row[3]) for row in rows(listed.stdout)] == [
+        ("1", "-", "-"), ("2", "-", "-")]
+    assert run_cli("users", "revoke-token", "1", env=env).stdout.strip() == (
+        "Revoked token 1 of 'teacher'")
+    after = rows(run_cli("users", "tokens", "teacher", env=env).stdout)
+    assert after[0][3].endswith("UTC") and after[1][3] == "-"
+    again = run_cli("users", "revoke-token", "1", env=env)
+    assert (again.returncode, again.stderr.strip()) == (
+        1, "error: token 1 of 'teacher' was already revoked")
 
 
 def test_receipt_and_ledger_verify_then_export_into_the_warehouse(

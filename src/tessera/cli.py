@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -35,7 +36,8 @@ app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=F
                   add_completion=False)
 dataset_app = typer.Typer(help="The core dataset definition.", no_args_is_help=True)
 app.add_typer(dataset_app, name="dataset")
-users_app = typer.Typer(help="Casework accounts: add, disable, API tokens.", no_args_is_help=True)
+users_app = typer.Typer(help="Casework accounts: add, disable, enable, sessions, API tokens.",
+                        no_args_is_help=True)
 app.add_typer(users_app, name="users")
 ledger_app = typer.Typer(help="The tamper-evident ledger of reports and decisions.",
                          no_args_is_help=True)
@@ -431,12 +433,40 @@ def users_disable(
     username: Annotated[str, typer.Argument(help="The user to disable.")],
     casework_url: CaseworkOption = None,
 ) -> None:
-    """Disable a user: they can no longer sign in or use API tokens; their records stay."""
+    """Disable a user: their sessions end, they can no longer sign in or use API tokens; their
+    records stay."""
     from tessera.casework.users import disable_user
 
     with _casework_session(casework_url) as session:
-        disable_user(session, username)
-    console.print(f"Disabled {username!r}")
+        ended = disable_user(session, username)
+    console.print(f"Disabled {username!r}; ended {ended} signed-in session(s)")
+
+
+@users_app.command("enable")
+def users_enable(
+    username: Annotated[str, typer.Argument(help="The user to enable again.")],
+    casework_url: CaseworkOption = None,
+) -> None:
+    """Enable a disabled user: they can sign in again, and their unrevoked tokens work."""
+    from tessera.casework.users import enable_user
+
+    with _casework_session(casework_url) as session:
+        enable_user(session, username)
+    console.print(f"Enabled {username!r}")
+
+
+@users_app.command("end-sessions")
+def users_end_sessions(
+    username: Annotated[str, typer.Argument(help="The user to sign out everywhere.")],
+    casework_url: CaseworkOption = None,
+) -> None:
+    """Sign a user out everywhere at once (a lost device, a password others may know); they
+    can sign in again."""
+    from tessera.casework.users import end_sessions
+
+    with _casework_session(casework_url) as session:
+        ended = end_sessions(session, username)
+    console.print(f"Ended {ended} signed-in session(s) of {username!r}")
 
 
 @users_app.command("token")
@@ -450,6 +480,40 @@ def users_token(
     with _casework_session(casework_url) as session:
         token = issue_api_token(session, username)
     print(token)
+
+
+@users_app.command("tokens")
+def users_tokens(
+    username: Annotated[str, typer.Argument(help="The user whose tokens to list.")],
+    casework_url: CaseworkOption = None,
+) -> None:
+    """List a user's API tokens: id, created, last used, revoked (never the token itself)."""
+    from tessera.casework.users import api_tokens
+
+    with _casework_session(casework_url) as session:
+        tokens = api_tokens(session, username)
+    table = Table("id", "created", "last used", "revoked", title=f"API tokens of {username!r}")
+
+    def when(moment: datetime | None) -> str:
+        return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "-"
+
+    for token in tokens:
+        table.add_row(str(token.token_id), when(token.created_at), when(token.last_used_at),
+                      when(token.revoked_at))
+    console.print(table)
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(
+    token_id: Annotated[int, typer.Argument(help="The token's id, from 'tessera users tokens'.")],
+    casework_url: CaseworkOption = None,
+) -> None:
+    """Revoke one API token for good: it files nothing from now on."""
+    from tessera.casework.users import revoke_api_token
+
+    with _casework_session(casework_url) as session:
+        username = revoke_api_token(session, token_id)
+    console.print(f"Revoked token {token_id} of {username!r}")
 
 
 def _keyring(public_key: Path | None, signing_key_file: Path | None) -> Keyring:

@@ -70,6 +70,29 @@ class NotFound(CaseworkError):
     http_status = 404
 
 
+class NoSuchReport(NotFound):
+    """No report the user may open has this reference: one answer whether there is none or it
+    is another area's (or another reporter's), so that neither leaks which references exist.
+    """
+
+    def __init__(self, reference: str) -> None:
+        super().__init__("there is no report with this reference that you can open; check "
+                         "the reference")
+        self.reference = reference
+        """The reference asked for, as text the read log can store."""
+
+
+class TooManyAttempts(CaseworkError):
+    """Sign-in refused without checking the password: too many failures for that username
+    or from that address. `retry_after` is how many seconds to wait."""
+
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class IdempotencyConflict(CaseworkError):
     """An Idempotency-Key was used before with a different report body."""
 
@@ -86,6 +109,12 @@ class NotSignedIn(WebError):
     """A page or the API needs a signed-in user (or a Bearer token) and the request has none."""
 
     http_status = 401
+
+
+class UnsupportedMediaType(WebError):
+    """A request body came in a format the route does not read (the API reads JSON only)."""
+
+    http_status = 415
 
 
 class FormExpired(WebError):

@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from tessera.casework.report_input import MESSAGES, ReportInput
+from tessera.casework.text import HIDDEN_CHARACTERS
 from tests.casework.populate import report_input
 
 
@@ -19,11 +20,13 @@ def _errors(**overrides: Any) -> dict[str, str]:
 
 
 def test_a_valid_report_is_normalised() -> None:
-    """Postcodes are standardised, blanks become absent, yes/no become booleans."""
-    report = report_input(child_postcode="ts248aa", child_setting="", immediate_risk="yes")
+    """Postcodes are standardised, text trimmed, blank optional answers become absent."""
+    report = report_input(child_postcode=" ts24  8aa\n", child_setting=" \t",
+                          child_given_name="  Amy\r\n", disclosure="Line one\n\tline two")
     assert report.child_postcode == "TS24 8AA"
     assert report.child_setting is None
-    assert report.immediate_risk is True
+    assert report.child_given_name == "Amy"
+    assert report.disclosure == "Line one\n\tline two"
 
 
 def test_every_missing_required_field_gets_its_own_message() -> None:
@@ -38,7 +41,7 @@ def test_every_missing_required_field_gets_its_own_message() -> None:
 
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"child_date_of_birth": "", "child_age": ""}, "child_date_of_birth",
+    ({"child_date_of_birth": None, "child_age": None}, "child_date_of_birth",
      "Enter the child's date of birth or age"),
     ({"child_date_of_birth": "2014-02-30"}, "child_date_of_birth",
      "Date of birth must be a real date, like 2012-03-31"),
@@ -50,17 +53,38 @@ def test_every_missing_required_field_gets_its_own_message() -> None:
      "Age must be a whole number from 0 to 17"),
     ({"child_date_of_birth": None, "child_age": "twelve"}, "child_age",
      "Age must be a whole number from 0 to 17"),
+    ({"child_date_of_birth": None, "child_age": "12"}, "child_age",
+     "Age must be a whole number from 0 to 17"),
+    ({"child_date_of_birth": None, "child_age": True}, "child_age",
+     "Age must be a whole number from 0 to 17"),
+    ({"child_date_of_birth": 1420070400}, "child_date_of_birth",
+     "Date of birth must be a real date, like 2012-03-31"),
+    ({"child_date_of_birth": "2014-03-04T00:00:00"}, "child_date_of_birth",
+     "Date of birth must be a real date, like 2012-03-31"),
     ({"child_postcode": "LS6"}, "child_postcode",
      "Enter a real postcode, like SW1A 1AA, or leave it blank"),
+    ({"child_postcode": "\u017fW1A 1AA"}, "child_postcode",
+     "Enter a real postcode, like SW1A 1AA, or leave it blank"),
+    ({"child_given_name": "Amy\x00"}, "child_given_name", HIDDEN_CHARACTERS),
+    ({"disclosure": "She said \ud800"}, "disclosure", HIDDEN_CHARACTERS),
+    ({"alleged_person": "A man\x1b[31m"}, "alleged_person", HIDDEN_CHARACTERS),
+    ({"child_postcode": "LS6\x001AB"}, "child_postcode", HIDDEN_CHARACTERS),
+    ({"alleged_person": " " * 2_001}, "alleged_person",
+     "The description of the person must be 2,000 characters or fewer"),
     ({"disclosure": "x" * 10_001}, "disclosure",
      "The description must be 10,000 characters or fewer"),
     ({"disclosure": "   "}, "disclosure", "Describe what the child disclosed or what you saw"),
     ({"immediate_risk": "perhaps"}, "immediate_risk",
      "Select yes if the child is at immediate risk of harm, or no"),
+    ({"immediate_risk": "yes"}, "immediate_risk",
+     "Select yes if the child is at immediate risk of harm, or no"),
     ({"child_shoe_size": "3"}, "child_shoe_size",
      "Remove 'child_shoe_size': a report has no field of that name"),
 ], ids=["no date of birth or age", "impossible date", "future date", "an adult",
-        "age 18", "age in words", "partial postcode", "too long", "blank", "not yes or no",
+        "age 18", "age in words", "age as text", "age as true", "date as a number",
+        "date and time", "partial postcode", "postcode in look-alike letters", "NUL",
+        "lone surrogate", "escape character", "NUL in a postcode",
+        "blank but too long", "too long", "blank", "not yes or no", "yes as text",
         "unknown field"])
 def test_bad_values_get_the_message_for_their_field(overrides: dict[str, Any], field: str,
                                                     message: str) -> None:
@@ -70,7 +94,7 @@ def test_bad_values_get_the_message_for_their_field(overrides: dict[str, Any], f
 
 def test_an_age_instead_of_a_date_of_birth_is_enough() -> None:
     """A reporter who knows only the child's age can still report."""
-    report = report_input(child_date_of_birth=None, child_age="9")
+    report = report_input(child_date_of_birth=None, child_age=9)
     assert report.child_age == 9 and report.child_date_of_birth is None
 
 

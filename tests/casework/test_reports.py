@@ -17,7 +17,7 @@ from tessera.casework.routing import NATIONAL_QUEUE
 from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.casework.users import disable_user
-from tessera.errors import CaseworkError, IdempotencyConflict, NotPermitted
+from tessera.errors import CaseworkError, IdempotencyConflict, NoSuchReport, NotPermitted
 from tests.casework.populate import People, file_report, report_input
 
 
@@ -128,7 +128,7 @@ def test_a_receipt_is_only_for_the_reporter_or_the_area(casework: Casework, peop
     with casework.session() as session:
         reference = file_report(session, people.reporter).reference
         assert report_receipt(session, people.hartlepool, reference).reference == reference
-    with pytest.raises(NotPermitted), casework.session() as session:
+    with pytest.raises(NoSuchReport), casework.session() as session:
         report_receipt(session, people.other_reporter, reference)
 
 

@@ -3,18 +3,24 @@ reading sessions neither take SQLite's write lock nor write on PostgreSQL."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
-from tessera.casework.models import Base
+from tessera.casework.models import Base, User
+from tessera.casework.roles import Role
 from tessera.casework.store import Casework
+from tessera.casework.users import add_user
 from tessera.errors import CaseworkError
 from tests.casework.backends import empty_store
+from tests.casework.populate import PASSWORD
 
 
 def test_migration_creates_exactly_the_models_tables(casework: Casework) -> None:
@@ -29,7 +35,7 @@ def test_opening_again_is_a_no_op(casework_url: str, casework: Casework) -> None
     """A second process opening the same store finds it at the latest revision."""
     again = Casework.open(casework_url)
     with again.session() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
     again.close()
 
 
@@ -81,3 +87,39 @@ def test_an_unreachable_store_is_one_line(tmp_path: Path) -> None:
     """A store that cannot be opened is a CaseworkError naming it, not a traceback."""
     with pytest.raises(CaseworkError, match="cannot open the casework store sqlite:///"):
         Casework.open(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder.db'}")
+
+
+@pytest.mark.parametrize("text", ["Amy\x00", "Amy\ud800"], ids=["NUL", "lone surrogate"])
+def test_text_no_database_can_store_is_refused_as_bad_input(casework: Casework,
+                                                            text: str) -> None:
+    """A value that got past every route's check is still refused before the driver sees it:
+    a 400 naming the problem, nothing written, instead of PostgreSQL's or the encoder's
+    error (a 500)."""
+    with pytest.raises(CaseworkError, match="cannot be stored") as caught, \
+            casework.session() as session:
+        add_user(session, username="someone", password=PASSWORD, role=Role.REPORTER,
+                 display_name=text)
+    assert caught.value.http_status == 400
+    with pytest.raises(CaseworkError, match="cannot be stored"), casework.reading() as session:
+        session.scalar(select(User.id).where(User.username == text))
+    with casework.reading() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_the_latest_migration_goes_down_and_up_again(casework_url: str) -> None:
+    """Downgrading 0004 drops the sessions, throttles and token columns it added, leaving
+    the store as 0003 made it; upgrading again restores them."""
+    Casework.open(casework_url).close()
+    engine = create_engine(casework_url)
+    config = Config()
+    config.set_main_option("script_location",
+                           str(resources.files("tessera.casework") / "migrations"))
+    for target, expected in (("0003", False), ("head", True)):
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if target == "0003" else command.upgrade)(config, target)
+        tables = inspect(engine).get_table_names()
+        columns = {c["name"] for c in inspect(engine).get_columns("api_tokens")}
+        assert ("web_sessions" in tables) is expected
+        assert ("revoked_at" in columns) is expected
+    engine.dispose()

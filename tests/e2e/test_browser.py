@@ -81,13 +81,25 @@ def browser() -> Iterator[Browser]:
 
 
 class Visitor:
-    """One person's browser session, checking each page it lands on with axe when asked."""
+    """One person's browser session, checking each page it lands on with axe when asked.
+
+    axe-core is added to every page as an init script, which the browser runs before the
+    page and outside its Content-Security-Policy: a script tag added to the page would be
+    refused by the policy, as any injected script should be. With JavaScript on, each page
+    is also checked for CSP refusals and for GOV.UK Frontend having started every component
+    (so the policy lets the service's own scripts run).
+    """
 
     def __init__(self, context: BrowserContext, base: str, *, axe: bool) -> None:
+        if axe:
+            context.add_init_script(path=str(AXE))
         self.page: Page = context.new_page()
         self.base = base
         self.axe = axe
         self.checked: list[str] = []
+        self.refused: list[str] = []
+        self.page.on("console", lambda message: self.refused.append(message.text)
+                     if "Content Security Policy" in message.text else None)
 
     def go(self, path: str) -> Page:
         self.page.goto(self.base + path)
@@ -105,10 +117,14 @@ class Visitor:
         return self.page
 
     def check(self) -> None:
-        """No serious or critical axe-core violations on the page as it is now."""
+        """No serious or critical axe-core violations on the page as it is now, nothing
+        refused by the CSP, and every GOV.UK Frontend component started."""
         if not self.axe:
             return
-        self.page.add_script_tag(path=str(AXE))
+        assert not self.refused, f"{self.page.url}: {self.refused}"
+        assert self.page.evaluate("""() => document.body.classList.contains(
+            'govuk-frontend-supported') && [...document.querySelectorAll('[data-module]')]
+            .every(e => e.hasAttribute(`data-${e.dataset.module}-init`))"""), self.page.url
         result = self.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         bad = [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
                for v in result["violations"] if v["impact"] in BLOCKING]

@@ -7,6 +7,9 @@ use it before it can land. And the app, starting, seals what a killed server lef
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -25,6 +28,7 @@ from tessera.errors import ConfigurationError
 from tessera.web import app as web_app
 from tessera.web.access import Policy
 from tessera.web.app import api_routes, app_from_settings, create_app, route_policy
+from tessera.web.transport import SECURITY_HEADERS
 from tests.web.conftest import Site, report_body
 
 EVERYONE = ("anonymous", "reporter", "triage_leeds", "administrator", "analyst",
@@ -113,9 +117,10 @@ def _request(site: Site, who: str, method: str, path: str) -> Response:
 
 
 def _outcome(response: Response) -> str:
-    """Deny: 401 or 403, or (a page, not signed in) a redirect to the sign-in page."""
+    """Deny: 401 or 403, 404 (another area's report, answered as if there were none), or (a
+    page, not signed in) a redirect to the sign-in page."""
     assert "This form has expired" not in response.text, "the test sent a stale CSRF token"
-    if response.status_code in (401, 403):
+    if response.status_code in (401, 403, 404):
         return "deny"
     if response.status_code == 303 and response.headers["location"].startswith("/login?"):
         return "deny"
@@ -227,3 +232,82 @@ def test_starting_the_app_seals_what_a_stopped_server_left_queued(site: Site) ->
     with site.casework.reading() as session:
         assert session.scalar(select(func.count()).select_from(LedgerPending)) == 0
         assert verify_ledger(session, site.signer.keyring).ok
+
+
+HEADERS_ON = [
+    pytest.param(None, "/", id="start page"),
+    pytest.param("reporter", "/report", id="the report form"),
+    pytest.param("triage_leeds", "/triage/{leeds}", id="a report with the child's details"),
+    pytest.param(None, "/api/reports", id="the API refusing (no token)"),
+    pytest.param(None, "/openapi.json", id="the OpenAPI document"),
+    pytest.param(None, "/no-such-page", id="a 404 page"),
+    pytest.param(None, "/receipts/public-key.pem", id="a file download"),
+    pytest.param(None, "/assets/govuk-frontend.min.css", id="GOV.UK Frontend's styles"),
+    pytest.param(None, "/assets/tessera/tessera.js", id="Tessera's own script"),
+]
+
+
+@pytest.mark.parametrize(("who", "path"), HEADERS_ON)
+def test_every_response_carries_the_security_headers(site: Site, who: str | None,
+                                                     path: str) -> None:
+    """Framing refused, no sniffing, no referrer, a CSP; nothing but static assets may be
+    kept by a browser or proxy."""
+    client, _ = site.client(who)
+    url = path.format(leeds=site.leeds_report)
+    response = client.post(url) if url.startswith("/api/") else client.get(url)
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value, name
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    if url.startswith("/assets/"):
+        assert response.status_code == 200 and "no-store" not in response.headers.get(
+            "cache-control", "")
+    else:
+        assert response.headers["cache-control"] == "no-store"
+
+
+def test_even_a_server_error_carries_the_security_headers(site: Site) -> None:
+    """The headers are set outside Starlette's own error middleware."""
+    app = create_app(site.casework, session_key="k", secure_cookies=False)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    response = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert response.status_code == 500
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_the_csp_allows_every_inline_script_of_every_page_and_no_inline_style(
+        site: Site) -> None:
+    """GOV.UK's template writes one inline script, allowed by its hash; Tessera's own script
+    and styles are files. A template change that adds inline code fails here, not in a
+    browser that silently ignores it."""
+    pages = [(None, "/"), (None, "/login"), ("reporter", "/report"),
+             ("triage_leeds", "/triage"), ("triage_leeds", f"/triage/{site.leeds_report}"),
+             ("administrator", "/admin/read-log"), (None, "/receipts/verify")]
+    for who, path in pages:
+        response = site.client(who)[0].get(path)
+        html, policy = response.text, response.headers["content-security-policy"]
+        scripts = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
+        assert scripts, path
+        for script in scripts:
+            digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in policy, (path, script)
+        assert "<style" not in html and " style=" not in html, path
+
+
+def test_a_wrong_method_says_which_are_allowed(site: Site) -> None:
+    """405 keeps Starlette's Allow header through the one error renderer."""
+    response = site.client(None)[0].get("/api/reports")
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+
+
+def test_a_form_over_the_body_cap_is_refused_with_413(site: Site) -> None:
+    """A form larger than any page of the service sends: 413 (Starlette's plain answer, as
+    its Content-Length says so before anything is read)."""
+    client, token = site.client("reporter")
+    response = client.post("/report/concern", data={"csrf_token": token,
+                                                    "disclosure": "x" * 300_000})
+    assert response.status_code == 413

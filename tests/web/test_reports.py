@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+from sqlalchemy import select
+
+from tessera.casework.models import ReadLogEntry
 from tessera.casework.receipts import Receipt, verify_receipt
+from tessera.casework.text import HIDDEN_CHARACTERS
+from tessera.web.rendering import REFUSED
 from tests.web.accounts import LEEDS_POSTCODE
 from tests.web.conftest import Site
 
@@ -117,3 +123,28 @@ def test_sending_with_a_page_unanswered_goes_back_to_that_page(site: Site) -> No
                  idempotency_key="incomplete")
     assert page.status_code == 400
     assert "immediate risk" in _heading(page.text)
+
+
+@pytest.mark.parametrize(("field", "step", "value"), [
+    ("child_given_name", "child", "Amy\x00"), ("disclosure", "concern", "She said\x1b[0m"),
+], ids=["NUL in a name", "escape in the disclosure"])
+def test_hidden_characters_in_an_answer_get_a_field_error(site: Site, field: str, step: str,
+                                                          value: str) -> None:
+    """The page again, with the message at that answer, on both backends (no 500)."""
+    page = _post(site, f"/report/{step}", **{**ANSWERS, field: value})
+    assert page.status_code == 400
+    assert (f"#{field}", HIDDEN_CHARACTERS) in _summary(page.text)
+
+
+def test_a_receipt_is_refused_alike_whoever_asks_for_what(site: Site) -> None:
+    """Another reporter's report, a reference that does not exist and one that is not a
+    reference: the same 404 page, and each attempt in the read log."""
+    client, _ = site.client("other_reporter")
+    answers = {(r.status_code, r.text) for r in (
+        client.get(f"/report/{reference}/receipt.json")
+        for reference in (site.leeds_report, "TSR-0000000000", "%00"))}
+    assert len(answers) == 1 and next(iter(answers))[0] == 404
+    with site.casework.reading() as session:
+        logged = session.scalars(select(ReadLogEntry.record_id).where(
+            ReadLogEntry.actor == "other_reporter", ReadLogEntry.purpose == REFUSED)).all()
+    assert site.leeds_report in logged and "TSR-0000000000" in logged

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from httpx import Response
+from sqlalchemy import select
 
+from tessera.casework.models import ReadLogEntry
+from tessera.casework.text import HIDDEN_CHARACTERS
+from tessera.web.rendering import REFUSED
 from tests.web.conftest import Site
 
 
@@ -74,14 +79,39 @@ def test_a_transfer_moves_the_report_to_the_other_areas_queue(site: Site) -> Non
     assert "Transferred from Leeds to Manchester" in report.text
 
 
-def test_another_areas_report_is_refused_not_shown(site: Site) -> None:
-    """403 with the service's reason, and none of the report's details."""
-    page = site.client("triage_manchester")[0].get(f"/triage/{site.leeds_report}")
-    assert page.status_code == 403
-    assert "is not in your area" in page.text and "Amy" not in page.text
+@pytest.mark.parametrize("route", ["page", "decision"])
+def test_another_areas_report_and_a_made_up_one_get_the_same_answer(site: Site,
+                                                                    route: str) -> None:
+    """Leeds's report opened from Manchester, a reference that does not exist and text that
+    is not a reference at all (a NUL, bytes that are not UTF-8): the same 404 and the same
+    page, none of the report's details, and every attempt in the read log."""
+    client, token = site.client("triage_manchester")
+    tried = [site.leeds_report, "TSR-0000000000", "%00", "%ED%A0%80"]
+    answers = set()
+    for reference in tried:
+        if route == "page":
+            response = client.get(f"/triage/{reference}")
+        else:
+            response = client.post(f"/triage/{reference}/decision", data={
+                "csrf_token": token, "outcome": "both"})
+        answers.add((response.status_code, response.text))
+    assert len(answers) == 1
+    status, text = answers.pop()
+    assert status == 404 and "there is no report with this reference" in text
+    assert "Amy" not in text
+    with site.casework.reading() as session:
+        logged = session.execute(select(ReadLogEntry.record_id).where(
+            ReadLogEntry.actor == "triage_manchester", ReadLogEntry.purpose == REFUSED)
+            .order_by(ReadLogEntry.id.desc()).limit(len(tried))).scalars().all()
+    assert logged[::-1][:2] == [site.leeds_report, "TSR-0000000000"]
+    assert logged[::-1][2] == ascii("\x00")
 
 
-def test_an_unknown_reference_is_404(site: Site) -> None:
-    """A mistyped reference gets the GOV.UK page, not a traceback."""
-    page = site.client("triage_leeds")[0].get("/triage/TSR-0000000000")
-    assert page.status_code == 404 and "no report TSR-0000000000" in page.text
+def test_hidden_characters_in_a_reason_get_a_field_error(site: Site) -> None:
+    """A NUL in the reason box: the message at that box, on both backends; nothing decided."""
+    reference = site.file("reporter")
+    page = _decide(site, "triage_leeds", reference, outcome="no_further_action",
+                   reason="Known\x00")
+    assert page.status_code == 400
+    assert f'<a href="#reason">{HIDDEN_CHARACTERS}</a>' in page.text
+    assert reference in _queue(site, "triage_leeds")

@@ -6,7 +6,8 @@ never touch casework do not pay for loading SQLAlchemy and Alembic):
 - `store.Casework`: open a store by URL (SQLite file or PostgreSQL), migrated by Alembic
   (`migrations/`), and hand out sessions: writing ones, which seal the ledger before they
   return, and reading ones; `models` holds the tables.
-- `roles.Role`, `roles.AreaType`; `users`: add, disable, authenticate, API tokens.
+- `roles.Role`, `roles.AreaType`; `users`: add, disable, enable, passwords, API tokens;
+  `sign_in`: throttled sign-in and sessions held in the store.
 - `reports`: `ReportInput` (`report_input`), `submit_report`, `report_receipt`; `routing`:
   postcode to local authority, force and queue; `receipts`: Ed25519 receipts.
 - `triage`: `queue`, `open_report` (logged), `decide`, `timeline`, `Outcome`.

@@ -96,6 +96,10 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When a report was last filed with it, to the minute (see `access.acting_user`)."""
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Set when revoked; the row stays, so the list of a user's tokens keeps its history."""
 
 
 class Report(Base, Ledgered):
@@ -256,3 +260,36 @@ class ReadLogEntry(Base, Ledgered):
     record_kind: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[str] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(Text)
+
+
+class WebSession(Base):
+    """A signed-in browser session: the cookie holds a random secret, this row its SHA-256.
+
+    Why a row and not a signed cookie alone: signing out, disabling a user or ending their
+    sessions deletes the row, and a copy of the cookie stops working at once.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """Where the absolute limit counts from."""
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """The last request, to the minute: where the idle limit counts from."""
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins in a row for one key: a username as typed, or a client address.
+
+    The key is a SHA-256, so neither what was typed (sometimes a password in the wrong box)
+    nor the address is kept. Shared by every worker process, as the store is.
+    """
+
+    __tablename__ = "sign_in_throttles"
+
+    key_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """The last failure: any wait counts from it."""

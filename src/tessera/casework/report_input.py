@@ -7,6 +7,7 @@ validation error's `loc` is the field's name and its `msg` a sentence a reporter
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Self
@@ -25,17 +26,18 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from tessera.casework.canonical import sha256_hex
 from tessera.casework.routing import normalise_postcode
+from tessera.casework.text import SPACE, Text
 
 OLDEST_AGE = 17
 """The duty covers children: anyone under 18."""
-
-
-def _blank_is_none(value: object) -> object:
-    """An empty form field means "not given"."""
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-Optional = BeforeValidator(_blank_is_none)
+_GAP = f"[{SPACE}]*"
+POSTCODE_PATTERN = (f"^{_GAP}([A-Za-z]{_GAP}([A-Za-z]{_GAP})?[0-9]{_GAP}([A-Za-z0-9]{_GAP})?"
+                    f"[0-9]{_GAP}[A-Za-z]{_GAP}[A-Za-z]{_GAP})?$")
+"""A UK postcode's shape in any case with spaces anywhere (a blank one is no postcode):
+exactly what `normalise_postcode` accepts from ASCII letters and digits."""
+_ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_RULE = ("A date of birth in the past, less than 18 years ago: the child must be under "
+              "18. Give it or `child_age`, or both.")
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "reporter_role": ("Enter your role, for example teacher or GP",
@@ -72,24 +74,43 @@ _NO_DATE_OF_BIRTH_OR_AGE = InitErrorDetails(
     loc=("child_date_of_birth",), input=None)
 
 
+def _iso_date(value: object) -> object:
+    """A date of birth as JSON gives it: YYYY-MM-DD only (pydantic would also take a number
+    of seconds, or a date and a time, which the schema does not allow)."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise PydanticCustomError("govuk", MESSAGES["child_date_of_birth"][1])
+
+
 class ReportInput(BaseModel):
-    """A mandatory report as the reporter submits it (web form or `POST /api/reports`)."""
+    """A mandatory report as the reporter submits it (web form or `POST /api/reports`).
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    Types are strict (an age is a JSON number, not "12"; immediate risk is true or false) so
+    that the JSON schema published for the API is the whole rule: the web form turns its
+    text boxes into these types first.
+    """
 
-    reporter_role: str = Field(min_length=1, max_length=200)
-    reporter_organisation: str = Field(min_length=1, max_length=200)
-    reporter_contact: str = Field(min_length=1, max_length=200)
-    child_given_name: str = Field(min_length=1, max_length=100)
-    child_family_name: str = Field(min_length=1, max_length=100)
-    child_date_of_birth: Annotated[date | None, Optional] = None
-    child_age: Annotated[Annotated[int, Field(ge=0, le=OLDEST_AGE)] | None, Optional] = None
-    child_postcode: Annotated[str | None, Optional] = None
-    child_setting: Annotated[Annotated[str, Field(max_length=200)] | None, Optional] = None
-    disclosure: str = Field(min_length=1, max_length=10_000)
-    occurred_when: str = Field(min_length=1, max_length=200)
-    alleged_person: Annotated[Annotated[str, Field(max_length=2_000)] | None, Optional] = None
-    immediate_risk: bool
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={
+        "anyOf": [{"required": ["child_date_of_birth"],
+                   "properties": {"child_date_of_birth": {"type": "string"}}},
+                  {"required": ["child_age"], "properties": {"child_age": {"type": "integer"}}}]})
+
+    reporter_role: Annotated[str, Text(200)]
+    reporter_organisation: Annotated[str, Text(200)]
+    reporter_contact: Annotated[str, Text(200)]
+    child_given_name: Annotated[str, Text(100)]
+    child_family_name: Annotated[str, Text(100)]
+    child_date_of_birth: Annotated[date | None, BeforeValidator(_iso_date),
+                                   Field(description=_DATE_RULE)] = None
+    child_age: Annotated[int, Field(ge=0, le=OLDEST_AGE, strict=True)] | None = None
+    child_postcode: Annotated[str | None, Text(100, POSTCODE_PATTERN)] = None
+    child_setting: Annotated[str | None, Text(200)] = None
+    disclosure: Annotated[str, Text(10_000)]
+    occurred_when: Annotated[str, Text(200)]
+    alleged_person: Annotated[str | None, Text(2_000)] = None
+    immediate_risk: Annotated[bool, Field(strict=True)]
 
     @field_validator("child_postcode")
     @classmethod
@@ -123,7 +144,7 @@ class ReportInput(BaseModel):
             report = handler(data)
         except ValidationError as exc:
             errors = [_reporter_facing(error) for error in exc.errors()]
-            if isinstance(data, dict) and all(_blank_is_none(data.get(f)) is None
+            if isinstance(data, dict) and all(data.get(f) is None
                                               for f in ("child_date_of_birth", "child_age")):
                 errors.append(_NO_DATE_OF_BIRTH_OR_AGE)
             raise ValidationError.from_exception_data(cls.__name__, errors) from None

@@ -7,6 +7,7 @@ return the very same receipt rather than a second report.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,10 +24,10 @@ from tessera.casework.receipts import Receipt, sign_receipt
 from tessera.casework.report_input import ReportInput, report_content_sha256
 from tessera.casework.roles import Role
 from tessera.casework.routing import route_postcode
-from tessera.errors import CaseworkError, IdempotencyConflict, NotFound, NotPermitted
+from tessera.errors import CaseworkError, IdempotencyConflict, NoSuchReport
 
-__all__ = ["ReportInput", "Submitted", "find_report", "new_reference",
-           "receipt_of", "report_receipt", "submit_report"]
+__all__ = ["ReportInput", "Submitted", "new_reference", "receipt_of", "report_receipt",
+           "submit_report", "visible_report"]
 
 REFERENCE_PREFIX = "TSR-"
 REFERENCE_LENGTH = 10
@@ -34,6 +35,7 @@ REFERENCE_LENGTH = 10
 million guesses find one of a million reports with odds of one in a billion) yet can be read
 over the phone, with no I/L/O/U to confuse."""
 CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_REFERENCE = re.compile(f"{re.escape(REFERENCE_PREFIX)}[{CROCKFORD_BASE32}]{{{REFERENCE_LENGTH}}}")
 MAX_IDEMPOTENCY_KEY = 255
 
 
@@ -54,18 +56,20 @@ def new_reference() -> str:
 
 
 def submit_report(session: Session, reporter: User, data: ReportInput, *,
-                  idempotency_key: str | None = None) -> Submitted:
+                  idempotency_key: str | None = None, api_token: int | None = None
+                  ) -> Submitted:
     """File a report by `reporter` (a reporter account), routed by the child's postcode, with
     a receipt signed by the store's key.
 
     The same Idempotency-Key from the same reporter returns the first submission if the body
-    is the same, and raises `IdempotencyConflict` if it differs.
+    is the same, and raises `IdempotencyConflict` if it differs. A report sent with an API
+    token names its id (`api_token`), so a token revoked a moment ago files nothing.
     """
     if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         raise CaseworkError(f"an Idempotency-Key is 1 to {MAX_IDEMPOTENCY_KEY} characters")
     route = route_postcode(data.child_postcode)
     digest = report_content_sha256(data.model_dump())
-    user = acting_user(session, reporter, Role.REPORTER)
+    user = acting_user(session, reporter, Role.REPORTER, api_token=api_token)
     received_at = datetime.now(UTC)
     reference = new_reference()
     receipt = sign_receipt(ledger.signer_of(session), reference, digest, received_at)
@@ -117,15 +121,26 @@ def receipt_of(report: Report) -> Receipt:
 def report_receipt(session: Session, user: User, reference: str) -> Receipt:
     """The receipt of a report, for the reporter who made it or triage in its area."""
     current = acting_user(session, user, Role.REPORTER, Role.TRIAGE)
-    report = find_report(session, reference)
-    if not may_see(session, current, report):
-        raise NotPermitted(f"you cannot see report {reference}")
-    return receipt_of(report)
+    return receipt_of(visible_report(session, current, reference))
 
 
-def find_report(session: Session, reference: str) -> Report:
-    """The report with this reference; `NotFound` if there is none."""
-    report = session.scalar(select(Report).where(Report.reference == reference.strip().upper()))
+def visible_report(session: Session, user: User, reference: str, *,
+                   lock: bool = False) -> Report:
+    """The report with this reference, if `user` may see it; else `NoSuchReport`.
+
+    The same refusal whether there is no such report, the reference is not one at all, or
+    the report is another area's or another reporter's. With `lock`, the row is locked for
+    the rest of the transaction first (two people deciding at once: the second waits here,
+    then reads the first's decision; on SQLite BEGIN IMMEDIATE has serialised them already).
+    """
+    standard = reference.strip().upper()
+    if not _REFERENCE.fullmatch(standard):
+        raise NoSuchReport(ascii(reference)[:200])
+    report = session.scalar(select(Report).where(Report.reference == standard))
     if report is None:
-        raise NotFound(f"no report {reference}")
+        raise NoSuchReport(standard)
+    if lock:
+        session.refresh(report, with_for_update=True)
+    if not may_see(session, user, report):
+        raise NoSuchReport(standard)
     return report

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tessera.casework import ledger
 from tessera.casework.sealing import GroupSealer
 from tessera.casework.signing import Signer
+from tessera.casework.text import UNSTORABLE
 from tessera.errors import CaseworkError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -133,9 +134,27 @@ def _create_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
-        return engine
-    return create_engine(url, pool_size=POSTGRES_POOL_SIZE, max_overflow=POSTGRES_POOL_SIZE,
-                         pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_size=POSTGRES_POOL_SIZE,
+                               max_overflow=POSTGRES_POOL_SIZE, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable_text)
+    return engine
+
+
+def _refuse_unstorable_text(_connection: object, _cursor: object, _statement: str,
+                            parameters: Any, _context: object, executemany: bool) -> None:
+    """Refuse, as bad input, a statement binding text neither database can store.
+
+    A backstop: every field from outside is checked where it comes in (casework/text.py),
+    with a message at the field. A NUL or a lone surrogate that got past a route anyway
+    would otherwise fail inside the driver (PostgreSQL refuses NUL in text; neither driver
+    can encode a lone surrogate as UTF-8), an error the service can only answer with 500.
+    """
+    for row in parameters if executemany else (parameters,):
+        values = row.values() if isinstance(row, dict) else row or ()
+        if any(isinstance(value, str) and UNSTORABLE.search(value) for value in values):
+            raise CaseworkError("a value holds a character that cannot be stored (a NUL byte "
+                                "or half of a surrogate pair); remove it and try again")
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:

@@ -16,14 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tessera.casework import ledger
-from tessera.casework.access import acting_user, may_see, triage_scope
+from tessera.casework.access import acting_user, triage_scope
 from tessera.casework.models import OPEN, Decision, Report, User
 from tessera.casework.readlog import log_read
 from tessera.casework.report_input import ReportInput
-from tessera.casework.reports import find_report
+from tessera.casework.reports import visible_report
 from tessera.casework.roles import Role
 from tessera.casework.routing import force_name, queue_name, route_local_authority
-from tessera.errors import CaseworkError, NotPermitted
+from tessera.errors import CaseworkError
 
 
 class Outcome(StrEnum):
@@ -104,7 +104,7 @@ def open_report(session: Session, user: User, reference: str, purpose: str) -> R
     Triage users open reports of their area; a reporter may open their own.
     """
     current = acting_user(session, user, Role.TRIAGE, Role.REPORTER)
-    report = _visible_report(session, current, reference)
+    report = visible_report(session, current, reference)
     log_read(session, current, "report", report.reference, purpose)
     reporter = session.get(User, report.reporter_id)
     content = ReportInput.model_construct(
@@ -115,18 +115,6 @@ def open_report(session: Session, user: User, reference: str, purpose: str) -> R
                       report.queue, queue_name(report.queue), report.status)
 
 
-def _visible_report(session: Session, user: User, reference: str, *,
-                    lock: bool = False) -> Report:
-    report = find_report(session, reference)
-    if lock:
-        # Two people deciding at once: the second waits here, then reads the first's
-        # decision (on SQLite, BEGIN IMMEDIATE has serialised them already).
-        session.refresh(report, with_for_update=True)
-    if not may_see(session, user, report):
-        raise NotPermitted(f"report {report.reference} is not in your area")
-    return report
-
-
 def decide(session: Session, user: User, reference: str, outcome: Outcome,
            reason: str | None = None, transfer_to: str | None = None) -> None:
     """Record a triage decision on an open report of the user's area.
@@ -135,7 +123,7 @@ def decide(session: Session, user: User, reference: str, outcome: Outcome,
     moves the report to that authority's queue and force).
     """
     current = acting_user(session, user, Role.TRIAGE)
-    report = _visible_report(session, current, reference, lock=True)
+    report = visible_report(session, current, reference, lock=True)
     outcome = Outcome(outcome)
     reason = reason.strip() if reason and reason.strip() else None
     if report.status != OPEN:
@@ -167,7 +155,7 @@ def decide(session: Session, user: User, reference: str, outcome: Outcome,
 def timeline(session: Session, user: User, reference: str) -> list[Event]:
     """Every event of a report in order: its submission and each decision, with who and when."""
     current = acting_user(session, user, Role.TRIAGE)
-    report = _visible_report(session, current, reference)
+    report = visible_report(session, current, reference)
     reporter = session.get(User, report.reporter_id)
     first = session.scalar(select(Decision.transfer_from).where(
         Decision.report_id == report.id, Decision.transfer_from.is_not(None))

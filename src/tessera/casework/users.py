@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from tessera.casework.models import ApiToken, User
+from tessera.casework.models import ApiToken, User, WebSession
 from tessera.casework.roles import AREA_CODELISTS, AreaType, Role
+from tessera.casework.text import has_forbidden_characters
 from tessera.dataset import codelist
 from tessera.errors import CaseworkError, NotFound
 
-__all__ = ["User", "add_user", "authenticate", "disable_user", "get_user", "issue_api_token",
-           "user_for_token"]
+__all__ = ["TokenHolder", "TokenInfo", "User", "add_user", "api_tokens", "disable_user",
+           "enable_user", "end_sessions", "get_user", "issue_api_token", "revoke_api_token",
+           "token_holder", "user_named"]
 
 MIN_PASSWORD_LENGTH = 12
 """NCSC guidance favours length over complexity rules: twelve characters (three random words)
@@ -60,6 +63,9 @@ def add_user(session: Session, *, username: str, password: str, role: Role,
         raise CaseworkError("a username is 1 to 64 characters with no spaces")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise CaseworkError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if has_forbidden_characters(password):
+        raise CaseworkError("the password must not hold control characters: nobody could "
+                            "type it into the sign-in page")
     if not display_name.strip():
         raise CaseworkError("enter the user's name as others should see it")
     _check_area(role, area_type, area_code)
@@ -90,30 +96,59 @@ def _check_area(role: Role, area_type: AreaType | None, area_code: str | None) -
         raise CaseworkError(f"{area_code!r} is not in the {listed.name} code list")
 
 
-def disable_user(session: Session, username: str) -> None:
-    """Stop a user signing in or using their API tokens; their past actions stay recorded."""
+def user_named(session: Session, username: str) -> User:
+    """The user with this username (enabled or not); `NotFound` if there is none."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"no user called {username!r}")
-    user.disabled = True
+    return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The enabled user with this username and password, else None.
+def disable_user(session: Session, username: str) -> int:
+    """Stop a user signing in or using their API tokens, and end their sessions (how many).
 
-    An unknown username costs the same argon2 verify as a wrong password, so response times
-    do not reveal which usernames exist.
+    Their past actions stay recorded, and their tokens stay listed.
     """
-    user = session.scalar(select(User).where(User.username == username))
+    user = user_named(session, username)
+    user.disabled = True
+    return end_sessions(session, username)
+
+
+def enable_user(session: Session, username: str) -> None:
+    """Let a disabled user sign in and use their (unrevoked) API tokens again."""
+    user_named(session, username).disabled = False
+
+
+def end_sessions(session: Session, username: str) -> int:
+    """End every signed-in session of a user at once (their cookies stop working); how many.
+
+    For a lost or shared device, or a password someone else may know: the user can sign in
+    again straight away, unlike after `disable_user`.
+    """
+    user = user_named(session, username)
+    ended = session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    return int(getattr(ended, "rowcount", 0))
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Whether `password` is the user's (an unknown user costs the same argon2 verify).
+
+    Runs argon2 (a third of a second of a core, by design) and touches no database: the
+    caller reads the user before and records the outcome after, never holding a transaction
+    open through it (sign_in.py).
+    """
     try:
         _hasher.verify(user.password_hash if user else _unused_hash(), password)
     except (VerificationError, InvalidHashError):
-        return None
-    if user is None or user.disabled:
-        return None
+        return False
+    return user is not None
+
+
+def rehashed_password(user: User, password: str) -> str | None:
+    """A new hash of the user's (verified) password if its parameters are out of date."""
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    return user
+        return _hasher.hash(password)
+    return None
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -121,11 +156,27 @@ def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+@dataclass(frozen=True)
+class TokenHolder:
+    """An API token's id and the enabled user it belongs to, as a request presents them."""
+
+    token_id: int
+    user: User
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as an administrator sees it: never the token itself, which is not kept."""
+
+    token_id: int
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
 def issue_api_token(session: Session, username: str) -> str:
     """A new API token for the user; only its hash is stored, so it is shown once."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise NotFound(f"no user called {username!r}")
+    user = user_named(session, username)
     if user.disabled:
         raise CaseworkError(f"{username!r} is disabled; enable the account before issuing a token")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -134,11 +185,39 @@ def issue_api_token(session: Session, username: str) -> str:
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The enabled user an API token belongs to, else None."""
-    user = session.scalar(select(User).join(ApiToken, ApiToken.user_id == User.id)
-                          .where(ApiToken.token_sha256 == _token_hash(token)))
-    return None if user is None or user.disabled else user
+def token_holder(session: Session, token: str) -> TokenHolder | None:
+    """The token's id and enabled user, else None (unknown, revoked, or account disabled)."""
+    row = session.execute(select(ApiToken.id, User).join(User, User.id == ApiToken.user_id)
+                          .where(ApiToken.token_sha256 == _token_hash(token),
+                                 ApiToken.revoked_at.is_(None))).first()
+    if row is None or row.User.disabled:
+        return None
+    return TokenHolder(row.id, row.User)
+
+
+def api_tokens(session: Session, username: str) -> list[TokenInfo]:
+    """Every API token issued to a user, oldest first, revoked ones included."""
+    user = user_named(session, username)
+    rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                           .order_by(ApiToken.id))
+    return [TokenInfo(t.id, t.created_at, t.last_used_at, t.revoked_at) for t in rows]
+
+
+def revoke_api_token(session: Session, token_id: int) -> str:
+    """Revoke one API token for good; the username it belonged to.
+
+    It stops filing reports at once: the service checks the token's row in the transaction
+    that files (`access.acting_user`), whatever a web worker still remembers of it.
+    """
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"no API token with id {token_id}")
+    user = session.get(User, token.user_id)
+    username = user.username if user else "?"
+    if token.revoked_at is not None:
+        raise CaseworkError(f"token {token_id} of {username!r} was already revoked")
+    token.revoked_at = datetime.now(UTC)
+    return username
 
 
 def _token_hash(token: str) -> str:

@@ -5,10 +5,12 @@ to start if any route lacks one (tests/web walks the routes too). A policy is th
 role is checked on the way in; the casework services check areas and ownership again below.
 
 Pages authenticate with a session cookie (HttpOnly, SameSite=Lax, Secure unless the service
-listens on loopback) holding only the user's id and a CSRF token, never report data. Every
-unsafe page request must carry that token in its form. The JSON API never reads the cookie: it
-authenticates with a Bearer token, which a cross-site form cannot send, so it needs no CSRF
-token and costs one SHA-256 per request instead of an argon2 hash.
+listens on loopback, signed) holding only random values: the secret of a session held in the
+casework store (casework/sign_in.py; signing out deletes it there, so a copied cookie stops
+working) and a CSRF token, never the user's id or report data. Every unsafe page request must
+carry that token in its form. The JSON API never reads the cookie: it authenticates with a
+Bearer token, which a cross-site form cannot send, so it needs no CSRF token and costs one
+SHA-256 per request instead of an argon2 hash.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tessera.casework.models import User
 from tessera.casework.roles import Role
+from tessera.casework.sign_in import NewSession, end_session, session_user
 from tessera.casework.store import Casework
-from tessera.casework.users import get_user, user_for_token
+from tessera.casework.users import TokenHolder, token_holder
 from tessera.errors import FormExpired, NotPermitted, NotSignedIn
 from tessera.keyfiles import new_hex_secret, read_or_create_key
 
@@ -35,7 +38,7 @@ TOKEN_CACHE_SECONDS = 10.0
 """How long a worker trusts a token it has looked up (see `BearerToken`)."""
 TOKEN_CACHE_SIZE = 10_000
 CSRF_FIELD = "csrf_token"
-_USER = "user_id"
+_SESSION = "session"
 _CSRF = "csrf"
 
 
@@ -71,27 +74,35 @@ async def check_csrf(request: Request) -> None:
                           "reload the page and try again.")
 
 
-def sign_in(request: Request, user: User) -> None:
-    """Start a fresh session for `user`, with a new CSRF token (no session fixation)."""
+def client_address(request: Request) -> str:
+    """The address the request came from (the proxy's, behind one: see README)."""
+    return request.client.host if request.client else ""
+
+
+def start_session(request: Request, signed_in: NewSession) -> None:
+    """Give the browser the new session's secret and a new CSRF token (no session fixation)."""
     request.session.clear()
-    request.session[_USER] = user.id
+    request.session[_SESSION] = signed_in.secret
     request.session[_CSRF] = secrets.token_urlsafe(32)
+    request.state.user = signed_in.user
 
 
 def sign_out(request: Request) -> None:
-    """Forget the session: the cookie is cleared in the response."""
+    """End the session in the store and clear the cookie in the response."""
+    secret = request.session.get(_SESSION)
+    if isinstance(secret, str):
+        end_session(casework_of(request), secret)
     request.session.clear()
 
 
 def _session_user(request: Request) -> User | None:
-    """The signed-in user, or None; a disabled or deleted account is signed out on the spot."""
-    user_id = request.session.get(_USER)
-    if not isinstance(user_id, int):
+    """The signed-in user, or None; a session ended or expired in the store is forgotten."""
+    secret = request.session.get(_SESSION)
+    if not isinstance(secret, str):
         return None
-    with casework_of(request).reading() as session:
-        user = get_user(session, user_id)
-    if user is None or user.disabled:
-        sign_out(request)
+    user = session_user(casework_of(request), secret)
+    if user is None:
+        del request.session[_SESSION]
         return None
     request.state.user = user
     return user
@@ -146,40 +157,40 @@ _bearer = HTTPBearer(auto_error=False, description="An API token from `tessera u
 class BearerToken(Policy):
     """JSON API routes: `Authorization: Bearer <token>` of an active user holding a role.
 
-    Why a worker remembers a token's user for `TOKEN_CACHE_SECONDS`: a lookup is a read-only
+    Why a worker remembers a token's holder for `TOKEN_CACHE_SECONDS`: a lookup is a read-only
     transaction of its own (it takes no write lock), yet one per request still cost about a
     sixth of intake (benchmarks/intake.py: 370 rather than 450 reports/s on SQLite, 320
     rather than 395 on PostgreSQL). Nothing is lost by it: the casework service reloads the
-    account in the transaction that acts, so an account disabled a moment ago can file
-    nothing (it gets 403 until the entry expires, then 401). Only the token's SHA-256 is kept
-    as the key.
+    account and the token's row in the transaction that acts, so an account disabled or a
+    token revoked a moment ago can file nothing (403 until the entry expires, then 401).
+    Only the token's SHA-256 is kept as the key.
     """
 
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles)
-        self._known: dict[str, tuple[float, User]] = {}
+        self._known: dict[str, tuple[float, TokenHolder]] = {}
 
     def __call__(self, request: Request, credentials: Annotated[
-            HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+            HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> TokenHolder:
         if credentials is None:
             raise NotSignedIn("Send an API token as 'Authorization: Bearer <token>'.")
         key = hashlib.sha256(credentials.credentials.encode("utf-8")).hexdigest()
         now = time.monotonic()
         known = self._known.get(key)
         if known is not None and now - known[0] < TOKEN_CACHE_SECONDS:
-            user: User | None = known[1]
+            holder: TokenHolder | None = known[1]
         else:
             with casework_of(request).reading() as session:
-                user = user_for_token(session, credentials.credentials)
+                holder = token_holder(session, credentials.credentials)
             if len(self._known) >= TOKEN_CACHE_SIZE:
                 self._known.clear()
-            if user is not None:
-                self._known[key] = (now, user)
-        if user is None:
+            if holder is not None:
+                self._known[key] = (now, holder)
+        if holder is None:
             raise NotSignedIn("The API token is not valid, or its account is disabled.")
-        if user.role not in self.roles:
+        if holder.user.role not in self.roles:
             raise NotPermitted("This token's account cannot use this API.")
-        return user
+        return holder
 
     def describe(self) -> str:
         return "bearer token of " + " or ".join(sorted(self.roles))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -19,7 +20,9 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp
 
+from tessera.casework.sign_in import ABSOLUTE_LIMIT
 from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.config import Settings, load_settings
@@ -27,12 +30,15 @@ from tessera.errors import ConfigurationError, TesseraError
 from tessera.web import accounts, admin, api, receipts, reports, start, triage
 from tessera.web.access import Policy, session_secret
 from tessera.web.rendering import SERVICE_NAME, render_error, render_invalid_request
+from tessera.web.transport import MAX_BODY_BYTES, SecurityHeaders
 
 ROUTERS = (start.router, accounts.router, reports.router, triage.router, admin.router,
            receipts.router, api.router)
 STATIC = Path(__file__).parent / "static"
+"""GOV.UK Frontend's assets, copied from npm by scripts/setup.sh (never committed)."""
+ASSETS = Path(__file__).parent / "assets"
+"""Tessera's own script and styles, served beside GOV.UK Frontend's at /assets/tessera/."""
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-SESSION_HOURS = 8
 SQLITE_THREADS = 2
 """Routes a worker runs at once on SQLite. Every writing transaction there takes the one write
 lock, so more threads only wait in SQLite's busy handler, whose back-off sleeps took the p99
@@ -72,12 +78,14 @@ def create_app(casework: Casework, *, session_key: str, secure_cookies: bool) ->
         await anyio.to_thread.run_sync(casework.seal)
         yield
 
-    app = FastAPI(title=f"Tessera: {SERVICE_NAME}", version="1", docs_url=None,
-                  redoc_url=None, description=api.__doc__, lifespan=lifespan)
+    app = _App(title=f"Tessera: {SERVICE_NAME}", version="1", docs_url=None, redoc_url=None,
+               description=api.__doc__, lifespan=lifespan, max_body_size=MAX_BODY_BYTES)
     app.state.casework = casework
     app.add_middleware(SessionMiddleware, secret_key=session_key,
-                       session_cookie="tessera_session", max_age=SESSION_HOURS * 3600,
+                       session_cookie="tessera_session",
+                       max_age=int(ABSOLUTE_LIMIT.total_seconds()),
                        same_site="lax", https_only=secure_cookies)
+    app.mount("/assets/tessera", StaticFiles(directory=ASSETS), name="tessera-assets")
     app.mount("/assets", StaticFiles(directory=STATIC), name="assets")
     for router in ROUTERS:
         app.include_router(router)
@@ -88,6 +96,20 @@ def create_app(casework: Casework, *, session_key: str, secure_cookies: bool) ->
     if unguarded:
         raise ConfigurationError("routes without an access policy: " + ", ".join(unguarded))
     return app
+
+
+class _App(FastAPI):
+    """FastAPI with `SecurityHeaders` outside everything else, even Starlette's error
+    middleware (so a 500 carries the headers too), and an OpenAPI document that describes
+    the request bodies routes read themselves."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            api.add_request_schemas(super().openapi())
+        return super().openapi()
 
 
 def route_policy(route: APIRoute) -> Policy | None:

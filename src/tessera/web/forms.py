@@ -35,3 +35,9 @@ def error_list(errors: Mapping[str, str], order: Iterable[str],
     ordered = [name for name in order if name in errors]
     ordered += [name for name in errors if name not in ordered]
     return [{"text": errors[name], "href": f"#{anchors.get(name, name)}"} for name in ordered]
+
+
+def sentence(message: str) -> str:
+    """A service's message as a page shows it: service messages start in lower case (they
+    also end up in the CLI); a page shows a sentence."""
+    return message[:1].upper() + message[1:]

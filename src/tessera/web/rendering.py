@@ -18,11 +18,15 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from starlette.exceptions import HTTPException
 
+from tessera.casework.readlog import log_read
 from tessera.casework.roles import Role
-from tessera.errors import NotSignedIn, TesseraError
+from tessera.casework.store import Casework
+from tessera.errors import NoSuchReport, NotSignedIn, TesseraError
 
 SERVICE_NAME = "Report child sexual abuse"
 API_PREFIX = "/api/"
+REFUSED = "refused: not in your area or no such report"
+"""The read log's purpose for an attempt to open a report that was refused."""
 
 templates = Jinja2Templates(env=Environment(
     loader=ChoiceLoader([
@@ -54,7 +58,7 @@ templates.env.globals["navigation_for"] = navigation_for
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
-           status_code: int = 200) -> Response:
+           status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A page from `templates/`, with what every page's layout needs added to its context.
 
     The layout reads the signed-in user (for the header's sign-out button) and the session's
@@ -62,7 +66,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     """
     page = {"service_name": SERVICE_NAME, "user": getattr(request.state, "user", None),
             "csrf_token": request.session.get("csrf", ""), **(context or {})}
-    return templates.TemplateResponse(request, template, page, status_code=status_code)
+    return templates.TemplateResponse(request, template, page, status_code=status_code,
+                                      headers=headers)
 
 
 def is_api(request: Request) -> bool:
@@ -74,22 +79,39 @@ def render_error(request: Request, exc: Exception) -> Response:
     """Render a `TesseraError` (or Starlette's 404/405) as a page or as JSON.
 
     A browser that is not signed in is sent to the sign-in page and back afterwards, rather
-    than shown an error: that is the GOV.UK pattern, and it keeps deep links working.
+    than shown an error: that is the GOV.UK pattern, and it keeps deep links working. A
+    refused attempt to open a report is written to the read log first (`log_refusal`).
     """
+    headers: dict[str, str] | None = None
     if isinstance(exc, TesseraError):
         status, message = exc.http_status, exc.message
     elif isinstance(exc, HTTPException):
         status, message = exc.status_code, _STARLETTE_MESSAGES.get(exc.status_code, exc.detail)
+        headers = dict(exc.headers or {})  # 405's Allow
     else:  # pragma: no cover - only the two types above are registered
         raise exc
+    if isinstance(exc, NoSuchReport):
+        log_refusal(request, exc)
     if is_api(request):
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotSignedIn) else None
+        if isinstance(exc, NotSignedIn):
+            headers = {"WWW-Authenticate": "Bearer"}
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     if isinstance(exc, NotSignedIn):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
     return render(request, "error.html", {"status": status, "message": message},
-                  status_code=status)
+                  status_code=status, headers=headers)
+
+
+def log_refusal(request: Request, exc: NoSuchReport) -> None:
+    """Write a refused attempt to open a report to the read log, in a transaction of its own
+    (the refusing one has rolled back): probing for references shows up there."""
+    user = getattr(request.state, "user", None)
+    if user is None:
+        return
+    casework: Casework = request.app.state.casework
+    with casework.session() as session:
+        log_read(session, user, "report", exc.reference, REFUSED)
 
 
 def render_invalid_request(request: Request, exc: Exception) -> Response:
@@ -120,4 +142,5 @@ def invalid_fields_body(errors: Any) -> dict[str, Any]:
 _STARLETTE_MESSAGES = {
     404: "Page not found. If you typed the web address, check it is correct.",
     405: "This page cannot be used like that.",
+    413: "What was sent is larger than this service takes. Go back and send less.",
 }

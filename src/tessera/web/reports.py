@@ -72,13 +72,16 @@ Answers = Annotated[dict[str, str], Depends(_answers)]
 
 
 def _report_data(answers: dict[str, str]) -> dict[str, object]:
-    """The answers as `ReportInput` fields: the date from its three boxes, yes/no as a bool."""
+    """The answers as `ReportInput` fields, typed as the API sends them: the date from its
+    three boxes, the age as a number, yes/no as a bool, and an empty box as no answer."""
     data: dict[str, object] = {name: answers[name] for name in INPUTS if name not in DOB_PARTS}
     day, month, year = (answers[part].strip() for part in DOB_PARTS)
     if day.isdigit() and month.isdigit() and year.isdigit():
         data[DOB] = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     else:
-        data[DOB] = "-".join(part for part in (year, month, day) if part)
+        data[DOB] = "-".join(part for part in (year, month, day) if part) or None
+    age = answers["child_age"].strip()
+    data["child_age"] = int(age) if age.isdigit() else age or None
     data["immediate_risk"] = {"yes": True, "no": False}.get(answers["immediate_risk"])
     return data
 

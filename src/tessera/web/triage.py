@@ -2,7 +2,8 @@
 
 Opening a report shows who the child is, so it goes through `open_report`, which logs the
 read; the queue lists no identifiable details and logs nothing. The services check the user's
-area again: a reference from another area's queue gives 403 here, not the report.
+area again: another area's report gets the same 404 as a reference that does not exist, and
+the refused attempt is logged too (rendering.py).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from tessera.casework.models import User
 from tessera.casework.roles import Role
+from tessera.casework.text import HIDDEN_CHARACTERS, has_forbidden_characters
 from tessera.casework.triage import OUTCOME_LABELS, Outcome, decide, open_report, queue, timeline
 from tessera.dataset import codelist
 from tessera.errors import CaseworkError
 from tessera.web.access import SignedIn, casework_of
-from tessera.web.forms import FieldErrors, error_list
+from tessera.web.forms import FieldErrors, error_list, sentence
 from tessera.web.rendering import render
 
 policy = SignedIn(Role.TRIAGE)
@@ -50,10 +52,12 @@ def decision(request: Request, reference: str, user: Annotated[User, Depends(pol
              transfer_to: Annotated[str, Form()] = "") -> Response:
     """Record the decision and show the report again, or the form with what to correct."""
     chosen = Outcome(outcome) if outcome in set(Outcome) else None
+    errors = {"reason": HIDDEN_CHARACTERS} if has_forbidden_characters(reason) else {}
     if chosen is None:
-        errors = {"outcome": "Select what happens next with this report"}
+        errors["outcome"] = "Select what happens next with this report"
+    if chosen is None or errors:
         return _report_page(request, user, reference, errors=errors, form=dict(
-            reason=reason, transfer_to=transfer_to))
+            outcome=outcome if chosen else "", reason=reason, transfer_to=transfer_to))
     try:
         with casework_of(request).session() as session:
             decide(session, user, reference, chosen, reason=reason or None,
@@ -61,7 +65,7 @@ def decision(request: Request, reference: str, user: Annotated[User, Depends(pol
     except CaseworkError as exc:
         if exc.http_status != 400:
             raise
-        errors = {OUTCOME_FIELD.get(chosen, "outcome"): _sentence(exc.message)}
+        errors = {OUTCOME_FIELD.get(chosen, "outcome"): sentence(exc.message)}
         return _report_page(request, user, reference, errors=errors, form=dict(
             outcome=outcome, reason=reason, transfer_to=transfer_to))
     if chosen is Outcome.TRANSFER:  # no longer this area's report: back to the queue
@@ -91,9 +95,3 @@ def _authority_options(selected: str) -> list[dict[str, object]]:
                         "selected": code == selected} for code in authorities.codes),
                       key=lambda option: str(option["text"]))
     return options
-
-
-def _sentence(message: str) -> str:
-    """Service messages start in lower case (they also end up in the CLI); a page shows a
-    sentence."""
-    return message[:1].upper() + message[1:]
