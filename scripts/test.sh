@@ -11,4 +11,6 @@ fi
 .venv/bin/ruff check .
 .venv/bin/lint-imports
 .venv/bin/mypy src/tessera
-.venv/bin/python -m pytest "$@"
+# Two processes (one per core here), each taking whole modules, so a module's fixtures (a
+# store, a served app) are built once: the quick loop, -m "not slow", takes about two minutes.
+.venv/bin/python -m pytest -n auto --dist loadscope "$@"

