@@ -112,16 +112,17 @@ def reporter_token(url: str) -> str:
 
 
 @contextmanager
-def server(url: str, folder: Path, workers: int | None
+def server(url: str, folder: Path, workers: int | None, tessera: list[str] | None = None
            ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """`tessera serve` in its own process group (kill -9 must reach every worker)."""
+    """`tessera serve` in a process group of its own, run by the `tessera` command given
+    (default: `python -m tessera`)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
     env = {**os.environ, "TESSERA_CASEWORK_URL": url,
            "TESSERA_SIGNING_KEY_FILE": str(folder / "signing.key"),
            "TESSERA_SESSION_KEY_FILE": str(folder / "session.key")}
-    command = [sys.executable, "-m", "tessera", "serve", "--port", str(port)]
+    command = [*(tessera or [sys.executable, "-m", "tessera"]), "serve", "--port", str(port)]
     command += ["--workers", str(workers)] if workers else []
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                start_new_session=True)
