@@ -10,9 +10,12 @@ holding it (`--gil`): the HTTP and ASGI stack, FastAPI's dependencies and valida
 thread pool's handoffs, the token check, each step of `submit_report`, the ledger's seal and
 the commit. Why only that thread: py-spy counts a thread blocked in epoll or fsync as busy,
 which put a fifth of the samples in an idle event loop; the thread holding the interpreter
-lock is running Python. What C code does with the lock released (SQLite executing a
-statement, libpq, the kernel's side of fsync and sockets) is the difference between the
-server's CPU and the time the lock was held. py-spy's sampling slows the server a little.
+lock is running Python (or C code called from it, such as a socket send). What C code does
+with the lock released (SQLite executing a statement, libpq, the kernel's side of fsync) is
+roughly the difference between the server's CPU and the time the lock was held; on a machine
+busy with other work a lock holder waiting for a core counts as holding it, so that
+difference can come out as nothing. py-spy pauses the workers for each sample (without that
+it read a sixth of the stacks only in part), which slows them by a few per cent.
 Then the database lock: on SQLite the one write lock, from the
 moment BEGIN IMMEDIATE returns to the end of the commit; on PostgreSQL the ledger head's row
 lock (SELECT ... FOR UPDATE) in the seal; how long each transaction waited for it and held
@@ -116,20 +119,19 @@ PARTS = (
     Part("request validation (pydantic)", lambda fn, file, _l: fn in (
         "request_body_to_args", "_validate_value_with_model_field", "request_params_to_args")),
     Part("FastAPI dependency resolution", _in("fastapi/dependencies/utils.py")),
-    Part("responses (Starlette)", _in("starlette/responses.py")),
 )
 LIBRARIES = (
     # Then by the innermost frame of one of these: uvicorn calls the app and the app calls
     # uvicorn's send, so only the innermost says which is working.
-    Part("HTTP parsing and writing (uvicorn, h11)", lambda fn, file, _l: any(
+    Part("HTTP parsing and writing, socket sends (uvicorn)", lambda fn, file, _l: any(
         name in file for name in ("uvicorn/", "h11/", "httptools/"))),
+    Part("responses (Starlette)", _in("starlette/responses.py")),
     Part("middleware and routing (Starlette, FastAPI)", lambda fn, file, _l: any(
         name in file for name in ("starlette/", "fastapi/"))),
     Part("event loop (asyncio, uvloop)", lambda fn, file, _l: any(
         name in file for name in ("asyncio/", "selectors.py", "uvloop"))),
 )
-OTHER = "other (py-spy lost the stack's top: SQLAlchemy, psycopg)"
-"""Stacks py-spy read only part of (it samples without pausing the process)."""
+OTHER = "other"
 FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 
 
@@ -165,7 +167,7 @@ def profile(backend: str, args: argparse.Namespace) -> None:
             asyncio.run(load(port, token, args.clients, 1.0))  # warm up
             workers = server_processes(process.pid)[1:]
             spies = [subprocess.Popen(
-                [str(PY_SPY), "record", "--gil", "--nonblocking", "--format", "raw", "--rate",
+                [str(PY_SPY), "record", "--gil", "--format", "raw", "--rate",
                  str(SAMPLES_PER_SECOND), "--duration", str(int(args.seconds)), "--pid",
                  str(worker.pid), "--output", str(Path(tmp) / f"{worker.pid}.txt")],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for worker in workers]
