@@ -90,7 +90,11 @@ def _lines(file_end: str, function: str, first: str, last: str
 
 PARTS = (
     # Most specific first: a sample goes to the first part any frame of its stack matches,
-    Part("receipt signing (Ed25519)", _in("casework/receipts.py", "sign", "sign_bytes")),
+    Part("Ed25519 signing (receipt; signed ledger: items, heads)", lambda fn, file, _l: (
+        file.endswith("casework/receipts.py") and fn in ("sign", "sign_bytes"))
+        or (file.endswith("casework/signing.py") and fn == "sign")),
+    Part("Ed25519 checks of queued items in the seal (signed ledger)", _in(
+        "casework/ledger.py", "item_problem")),
     Part("ledger seal (queue read, entry hashes, inserts)", _in("casework/ledger.py", "seal")),
     Part("ledger stage (row hash, queue insert)", _in("casework/ledger.py", "stage")),
     Part("acting_user (reload the user)", _in("casework/access.py", "acting_user")),
