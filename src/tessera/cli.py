@@ -361,7 +361,7 @@ def serve(
         "Casework store [default: $TESSERA_CASEWORK_URL or sqlite:///tessera-casework.db]."))]
     = None,
 ) -> None:
-    """Run the reporting service: the web pages and the JSON API (uvicorn)."""
+    """Run the reporting service: the web pages and the JSON API (gunicorn, uvicorn workers)."""
     import os
 
     from tessera.casework.signing import Signer
@@ -379,9 +379,9 @@ def serve(
     session_secret(settings.session_key_file)
     os.environ.update(TESSERA_WEB_HOST=settings.web_host, TESSERA_WEB_PORT=str(settings.web_port),
                       TESSERA_CASEWORK_URL=settings.casework_url)
-    console.print(f"Serving on http://{settings.web_host}:{settings.web_port} with {workers} "
-                  "workers; Ctrl+C stops")
-    serve_app(settings.web_host, settings.web_port, workers)
+    serve_app(settings.web_host, settings.web_port, workers, ready=lambda: console.print(
+        f"Serving on http://{settings.web_host}:{settings.web_port} with {workers} workers; "
+        "Ctrl+C stops"))
 
 
 @contextmanager

@@ -1,5 +1,7 @@
-"""`tessera serve` with several workers: each on a socket of its own that the kernel shares
-connections across, stopped together by SIGTERM, and stopped whole when one worker dies."""
+"""`tessera serve` as real processes: gunicorn with two workers, each on a socket of its own
+that the kernel shares connections across; stopped whole by SIGTERM or SIGINT, gone whole
+after a kill -9 of the main process, a dead worker replaced, and no start beside a listener
+left on the port."""
 
 from __future__ import annotations
 
@@ -11,86 +13,148 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 
-from tessera.web.serving import listening_socket
+from tessera.errors import WebError
+from tessera.web.serving import refuse_if_bound
+
+WORKERS = 2
 
 
-def test_sockets_sharing_a_port_share_its_connections() -> None:
-    """Thirty-two clients connecting at once reach both sockets: no worker is left idle
-    while another takes everyone (the chance all land on one is one in two billion)."""
-    first = listening_socket("127.0.0.1", 0, 64)
-    port = first.getsockname()[1]
-    second = listening_socket("127.0.0.1", port, 64)
-    clients = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(32)]
-    accepted = [_accept_waiting(sock) for sock in (first, second)]
-    assert sum(accepted) == 32 and min(accepted) > 0
-    for sock in [first, second, *clients]:
-        sock.close()
+@dataclass
+class Service:
+    """A running `tessera serve`: its main process, its port and how to start another."""
 
+    process: subprocess.Popen[str]
+    port: int
+    env: dict[str, str]
 
-def _accept_waiting(sock: socket.socket) -> int:
-    """Accept every connection waiting on `sock`; how many there were."""
-    sock.setblocking(False)
-    count = 0
-    while True:
+    def workers(self) -> list[psutil.Process]:
+        return psutil.Process(self.process.pid).children()
+
+    def answers(self) -> bool:
         try:
-            connection, _ = sock.accept()
-        except BlockingIOError:
-            return count
-        connection.close()
-        count += 1
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2):
+                return True
+        except OSError:
+            return False
+
+
+def start(port: int, env: dict[str, str]) -> Service:
+    """`tessera serve --workers 2` on `port`, once it answers and all its workers run."""
+    process = subprocess.Popen([sys.executable, "-m", "tessera", "serve", "--port", str(port),
+                                "--workers", str(WORKERS)], env=env, text=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    service = Service(process, port, env)
+    deadline = time.monotonic() + 60
+    while not (service.answers() and len(service.workers()) == WORKERS):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"tessera serve did not start: {process.communicate()[1]}")
+        time.sleep(0.2)
+    return service
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    try:
+        refuse_if_bound("127.0.0.1", port)
+    except WebError:
+        return False
+    return True
 
 
 @pytest.fixture
-def two_workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[int]]]:
-    """`tessera serve --workers 2` on a fresh SQLite store, answering; its worker pids."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+def service(tmp_path: Path) -> Iterator[Service]:
+    """`tessera serve` with two workers on a fresh SQLite store, answering."""
     env = {**os.environ, "TESSERA_CASEWORK_URL": f"sqlite:///{tmp_path / 'casework.db'}",
            "TESSERA_SIGNING_KEY_FILE": str(tmp_path / "signing.key"),
            "TESSERA_SESSION_KEY_FILE": str(tmp_path / "session.key")}
-    process = subprocess.Popen([sys.executable, "-m", "tessera", "serve", "--port", str(port),
-                                "--workers", "2"], env=env, text=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"tessera serve did not start: {process.communicate()[1]}")
-            time.sleep(0.2)
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-    workers = [int(pid) for pid in children
-               if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
-    yield process, workers
-    if process.poll() is None:
-        process.kill()
-        process.wait(timeout=20)
+    running = start(free_port(), env)
+    processes = [psutil.Process(running.process.pid), *running.workers()]
+    yield running
+    for process in processes:
+        if process.is_running():
+            process.kill()
+    running.process.wait(timeout=20)
 
 
-def test_sigterm_stops_every_worker(two_workers: tuple[subprocess.Popen[str], list[int]]
-                                    ) -> None:
-    """What a service manager sends to stop the service stops all of it, cleanly."""
-    process, workers = two_workers
-    assert len(workers) == 2
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0
-    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+@pytest.mark.slow
+def test_kill_9_of_the_main_process_ends_every_worker_and_frees_the_port(
+        service: Service) -> None:
+    """No orphan keeps answering after the main process is killed, and the service starts
+    again on the same port (what the issue saw: workers left running, a restart beside
+    them)."""
+    workers = service.workers()
+    service.process.kill()
+    _, alive = psutil.wait_procs(workers, timeout=5)
+    assert alive == []
+    assert port_is_free(service.port)
+    restarted = start(service.port, service.env)
+    restarted.process.send_signal(signal.SIGTERM)
+    assert restarted.process.wait(timeout=30) == 0
 
 
-def test_a_worker_that_dies_stops_the_service(
-        two_workers: tuple[subprocess.Popen[str], list[int]]) -> None:
-    """Half a service is not left running: the other worker stops too, and the exit status
-    and message tell the service manager to start it again."""
-    process, workers = two_workers
-    os.kill(workers[0], signal.SIGKILL)
-    assert process.wait(timeout=30) == 1
-    assert "a worker of the service stopped on its own" in process.communicate()[1]
-    assert not Path(f"/proc/{workers[1]}").exists()
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT],
+                         ids=["SIGTERM", "SIGINT"])
+def test_sigterm_or_sigint_stops_every_worker_cleanly(service: Service, signum: int) -> None:
+    """What a service manager or Ctrl+C sends stops all of it within seconds, status 0 (a
+    worker that ignored its signal would hold the stop up for gunicorn's 30 s timeout)."""
+    workers = service.workers()
+    service.process.send_signal(signum)
+    assert service.process.wait(timeout=10) == 0
+    _, alive = psutil.wait_procs(workers, timeout=1)
+    assert alive == []
+    assert port_is_free(service.port)
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_is_replaced(service: Service) -> None:
+    """The service keeps its capacity: gunicorn starts a new worker, and keeps answering."""
+    first, second = service.workers()
+    first.kill()
+    deadline = time.monotonic() + 20
+    while {worker.pid for worker in service.workers()} in ({second.pid}, {first.pid, second.pid}):
+        assert time.monotonic() < deadline, "no worker replaced the one that died"
+        time.sleep(0.1)
+    assert len(service.workers()) == WORKERS and second.is_running()
+    assert service.process.poll() is None and service.answers()
+
+
+@pytest.mark.slow
+def test_connections_are_spread_over_the_workers(service: Service) -> None:
+    """Thirty-two clients connecting at once reach both workers: none is left idle while
+    another takes everyone, as when the workers shared one socket (the chance that all land
+    on one is one in two billion)."""
+    clients = [socket.create_connection(("127.0.0.1", service.port), timeout=5)
+               for _ in range(32)]
+    time.sleep(0.5)
+    held = [sum(1 for c in worker.net_connections("tcp") if c.laddr.port == service.port
+                and c.status == psutil.CONN_ESTABLISHED) for worker in service.workers()]
+    for client in clients:
+        client.close()
+    assert sum(held) == 32 and min(held) > 0
+
+
+def test_no_start_beside_a_listener_left_on_the_port() -> None:
+    """A listener that shares its port (SO_REUSEPORT, as every worker's socket does) would
+    let a new service bind beside it: the check refuses instead, naming the port."""
+    orphan = socket.socket()
+    orphan.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    orphan.bind(("127.0.0.1", 0))
+    orphan.listen()
+    port = orphan.getsockname()[1]
+    with pytest.raises(WebError, match=f"127.0.0.1:{port} is in use"):
+        refuse_if_bound("127.0.0.1", port)
+    orphan.close()
+    assert port_is_free(port)

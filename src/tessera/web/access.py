@@ -24,6 +24,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from tessera.casework.models import User
 from tessera.casework.roles import Role
@@ -164,13 +165,18 @@ class BearerToken(Policy):
     account and the token's row in the transaction that acts, so an account disabled or a
     token revoked a moment ago can file nothing (403 until the entry expires, then 401).
     Only the token's SHA-256 is kept as the key.
+
+    Why a coroutine: a remembered token (nearly every request) is answered on the event loop,
+    and only a lookup goes to the thread pool. A plain function would send every request
+    through a thread and back just to read a dict, which costs more than the read, and holds
+    one of the pool's few places (app.py) meanwhile. The cache is only touched on the loop.
     """
 
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles)
         self._known: dict[str, tuple[float, TokenHolder]] = {}
 
-    def __call__(self, request: Request, credentials: Annotated[
+    async def __call__(self, request: Request, credentials: Annotated[
             HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> TokenHolder:
         if credentials is None:
             raise NotSignedIn("Send an API token as 'Authorization: Bearer <token>'.")
@@ -180,8 +186,8 @@ class BearerToken(Policy):
         if known is not None and now - known[0] < TOKEN_CACHE_SECONDS:
             holder: TokenHolder | None = known[1]
         else:
-            with casework_of(request).reading() as session:
-                holder = token_holder(session, credentials.credentials)
+            holder = await run_in_threadpool(_token_holder, casework_of(request),
+                                             credentials.credentials)
             if len(self._known) >= TOKEN_CACHE_SIZE:
                 self._known.clear()
             if holder is not None:
@@ -194,3 +200,9 @@ class BearerToken(Policy):
 
     def describe(self) -> str:
         return "bearer token of " + " or ".join(sorted(self.roles))
+
+
+def _token_holder(casework: Casework, token: str) -> TokenHolder | None:
+    """The active user a live token belongs to, read in a transaction of its own."""
+    with casework.reading() as session:
+        return token_holder(session, token)
