@@ -354,8 +354,8 @@ def serve(
     port: Annotated[int | None, typer.Option(help=(
         "Port [default: $TESSERA_WEB_PORT or 8000]."))] = None,
     workers: Annotated[int | None, typer.Option(min=1, help=(
-        "Worker processes, each listening on its own socket [default: 1 on SQLite, whose "
-        "single write lock more processes only fight over; one per core on PostgreSQL]."))]
+        "Worker processes, each listening on its own socket [default: one per core; on "
+        "SQLite they take turns to write, queued on a file lock]."))]
     = None,
     casework_url: Annotated[str | None, typer.Option(help=(
         "Casework store [default: $TESSERA_CASEWORK_URL or sqlite:///tessera-casework.db]."))]
@@ -371,7 +371,7 @@ def serve(
 
     settings = load_settings(web_host=host, web_port=port, casework_url=casework_url)
     if workers is None:
-        workers = 1 if settings.casework_url.startswith("sqlite") else os.cpu_count() or 1
+        workers = os.cpu_count() or 1
     # Migrate and create the keys once here, so workers starting together only read them;
     # the workers load the same settings from the environment.
     Casework.open(settings.casework_url).close()

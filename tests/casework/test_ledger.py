@@ -5,6 +5,7 @@ not sign is ever chained. (What verify catches is tests/casework/test_verificati
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ from tessera.casework.triage import Outcome, decide
 from tessera.casework.verification import LedgerCheck, verify_ledger
 from tessera.errors import CaseworkError
 from tests.casework import insider
-from tests.casework.populate import People, file_report
+from tests.casework.populate import People, commit_unsealed, file_report, populate_people
 
 
 def _verify(casework: Casework, signer: Signer) -> LedgerCheck:
@@ -36,12 +37,19 @@ def _counts(casework: Casework) -> tuple[int, int, int]:
                      for table in (ENTRIES, QUEUE, CHECKPOINTS))  # type: ignore[return-value]
 
 
+@pytest.fixture
+def queued_people(queueing_casework: Casework) -> People:
+    """The fixture's users in the PostgreSQL store of the queue tests."""
+    with queueing_casework.session() as session:
+        return populate_people(session)
+
+
 def _file_unsealed(casework: Casework, people: People) -> str:
     """File a report but leave its ledger item queued, as a server killed between the
     commit and the seal does (the report was never acknowledged)."""
     with casework.session() as session:
         reference = file_report(session, people.reporter).reference
-        ledger.sealing_due(session)  # forget the seal the service asked for
+        commit_unsealed(session)
     return reference
 
 
@@ -103,51 +111,65 @@ def test_concurrent_appends_never_fork_the_chain(casework: Casework, people: Peo
 
 
 def test_a_queued_record_is_in_flight_until_the_next_seal(
-        casework: Casework, people: People, signer: Signer) -> None:
+        queueing_casework: Casework, queued_people: People, signer: Signer) -> None:
     """A record waiting in the queue is checked against its item, and the next report's seal
     chains it first, in the order they were written."""
-    waiting = _file_unsealed(casework, people)
-    check = _verify(casework, signer)
+    waiting = _file_unsealed(queueing_casework, queued_people)
+    check = _verify(queueing_casework, signer)
     assert (check.ok, check.entries, check.queued) == (True, 0, 1)
-    with casework.session() as session:
-        later = file_report(session, people.reporter).reference
-    assert _counts(casework)[:2] == (2, 0)
-    with casework.reading() as session:
+    with queueing_casework.session() as session:
+        later = file_report(session, queued_people.reporter).reference
+    assert _counts(queueing_casework)[:2] == (2, 0)
+    with queueing_casework.reading() as session:
         assert session.scalars(select(ENTRIES.c.record_id).order_by(ENTRIES.c.seq)
                                ).all() == [waiting, later]
-    assert _verify(casework, signer).ok
+    assert _verify(queueing_casework, signer).ok
 
 
 def test_an_item_left_in_the_queue_is_reported_after_a_minute(
-        casework: Casework, people: People, signer: Signer,
+        queueing_casework: Casework, queued_people: People, signer: Signer,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Its own request seals an item within milliseconds; one still waiting a minute later
     was left by a stopped server. (Its time is signed, so the grace is shortened instead.)"""
-    reference = _file_unsealed(casework, people)
+    reference = _file_unsealed(queueing_casework, queued_people)
     monkeypatch.setattr(verification, "PENDING_GRACE", timedelta(seconds=-1))
-    check = _verify(casework, signer)
+    check = _verify(queueing_casework, signer)
     assert not check.ok and check.problem is not None
-    assert check.problem.startswith(f"queued item 1 (report {reference}): written at ")
+    assert re.match(rf"queued item \d+ \(report {reference}\): written at ", check.problem)
     assert check.problem.endswith("and still not sealed into the ledger (a service stopped "
                                   "mid-request)")
 
 
 def test_a_stopped_servers_items_are_sealed_by_the_next_seal(
-        casework: Casework, people: People, signer: Signer) -> None:
+        queueing_casework: Casework, queued_people: People, signer: Signer) -> None:
     """A report and a decision on it, both still queued, are sealed in the order they were
     written, so the report's latest entry is its decided state."""
-    reference = _file_unsealed(casework, people)
-    with casework.session() as session:
-        decide(session, people.hartlepool, reference, Outcome.NO_FURTHER_ACTION,
+    reference = _file_unsealed(queueing_casework, queued_people)
+    with queueing_casework.session() as session:
+        decide(session, queued_people.hartlepool, reference, Outcome.NO_FURTHER_ACTION,
                reason="Known to services")
-        ledger.sealing_due(session)
-    assert _counts(casework) == (0, 3, 0)
-    assert casework.seal() == 3
-    check = _verify(casework, signer)
+        commit_unsealed(session)
+    assert _counts(queueing_casework) == (0, 3, 0)
+    assert queueing_casework.seal() == 3
+    check = _verify(queueing_casework, signer)
     assert (check.ok, check.entries) == (True, 3)
-    with casework.reading() as session:
+    with queueing_casework.reading() as session:
         assert session.scalars(select(ENTRIES.c.kind).order_by(ENTRIES.c.seq)).all() == [
             "report", "decision", "report decision"]
+
+
+def test_another_workers_items_are_checked_then_chained(
+        queueing_casework: Casework, queued_people: People, signer: Signer) -> None:
+    """A worker seals items other workers queued: it does not know them, so it checks each
+    one's signature, then chains them; its own it takes as it remembers them."""
+    other_worker = Casework(queueing_casework.engine, signer)
+    theirs = _file_unsealed(other_worker, queued_people)
+    mine = _file_unsealed(queueing_casework, queued_people)
+    assert queueing_casework.seal() == 2
+    with queueing_casework.reading() as session:
+        assert session.scalars(select(ENTRIES.c.record_id).order_by(ENTRIES.c.seq)
+                               ).all() == [theirs, mine]
+    assert _verify(queueing_casework, signer).ok
 
 
 def test_nothing_rolled_back_reaches_the_ledger(casework: Casework, people: People) -> None:

@@ -37,12 +37,14 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Collection, Mapping
+import threading
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
@@ -88,10 +90,79 @@ CHECKPOINTS: Table = LedgerCheckpoint.__table__  # type: ignore[assignment]
 """The ledger's own tables, read and written with plain SQL: verifying must see what the
 database holds, not a session's objects, and sealing runs too often for the unit of work."""
 
-_SIGNER = "tessera.ledger.signer"
-_SEAL_DUE = "tessera.ledger.seal_due"
-"""`Session.info` keys: the store's signer, and whether a service asked for a seal."""
+RECENT_ITEMS = 10_000
+"""Items a process remembers having queued, so that its sealer can take them without checking
+their signatures again (about a minute of national intake)."""
+_STAGING = "tessera.ledger.staging"
+"""The `Session.info` key under which a writing session keeps its `Staging`."""
+_HEAD_FOR_UPDATE = select(HEAD).where(HEAD.c.id == 1).with_for_update()
+_QUEUED = select(QUEUE).order_by(QUEUE.c.id)
+_QUEUE_ITEM = insert(QUEUE)
+_UNQUEUE = delete(QUEUE).where(QUEUE.c.id.in_(bindparam("ids", expanding=True)))
+_CHAINED = select(ENTRIES.c.item_id).where(
+    ENTRIES.c.item_id.in_(bindparam("item_ids", expanding=True)))
+_ADD_ENTRIES = insert(ENTRIES)
+_ADD_CHECKPOINTS = insert(CHECKPOINTS)
+_MOVE_HEAD = update(HEAD).where(HEAD.c.id == 1)
+"""Each statement sealing runs, built once: sealing runs for every batch of records, under
+the lock on the chain's end, and building a statement costs more than running it."""
 _log = logging.getLogger(__name__)
+
+
+class RecentItems:
+    """The items this process queued lately, exactly as it signed them.
+
+    Why: an item's signature is checked before it is chained, and a check costs more than the
+    rest of chaining it. An item this process queued itself, found in the queue unchanged
+    field for field, needs no check: the process knows it signed it. Anything else (another
+    worker's item, one changed in the database, one this process has forgotten) is checked
+    against its signature as usual.
+    """
+
+    def __init__(self, size: int = RECENT_ITEMS) -> None:
+        self._items: dict[str, tuple[Any, ...]] = {}
+        self._size = size
+        self._lock = threading.Lock()
+
+    def add(self, item: Mapping[str, Any]) -> None:
+        """Remember an item just queued, forgetting the oldest beyond `size`."""
+        with self._lock:
+            self._items[item["item_id"]] = _fields(item)
+            if len(self._items) > self._size:
+                del self._items[next(iter(self._items))]
+
+    def vouches_for(self, item: Mapping[str, Any]) -> bool:
+        """Whether this process queued exactly this item, and has not seen it sealed."""
+        return self._items.get(item["item_id"]) == _fields(item)
+
+    def forget(self, item_ids: Iterable[str]) -> None:
+        """Forget items now sealed: a copy of one put back into the queue later is a replay,
+        which only the full check refuses."""
+        with self._lock:
+            for item_id in item_ids:
+                self._items.pop(item_id, None)
+
+
+def _fields(item: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (*(item[name] for name in ITEM_FIELDS), item["signature"])
+
+
+@dataclass
+class Staging:
+    """What a writing session has staged for the ledger, and how.
+
+    On PostgreSQL (`recent` set) each item is queued in the record's own transaction and
+    sealed just after the commit, so the lock on the chain's end is taken once per batch. On
+    SQLite (`recent` None) the writing transaction already holds the one write lock, so its
+    items are kept here (`fresh`) and chained in that same transaction, without the queue.
+    """
+
+    signer: Signer | None
+    recent: RecentItems | None
+    fresh: list[dict[str, Any]] = field(default_factory=list)
+    queued: list[str] = field(default_factory=list)
+    """The ids of the items queued (PostgreSQL), to forget once they are sealed."""
+    seal_due: bool = False
 
 
 @cache
@@ -105,19 +176,27 @@ def ledgered_tables() -> dict[str, tuple[Table, str]]:
     return tables
 
 
-def attach_signer(session: Session, signer: Signer | None) -> None:
-    """Give a writing session the store's signer, which staging signs items with."""
-    session.info[_SIGNER] = signer
+def begin_staging(session: Session, signer: Signer | None,
+                  recent: RecentItems | None) -> None:
+    """Make a writing session stage records with the store's signer: queued, and remembered
+    in `recent` (PostgreSQL), or kept to be chained in the same transaction (SQLite)."""
+    session.info[_STAGING] = Staging(signer, recent)
+
+
+def finish_staging(session: Session) -> Staging:
+    """What the session staged (and forget it): the store seals it before answering."""
+    staging: Staging = session.info.pop(_STAGING, None) or Staging(None, None)
+    return staging
 
 
 def signer_of(session: Session) -> Signer:
     """The signer of the store this session belongs to; a store opened without the signing
     key can write nothing the ledger must hold."""
-    signer: Signer | None = session.info.get(_SIGNER)
-    if signer is None:
+    staging: Staging | None = session.info.get(_STAGING)
+    if staging is None or staging.signer is None:
         raise CaseworkError("the casework store was opened without the service's signing key, "
                             "so it cannot write records that the ledger must hold")
-    return signer
+    return staging.signer
 
 
 def record_hash(table: str, row: Mapping[Any, Any]) -> str:
@@ -164,90 +243,101 @@ def item_problem(item: Mapping[str, Any], keyring: Keyring, chained: Collection[
 
 
 def stage(session: Session, record: Ledgered, *, kind: str, label: str) -> None:
-    """Queue `record` (already added to the session) for the ledger, in the same transaction.
+    """Stage `record` (an object already added to the session) for the ledger, as written."""
+    session.flush()
+    table = cast(Table, sa_inspect(record).mapper.local_table)
+    stage_row(session, table.name, {column.name: getattr(record, column.key)
+                                    for column in table.columns}, kind=kind, label=label)
+
+
+def stage_row(session: Session, table: str, row: Mapping[str, Any], *, kind: str,
+              label: str) -> None:
+    """Stage a record of `table`, given as its every column (as the database will read it
+    back), for the ledger, in the record's own transaction.
 
     `kind` says what happened ("report", "decision", "transfer", "read"); `label` names the
     record for people ("report TSR-..."). The row's hash is taken now, as the service wrote
-    it, and the item is signed with the store's key. The store seals the queue before the
-    session's block returns (`Casework.session`).
+    it, and the item is signed with the store's key. The store seals it before the session's
+    block returns (`Casework.session`).
     """
     signer = signer_of(session)
-    session.flush()
-    name = sa_inspect(record).mapper.local_table.name
-    table, key_column = ledgered_tables()[name]
-    row = {column.name: getattr(record, column.key) for column in table.columns}
+    staging: Staging = session.info[_STAGING]
     item: dict[str, Any] = {
         "item_id": secrets.token_hex(16), "staged_at": datetime.now(UTC), "kind": kind,
-        "record_table": name, "record_id": str(row[key_column]),
-        "label": label[:LABEL_LENGTH], "record_sha256": record_hash(name, row),
+        "record_table": table, "record_id": str(row[ledgered_tables()[table][1]]),
+        "label": label[:LABEL_LENGTH], "record_sha256": record_hash(table, row),
         "key_id": signer.key_id}
     item["signature"] = signer.sign(item_payload(item))
-    session.execute(insert(QUEUE), [item])
-    require_seal(session)
+    if staging.recent is None:
+        staging.fresh.append(item)
+    else:
+        session.connection().execute(_QUEUE_ITEM, [item])
+        staging.recent.add(item)
+        staging.queued.append(item["item_id"])
+    staging.seal_due = True
 
 
 def require_seal(session: Session) -> None:
     """Have the store seal the queue before this session's block returns, even if this
     transaction staged nothing: a replayed submission must not be acknowledged while the
     first request's item may still be waiting."""
-    session.info[_SEAL_DUE] = True
+    staging: Staging | None = session.info.get(_STAGING)
+    if staging is not None:
+        staging.seal_due = True
 
 
-def sealing_due(session: Session) -> bool:
-    """Whether this session's services asked for a seal (and forget that they did)."""
-    return bool(session.info.pop(_SEAL_DUE, False))
-
-
-def seal(session: Session, signer: Signer) -> int:
-    """Chain every valid queued item onto the ledger, in queue order, and sign the new head;
-    how many were chained.
+def seal(session: Session, signer: Signer, *, fresh: Sequence[Mapping[str, Any]] = (),
+         recent: RecentItems | None = None) -> int:
+    """Chain every valid queued item, in queue order, then the `fresh` items staged in this
+    very transaction, and sign the new head; how many were chained.
 
     Takes the ledger head's lock for the rest of the transaction, so the store runs it in a
     short transaction of its own once the writing one has committed (on SQLite, in the writing
     transaction, which holds the one write lock anyway), and commits at once. Every item
     committed before the lock was granted is sealed once this transaction ends, by it or by
     the one it waited for. An item the service did not stage stays in the queue, unchained,
-    for verify to report.
+    for verify to report; one this process queued and finds unchanged (`recent`) is taken
+    without checking its signature again.
     """
-    head = session.execute(select(HEAD).where(HEAD.c.id == 1).with_for_update()).one()
-    queued = [dict(item) for item in session.execute(select(QUEUE).order_by(QUEUE.c.id))
-              .mappings()]
-    if not queued:
-        return 0
-    chained = set(session.scalars(select(ENTRIES.c.item_id).where(
-        ENTRIES.c.item_id.in_([item["item_id"] for item in queued]))))
-    valid = []
-    for item in queued:
+    connection = session.connection()
+    head = connection.execute(_HEAD_FOR_UPDATE).one()
+    queued = [dict(item) for item in connection.execute(_QUEUED).mappings()]
+    unknown = [item for item in queued if recent is None or not recent.vouches_for(item)]
+    chained = set(connection.execute(_CHAINED, {"item_ids": [
+        item["item_id"] for item in unknown]}).scalars()) if unknown else set()
+    refused = set()
+    for item in unknown:
         problem = item_problem(item, signer.keyring, chained)
-        if problem is None:
-            valid.append(item)
-        else:
+        if problem is not None:
+            refused.add(item["id"])
             _log.warning("ledger: queued item %s (%s) %s; left unchained", item["id"],
                          item["label"], problem)
-    if not valid:
+    taken = [item for item in queued if item["id"] not in refused]
+    if taken:
+        connection.execute(_UNQUEUE, {"ids": [item["id"] for item in taken]})
+    items: list[Mapping[str, Any]] = [*taken, *fresh]
+    if not items:
         return 0
-    session.execute(delete(QUEUE).where(QUEUE.c.id.in_([item["id"] for item in valid])))
     at = datetime.now(UTC)
     seq, previous = head.seq, head.entry_hash
     cp = {"n": head.checkpoint_n, "seq": head.checkpoint_seq, "hash": head.checkpoint_hash}
     entries: list[dict[str, Any]] = []
     checkpoints: list[dict[str, Any]] = []
-    for index, item in enumerate(valid):
+    for index, staged in enumerate(items):
         seq += 1
-        entry = {"seq": seq, "at": at, **{name: item[name] for name in ITEM_FIELDS},
-                 "item_signature": item["signature"], "prev_hash": previous}
+        entry = {"seq": seq, "at": at, **{name: staged[name] for name in ITEM_FIELDS},
+                 "item_signature": staged["signature"], "prev_hash": previous}
         entry["entry_hash"] = previous = entry_hash(entry)
         entries.append(entry)
-        if seq - cp["seq"] >= CHECKPOINT_EVERY or index == len(valid) - 1:
+        if seq - cp["seq"] >= CHECKPOINT_EVERY or index == len(items) - 1:
             checkpoint = _checkpoint(cp["n"] + 1, seq, previous, cp["hash"], signer)
             checkpoints.append(checkpoint)
             cp = {"n": checkpoint["n"], "seq": seq, "hash": checkpoint_hash(checkpoint)}
-    session.execute(insert(ENTRIES), entries)
-    session.execute(insert(CHECKPOINTS), checkpoints)
-    session.execute(update(HEAD).where(HEAD.c.id == 1).values(
-        seq=seq, entry_hash=previous, checkpoint_n=cp["n"], checkpoint_seq=cp["seq"],
-        checkpoint_hash=cp["hash"]))
-    return len(valid)
+    connection.execute(_ADD_ENTRIES, entries)
+    connection.execute(_ADD_CHECKPOINTS, checkpoints)
+    connection.execute(_MOVE_HEAD, {"seq": seq, "entry_hash": previous, "checkpoint_n": cp["n"],
+                                    "checkpoint_seq": cp["seq"], "checkpoint_hash": cp["hash"]})
+    return len(items)
 
 
 def _checkpoint(n: int, seq: int, entry_hash_at: str, previous: str,

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tessera.casework import ledger
-from tessera.casework.access import acting_user, may_see
+from tessera.casework.access import acting_user, check_acting, may_see
 from tessera.casework.canonical import utc_iso
 from tessera.casework.models import OPEN, Report, User
 from tessera.casework.receipts import Receipt, sign_receipt
 from tessera.casework.report_input import ReportInput, report_content_sha256
 from tessera.casework.roles import Role
 from tessera.casework.routing import route_postcode
+from tessera.casework.store import NewRow
 from tessera.errors import CaseworkError, IdempotencyConflict, NoSuchReport
 
 __all__ = ["ReportInput", "Submitted", "new_reference", "receipt_of", "report_receipt",
@@ -37,6 +37,8 @@ over the phone, with no I/L/O/U to confuse."""
 CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _REFERENCE = re.compile(f"{re.escape(REFERENCE_PREFIX)}[{CROCKFORD_BASE32}]{{{REFERENCE_LENGTH}}}")
 MAX_IDEMPOTENCY_KEY = 255
+_NEW_REPORT = NewRow(Report.__table__, ("reporter_id", "idempotency_key"))  # type: ignore[arg-type]
+"""A report inserted unless the reporter's Idempotency-Key was used before."""
 
 
 @dataclass(frozen=True)
@@ -67,44 +69,41 @@ def submit_report(session: Session, reporter: User, data: ReportInput, *,
     """
     if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         raise CaseworkError(f"an Idempotency-Key is 1 to {MAX_IDEMPOTENCY_KEY} characters")
+    # Everything that needs no database comes first: on SQLite the first statement takes
+    # the one write lock, and what runs before it does not hold anyone up.
+    content = data.model_dump()
+    digest = report_content_sha256(content)
     route = route_postcode(data.child_postcode)
-    digest = report_content_sha256(data.model_dump())
-    user = acting_user(session, reporter, Role.REPORTER, api_token=api_token)
     received_at = datetime.now(UTC)
     reference = new_reference()
     receipt = sign_receipt(ledger.signer_of(session), reference, digest, received_at)
-    report = Report(reference=reference, reporter_id=user.id, received_at=received_at,
-                    idempotency_key=idempotency_key, content_sha256=digest,
-                    receipt_key_id=receipt.key_id, receipt_signature=receipt.signature,
-                    la_code=route.la_code, force_code=route.force_code, queue=route.queue,
-                    status=OPEN, **data.model_dump())
-    try:
-        with session.begin_nested():
-            session.add(report)
-    except IntegrityError:
+    row = {"reference": reference, "reporter_id": reporter.id, "received_at": received_at,
+           "idempotency_key": idempotency_key, "content_sha256": digest,
+           "receipt_key_id": receipt.key_id, "receipt_signature": receipt.signature,
+           "la_code": route.la_code, "force_code": route.force_code, "queue": route.queue,
+           "status": OPEN, **content}
+    check_acting(session, reporter.id, Role.REPORTER, api_token=api_token)
+    report_id = _NEW_REPORT.insert(session, row)
+    if report_id is None:
         # The reporter used this Idempotency-Key before (or is sending it twice at once, and
         # the other request's report committed first). Not looked up beforehand: a retry is
         # rare, and a query for every report that is not one would cost intake.
-        earlier = _earlier_submission(session, user, idempotency_key or "", digest)
-        if earlier is None:
-            raise
-        return earlier
-    ledger.stage(session, report, kind="report", label=f"report {reference}")
+        return _earlier_submission(session, reporter, idempotency_key or "", digest)
+    ledger.stage_row(session, "reports", {"id": report_id, **row}, kind="report",
+                     label=f"report {reference}")
     return Submitted(reference, receipt, created=True)
 
 
 def _earlier_submission(session: Session, user: User, idempotency_key: str, digest: str
-                        ) -> Submitted | None:
+                        ) -> Submitted:
     """The reporter's earlier submission with this key: returned again if its content is the
-    same, a conflict if not, None if there is none.
+    same, a conflict if not.
 
     Returned only once sealed: the first request may still be between its commit and its
     seal (or have been cut off there), and a replay is an acknowledgement too.
     """
-    earlier = session.scalar(select(Report).where(
-        Report.reporter_id == user.id, Report.idempotency_key == idempotency_key))
-    if earlier is None:
-        return None
+    earlier = session.scalars(select(Report).where(
+        Report.reporter_id == user.id, Report.idempotency_key == idempotency_key)).one()
     if earlier.content_sha256 != digest:
         raise IdempotencyConflict("this Idempotency-Key was used for a different report "
                                   f"({earlier.reference})")

@@ -22,21 +22,26 @@ sessions are READ ONLY transactions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql as postgresql_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tessera.casework import ledger
+from tessera.casework.ledger import RecentItems
 from tessera.casework.sealing import GroupSealer
 from tessera.casework.signing import Signer
 from tessera.casework.text import UNSTORABLE
+from tessera.casework.writers import WriterLock
 from tessera.errors import CaseworkError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -50,6 +55,8 @@ MIGRATION_LOCK = 7_253_401
 once."""
 READ_ONLY = "casework_read_only"
 """Execution option marking a reading session's connections (SQLite: a deferred BEGIN)."""
+WRITER_LOCK = "casework_writer_lock"
+"""Execution option carrying a SQLite store's `WriterLock`, taken as a writing session begins."""
 
 
 class Casework:
@@ -63,12 +70,19 @@ class Casework:
     def __init__(self, engine: Engine, signer: Signer | None = None) -> None:
         self.engine = engine
         self.signer = signer
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        sqlite = engine.dialect.name == "sqlite"
+        database = engine.url.database if sqlite else None
+        self._writer = (WriterLock(Path(database)) if database and database != ":memory:"
+                        else None)
+        self._sessions = sessionmaker(engine.execution_options(**{WRITER_LOCK: self._writer}),
+                                      expire_on_commit=False)
         self._readers = sessionmaker(engine.execution_options(
             **{READ_ONLY: True}, postgresql_readonly=True), expire_on_commit=False)
         self._sealer = GroupSealer(self.seal)
-        self._seals_before_commit = engine.dialect.name == "sqlite"
-        """SQLite: a writing transaction already holds the one write lock, so it seals too."""
+        self._recent = None if sqlite else RecentItems()
+        """PostgreSQL: what this process queued, sealed without a second signature check.
+        SQLite: None, for a writing transaction there chains its own records (it holds the
+        one write lock anyway): a second transaction would only add a commit."""
 
     @classmethod
     def open(cls, url: str, signer: Signer | None = None) -> Casework:
@@ -91,15 +105,18 @@ class Casework:
         Records the block staged for the ledger are sealed into it before this returns, so
         whatever the caller acknowledges after the block is already chained.
         """
-        with self._sessions.begin() as session:
-            ledger.attach_signer(session, self.signer)
-            yield session
-            due = ledger.sealing_due(session)
-            if due and self._seals_before_commit:
-                ledger.seal(session, ledger.signer_of(session))
-                due = False
-        if due:
+        try:
+            with self._sessions.begin() as session:
+                ledger.begin_staging(session, self.signer, self._recent)
+                yield session
+                staged = ledger.finish_staging(session)
+                if staged.seal_due and self._recent is None:
+                    ledger.seal(session, self._signer(), fresh=staged.fresh)
+        finally:
+            self._release_writer()
+        if staged.seal_due and self._recent is not None:
             self._sealer.seal()
+            self._recent.forget(staged.queued)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -117,16 +134,50 @@ class Casework:
         The writing sessions call it themselves; the web app also calls it on starting, for
         the items of requests a stopped server cut off between commit and seal.
         """
-        with self._sessions() as session:
-            ledger.attach_signer(session, self.signer)
-            sealed = ledger.seal(session, ledger.signer_of(session))
-            if sealed:
-                session.commit()
+        signer = self._signer()
+        try:
+            with self._sessions.begin() as session:
+                sealed = ledger.seal(session, signer, recent=self._recent)
+        finally:
+            self._release_writer()
         return sealed
+
+    def _signer(self) -> Signer:
+        if self.signer is None:
+            raise CaseworkError("the casework store was opened without the service's signing "
+                                "key, so it cannot seal the ledger")
+        return self.signer
+
+    def _release_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.release()
 
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+class NewRow:
+    """Insert a row unless a unique key already holds one: its new id, or None.
+
+    One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING id), built once per dialect,
+    where the unit of work would take a savepoint, a flush and its release, and leave the
+    transaction to be rolled back to the savepoint on a conflict.
+    """
+
+    def __init__(self, table: Table, unique: Sequence[str]) -> None:
+        self._statements = {
+            name: make(table).on_conflict_do_nothing(index_elements=list(unique))
+            .returning(table.c.id)
+            for name, make in (("sqlite", sqlite_dialect.insert),
+                               ("postgresql", postgresql_dialect.insert))}
+
+    def insert(self, session: Session, row: Mapping[str, Any]) -> int | None:
+        """The id of the row inserted, or None if the unique key was taken."""
+        connection = session.connection()
+        new_id: int | None = connection.execute(
+            self._statements[connection.dialect.name], row).scalar()
+        return new_id
 
 
 def _create_engine(url: str) -> Engine:
@@ -135,8 +186,11 @@ def _create_engine(url: str) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
     else:
+        # No pre-ping: it costs a round trip per request. A connection the server dropped
+        # fails its request once (the pool then replaces every connection it holds), and a
+        # client retries safely with its Idempotency-Key.
         engine = create_engine(url, pool_size=POSTGRES_POOL_SIZE,
-                               max_overflow=POSTGRES_POOL_SIZE, pool_pre_ping=True)
+                               max_overflow=POSTGRES_POOL_SIZE)
     event.listen(engine, "before_cursor_execute", _refuse_unstorable_text)
     return engine
 
@@ -168,8 +222,19 @@ def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
 
 
 def _begin_sqlite(connection: Any) -> None:
-    read_only = connection.get_execution_options().get(READ_ONLY, False)
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    options = connection.get_execution_options()
+    if options.get(READ_ONLY, False):
+        connection.exec_driver_sql("BEGIN")
+        return
+    writer: WriterLock | None = options.get(WRITER_LOCK)
+    if writer is not None:
+        writer.acquire()
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if writer is not None:
+            writer.release()
+        raise
 
 
 def _migrate(engine: Engine) -> None:

@@ -41,8 +41,7 @@ ASSETS = Path(__file__).parent / "assets"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SQLITE_THREADS = 2
 """Routes a worker runs at once on SQLite. Every writing transaction there takes the one write
-lock, so more threads only wait in SQLite's busy handler, whose back-off sleeps took the p99
-of intake from about 0.14 s to 1.1 s (benchmarks/intake.py)."""
+lock (queued on casework/writers.py's file lock), so more threads only wait their turn."""
 POSTGRES_THREADS = 8
 """Routes a worker runs at once on PostgreSQL, not anyio's 40. Python runs one thread at a
 time, so a busy worker's threads queue for the interpreter after every database round trip;

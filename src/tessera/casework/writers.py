@@ -1,0 +1,62 @@
+"""One writer at a time on a SQLite store, queued on a file lock rather than SQLite's busy loop.
+
+Why: SQLite lets one transaction write at a time. A writer that finds the lock taken waits in
+SQLite's busy handler, which sleeps and retries with growing pauses (up to 100 ms), so under
+load a request waits many times longer than the write it waits for, and the order writers get
+in is luck. That is why the service used to run one process on SQLite, leaving the second core
+idle. Here every writing transaction of the service first takes an exclusive `flock` on a file
+beside the database (and, within a process, a thread lock): the kernel wakes the next writer
+the moment the last one is done, so writers from any number of processes take turns promptly,
+and BEGIN IMMEDIATE then never waits for another of the service's own.
+
+The lock is taken as the transaction begins (its first statement) and released once it has
+committed or rolled back, so whatever a request does before its first statement (validating,
+routing, signing the receipt) happens outside it. Writers outside the service (a command run by
+hand) still meet SQLite's own lock and busy timeout.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from pathlib import Path
+
+from tessera.keyfiles import PRIVATE_MODE
+
+
+class WriterLock:
+    """An exclusive lock on writing one SQLite store, across threads and processes."""
+
+    def __init__(self, database: Path) -> None:
+        self.path = database.with_name(database.name + ".writer-lock")
+        self._threads = threading.Lock()
+        self._held = threading.local()
+        self._fd: int | None = None
+        self._pid = 0
+
+    def acquire(self) -> None:
+        """Wait for the lock (a thread of this process first, then the file)."""
+        self._threads.acquire()
+        try:
+            fcntl.flock(self._file(), fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+        self._held.yes = True
+
+    def release(self) -> None:
+        """Let the next writer in, if this thread holds the lock (a no-op otherwise)."""
+        if not getattr(self._held, "yes", False):
+            return
+        self._held.yes = False
+        fcntl.flock(self._file(), fcntl.LOCK_UN)
+        self._threads.release()
+
+    def _file(self) -> int:
+        """The lock file, opened once per process: a descriptor inherited across a fork would
+        share its lock with the parent, and an flock is per open file."""
+        if self._fd is None or self._pid != os.getpid():
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
+            self._pid = os.getpid()
+        return self._fd
