@@ -4,8 +4,15 @@ PostgreSQL; then a kill -9 of the server mid-run, after which every report the s
 acknowledged (201) must be in the casework store and in the ledger, the ledger must still
 verify, and what the kill left in the ledger's queue must be sealed when the service starts.
 
-Targets (issue 4), each printed PASS or FAIL per backend (exit status 1 if any fails): at
-least 300 reports/s, p99 under 100 ms, none lost, on 2 cores. Beside each run it prints the CPU
+Targets (issues 4 and 9), each printed PASS or FAIL per backend (exit status 1 if any fails),
+on 2 cores: at least 300 reports/s with 32 clients each sending its next report as soon as
+the last is answered (capacity); p99 under 100 ms with reports arriving at a steady 300 a
+second, every one acknowledged (latency in service); none lost after a kill -9. The two are
+measured apart because with 32 clients in a closed loop latency is set by the clients, not
+the service: by Little's law each waits about 32 / rate, 107 ms at 300 reports/s, whatever
+the service does, so a p99 taken there says how many clients there were. The steady run offers
+the target rate and times each report from when it was due, so a report held up behind
+another counts in full. Beside each run it prints the CPU
 the server (main process and workers), the clients, the server's PostgreSQL backends and the
 rest of the machine used over the measured window, in cores and per report: on a shared
 two-core machine, CPU-seconds a report move much less with the other load than reports/s do,
@@ -54,8 +61,13 @@ from tessera.casework.verification import LedgerCheck, verify_ledger
 POSTGRES_URL = os.environ.get("TESSERA_BENCH_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TARGET = 300
-"""Reports a second."""
+"""Reports a second: the service must file at least this many with the clients sending as
+fast as it answers (its capacity), and answer 99% of them within `TARGET_P99_MS` when they
+arrive at this steady rate (its latency in service)."""
 TARGET_P99_MS = 100
+PACED_CONNECTIONS = 64
+"""Connections sharing the steady schedule: at 300 reports/s and answers of tens of
+milliseconds a few are busy at once, so 64 never hold a report back."""
 POSTGRES_PORT = 5432
 BODY = {"reporter_role": "Designated safeguarding lead",
         "reporter_organisation": "Ash Grove Primary School",
@@ -144,39 +156,70 @@ def server(url: str, folder: Path, workers: int | None, tessera: list[str] | Non
             process.wait(timeout=30)
 
 
+async def file_one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, token: str,
+                   key: str, run: Run, since: float) -> None:
+    """File one report on a keep-alive connection; its latency counts from `since`."""
+    body = json.dumps(BODY).encode()
+    head = (f"POST /api/reports HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    writer.write(head + body)
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionResetError
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    payload = await reader.readexactly(length)
+    status = status_line.split()[1].decode()
+    if status == "201":
+        run.latencies.append(time.perf_counter() - since)
+        run.references.append(json.loads(payload)["reference"])
+    else:
+        run.fail(f"HTTP {status}")
+
+
 async def client(port: int, token: str, run: Run, stop_at: float, name: int) -> None:
-    """One client: a keep-alive connection filing reports until `stop_at` or a broken
-    connection (the server killed)."""
+    """One client: a keep-alive connection filing reports one after another until `stop_at`
+    or a broken connection (the server killed)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     sent = 0
     try:
         while time.perf_counter() < stop_at:
             sent += 1
-            body = json.dumps(BODY).encode()
-            head = (f"POST /api/reports HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-                    f"Idempotency-Key: bench-{name}-{sent}\r\n"
-                    f"Content-Length: {len(body)}\r\n\r\n").encode()
-            started = time.perf_counter()
-            writer.write(head + body)
-            status_line = await reader.readline()
-            if not status_line:
-                raise ConnectionResetError
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            payload = await reader.readexactly(length)
-            status = status_line.split()[1].decode()
-            if status == "201":
-                run.latencies.append(time.perf_counter() - started)
-                run.references.append(json.loads(payload)["reference"])
-            else:
-                run.fail(f"HTTP {status}")
+            await file_one(reader, writer, token, f"bench-{name}-{sent}", run,
+                           time.perf_counter())
     except (ConnectionError, asyncio.IncompleteReadError):
         run.fail("connection broken")
     finally:
         writer.close()
+
+
+async def paced(port: int, token: str, rate: float, seconds: float, connections: int) -> Run:
+    """Reports offered at a steady `rate` a second for `seconds`, whatever the answers: report
+    i is due at i / rate, and its latency counts from then, so time spent waiting for a free
+    connection counts too (no coordinated omission). `connections` keep-alive connections
+    share the schedule, enough that the clients are never what holds a report back."""
+    run = Run()
+    started = time.perf_counter() + 0.1
+    due = iter(range(int(rate * seconds)))
+
+    async def connection(name: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            for i in due:
+                at = started + i / rate
+                await asyncio.sleep(max(0.0, at - time.perf_counter()))
+                await file_one(reader, writer, token, f"paced-{name}-{i}", run, at)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            run.fail("connection broken")
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(connection(n) for n in range(connections)))
+    run.seconds = time.perf_counter() - started
+    return run
 
 
 async def load(port: int, token: str, clients: int, seconds: float,
@@ -324,6 +367,7 @@ def measure(backend: str, args: argparse.Namespace, verdicts: Verdicts) -> None:
 
             run = asyncio.run(load(port, token, args.clients, args.seconds, count_spread))
             usage = meter.stop()
+            steady = asyncio.run(paced(port, token, TARGET, args.seconds, PACED_CONNECTIONS))
     reports = len(run.references)
     rate = reports / run.seconds
     p99 = percentile(run.latencies, 0.99) * 1000
@@ -332,8 +376,18 @@ def measure(backend: str, args: argparse.Namespace, verdicts: Verdicts) -> None:
           f"failures {run.failures or 'none'}", flush=True)
     print(f"{'':<10} {_cpu_line(usage, run.seconds, reports)}; connections per worker "
           f"{' + '.join(str(n) for n in run.spread)}", flush=True)
-    verdicts.check(backend, rate >= TARGET, f"at least {TARGET} reports/s ({rate:,.0f})")
-    verdicts.check(backend, p99 < TARGET_P99_MS, f"p99 under {TARGET_P99_MS} ms ({p99:.1f} ms)")
+    steady_p99 = percentile(steady.latencies, 0.99) * 1000 if steady.latencies else float("inf")
+    print(f"{'':<10} offered a steady {TARGET} reports/s for {args.seconds:.0f}s: "
+          f"{len(steady.references):,} acknowledged, p50 "
+          f"{statistics.median(steady.latencies) * 1000:6.1f} ms  p99 {steady_p99:6.1f} ms  "
+          f"failures {steady.failures or 'none'}", flush=True)
+    verdicts.check(backend, rate >= TARGET, f"at least {TARGET} reports/s ({rate:,.0f} with "
+                   f"{args.clients} clients sending as fast as answered)")
+    kept_up = len(steady.references) == int(TARGET * args.seconds) and not steady.failures
+    verdicts.check(backend, kept_up and steady_p99 < TARGET_P99_MS,
+                   f"p99 under {TARGET_P99_MS} ms at a steady {TARGET} reports/s "
+                   f"({steady_p99:.1f} ms, {len(steady.references):,} of "
+                   f"{int(TARGET * args.seconds):,} acknowledged)")
 
 
 def _cpu_line(usage: Usage, seconds: float, reports: int) -> str:

@@ -79,6 +79,7 @@ ITEM_FIELDS = ("item_id", "staged_at", "kind", "record_table", "record_id", "lab
 """What an item's signature covers, in the queue and in its entry alike."""
 ENTRY_FIELDS = ("seq", "at", *ITEM_FIELDS, "item_signature", "prev_hash")
 """What an entry's hash covers: everything but the hash itself."""
+ENTRY_COLUMNS = (*ENTRY_FIELDS, "entry_hash")
 CHECKPOINT_FIELDS = ("n", "seq", "entry_hash", "signed_at", "key_id", "prev_checkpoint")
 """What a checkpoint's signature covers."""
 LABEL_LENGTH = 100
@@ -99,8 +100,7 @@ _HEAD_FOR_UPDATE = select(HEAD).where(HEAD.c.id == 1).with_for_update()
 _QUEUED = select(QUEUE).order_by(QUEUE.c.id)
 _QUEUE_ITEM = insert(QUEUE)
 _UNQUEUE = delete(QUEUE).where(QUEUE.c.id.in_(bindparam("ids", expanding=True)))
-_CHAINED = select(ENTRIES.c.item_id).where(
-    ENTRIES.c.item_id.in_(bindparam("item_ids", expanding=True)))
+_CHAINED = select(ENTRIES.c.item_id).where(ENTRIES.c.item_id.in_(select(QUEUE.c.item_id)))
 _ADD_ENTRIES = insert(ENTRIES)
 _ADD_CHECKPOINTS = insert(CHECKPOINTS)
 _MOVE_HEAD = update(HEAD).where(HEAD.c.id == 1)
@@ -286,41 +286,46 @@ def require_seal(session: Session) -> None:
         staging.seal_due = True
 
 
-def seal(session: Session, signer: Signer, *, fresh: Sequence[Mapping[str, Any]] = (),
-         recent: RecentItems | None = None) -> int:
-    """Chain every valid queued item, in queue order, then the `fresh` items staged in this
-    very transaction, and sign the new head; how many were chained.
+@dataclass(frozen=True)
+class SealPlan:
+    """What one seal writes: the queued items it takes (by queue id), the new entries and
+    signed checkpoints, and the head's new values."""
 
-    Takes the ledger head's lock for the rest of the transaction, so the store runs it in a
-    short transaction of its own once the writing one has committed (on SQLite, in the writing
-    transaction, which holds the one write lock anyway), and commits at once. Every item
-    committed before the lock was granted is sealed once this transaction ends, by it or by
-    the one it waited for. An item the service did not stage stays in the queue, unchained,
-    for verify to report; one this process queued and finds unchanged (`recent`) is taken
-    without checking its signature again.
+    taken: list[int]
+    entries: list[dict[str, Any]]
+    checkpoints: list[dict[str, Any]]
+    head: dict[str, Any]
+
+
+def plan_seal(head: Mapping[str, Any], queued: Sequence[Mapping[str, Any]],
+              chained: Collection[str], fresh: Sequence[Mapping[str, Any]], signer: Signer,
+              recent: RecentItems | None) -> SealPlan | None:
+    """The entries and signed heads chaining every valid queued item, in queue order, then the
+    `fresh` items (staged in the sealing transaction itself), onto `head`; None if there is
+    nothing to chain.
+
+    `chained` holds the item ids among the queue's already in the chain (copies put back). An
+    item this process queued and finds unchanged (`recent`) is taken as it is; any other is
+    checked against its signature, and one the service did not stage is left in the queue,
+    unchained, for verify to report. Pure: the caller reads and writes the database, so the
+    same plan serves a SQLAlchemy transaction and a pipelined one (sealing.py).
     """
-    connection = session.connection()
-    head = connection.execute(_HEAD_FOR_UPDATE).one()
-    queued = [dict(item) for item in connection.execute(_QUEUED).mappings()]
-    unknown = [item for item in queued if recent is None or not recent.vouches_for(item)]
-    chained = set(connection.execute(_CHAINED, {"item_ids": [
-        item["item_id"] for item in unknown]}).scalars()) if unknown else set()
-    refused = set()
-    for item in unknown:
-        problem = item_problem(item, signer.keyring, chained)
-        if problem is not None:
-            refused.add(item["id"])
+    taken: list[Mapping[str, Any]] = []
+    for item in queued:
+        problem = (None if recent is not None and recent.vouches_for(item)
+                   else item_problem(item, signer.keyring, chained))
+        if problem is None:
+            taken.append(item)
+        else:
             _log.warning("ledger: queued item %s (%s) %s; left unchained", item["id"],
                          item["label"], problem)
-    taken = [item for item in queued if item["id"] not in refused]
-    if taken:
-        connection.execute(_UNQUEUE, {"ids": [item["id"] for item in taken]})
-    items: list[Mapping[str, Any]] = [*taken, *fresh]
+    items = [*taken, *fresh]
     if not items:
-        return 0
+        return None
     at = datetime.now(UTC)
-    seq, previous = head.seq, head.entry_hash
-    cp = {"n": head.checkpoint_n, "seq": head.checkpoint_seq, "hash": head.checkpoint_hash}
+    seq, previous = head["seq"], head["entry_hash"]
+    cp = {"n": head["checkpoint_n"], "seq": head["checkpoint_seq"],
+          "hash": head["checkpoint_hash"]}
     entries: list[dict[str, Any]] = []
     checkpoints: list[dict[str, Any]] = []
     for index, staged in enumerate(items):
@@ -333,11 +338,33 @@ def seal(session: Session, signer: Signer, *, fresh: Sequence[Mapping[str, Any]]
             checkpoint = _checkpoint(cp["n"] + 1, seq, previous, cp["hash"], signer)
             checkpoints.append(checkpoint)
             cp = {"n": checkpoint["n"], "seq": seq, "hash": checkpoint_hash(checkpoint)}
-    connection.execute(_ADD_ENTRIES, entries)
-    connection.execute(_ADD_CHECKPOINTS, checkpoints)
-    connection.execute(_MOVE_HEAD, {"seq": seq, "entry_hash": previous, "checkpoint_n": cp["n"],
-                                    "checkpoint_seq": cp["seq"], "checkpoint_hash": cp["hash"]})
-    return len(items)
+    return SealPlan([item["id"] for item in taken], entries, checkpoints, {
+        "seq": seq, "entry_hash": previous, "checkpoint_n": cp["n"],
+        "checkpoint_seq": cp["seq"], "checkpoint_hash": cp["hash"]})
+
+
+def seal(session: Session, signer: Signer, *, fresh: Sequence[Mapping[str, Any]] = (),
+         queue: bool = True) -> int:
+    """Chain what `plan_seal` chains, in the session's transaction; how many items.
+
+    Takes the ledger head's lock for the rest of the transaction. On SQLite the writing
+    transaction seals its own `fresh` items with `queue` off: the service never queues there
+    (it holds the one write lock anyway), so only an insider's rows could be in the queue,
+    and those are left for verify. `Casework.seal` reads the queue too.
+    """
+    connection = session.connection()
+    head = dict(connection.execute(_HEAD_FOR_UPDATE).mappings().one())
+    queued = [dict(item) for item in connection.execute(_QUEUED).mappings()] if queue else []
+    chained = set(connection.execute(_CHAINED).scalars()) if queued else set()
+    plan = plan_seal(head, queued, chained, fresh, signer, None)
+    if plan is None:
+        return 0
+    if plan.taken:
+        connection.execute(_UNQUEUE, {"ids": plan.taken})
+    connection.execute(_ADD_ENTRIES, plan.entries)
+    connection.execute(_ADD_CHECKPOINTS, plan.checkpoints)
+    connection.execute(_MOVE_HEAD, plan.head)
+    return len(plan.entries)
 
 
 def _checkpoint(n: int, seq: int, entry_hash_at: str, previous: str,

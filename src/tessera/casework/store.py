@@ -5,9 +5,10 @@ chained (ledger.py says why the ledger is written in two steps). On PostgreSQL t
 session staged commit without the ledger lock, and are sealed just after, in a short
 transaction of the store's; `GroupSealer` lets one thread of the process run that seal for
 every request waiting on it. On SQLite, where BEGIN IMMEDIATE has already given the writing
-transaction the one write lock, the session seals before it commits instead: a second
-transaction there would only add a commit (measured: 400 rather than 450 reports/s). A reading
-session (`Casework.reading`) serves pages and lookups that write nothing.
+transaction the one write lock, the session chains its own records before it commits instead,
+without the queue: a second transaction there would only add a commit. Writers of every
+worker process take turns on a file lock (writers.py). A reading session
+(`Casework.reading`) serves pages and lookups that write nothing.
 
 Why these SQLite settings: the web app serves many requests at once. WAL lets readers carry on
 while one writer commits; the busy timeout makes a writer wait its turn instead of failing;
@@ -15,9 +16,10 @@ BEGIN IMMEDIATE takes the write lock when a writing transaction starts, so a tra
 reads the ledger head and then extends the chain cannot be overtaken by another (under a
 deferred BEGIN the second would fail on its first write, or worse, see a stale head); reading
 sessions begin deferred, so they take no write lock and read a snapshot beside the writer.
-synchronous=FULL because a report acknowledged to a reporter must survive a power cut, not
-just a crash. PostgreSQL needs none of this; there the ledger locks its head row, and reading
-sessions are READ ONLY transactions.
+A report acknowledged to a reporter must survive a power cut, not just a crash: every
+writing transaction's log is flushed to disk before the session returns, after the write lock
+is released (writers.py says why that order). PostgreSQL needs none of this; there the ledger
+locks its head row, and reading sessions are READ ONLY transactions.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tessera.casework import ledger
 from tessera.casework.ledger import RecentItems
-from tessera.casework.sealing import GroupSealer
+from tessera.casework.sealing import GroupSealer, seal_pipelined
 from tessera.casework.signing import Signer
 from tessera.casework.text import UNSTORABLE
 from tessera.casework.writers import WriterLock
@@ -111,7 +113,7 @@ class Casework:
                 yield session
                 staged = ledger.finish_staging(session)
                 if staged.seal_due and self._recent is None:
-                    ledger.seal(session, self._signer(), fresh=staged.fresh)
+                    ledger.seal(session, self._signer(), fresh=staged.fresh, queue=False)
         finally:
             self._release_writer()
         if staged.seal_due and self._recent is not None:
@@ -135,9 +137,15 @@ class Casework:
         the items of requests a stopped server cut off between commit and seal.
         """
         signer = self._signer()
+        if self._recent is not None:  # PostgreSQL: the lock held for two round trips
+            raw = self.engine.raw_connection()
+            try:
+                return seal_pipelined(raw.driver_connection, signer, self._recent)
+            finally:
+                raw.close()
         try:
             with self._sessions.begin() as session:
-                sealed = ledger.seal(session, signer, recent=self._recent)
+                sealed = ledger.seal(session, signer)
         finally:
             self._release_writer()
         return sealed
@@ -149,8 +157,10 @@ class Casework:
         return self.signer
 
     def _release_writer(self) -> None:
-        if self._writer is not None:
-            self._writer.release()
+        """End a writing transaction on SQLite: the next writer may start, then this one's
+        commit is flushed to disk before the caller goes on to acknowledge it."""
+        if self._writer is not None and self._writer.release():
+            self._writer.sync()
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -215,8 +225,11 @@ def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
     # The driver's own transaction handling is switched off so that "begin" below decides.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    # synchronous=NORMAL: the store flushes each writing transaction's log itself, once the
+    # write lock is released (writers.py); a connection not written through a store
+    # (migrations, a command run by hand) is flushed at checkpoints.
     for pragma in ("journal_mode=WAL", f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
-                   "synchronous=FULL", "foreign_keys=ON"):
+                   "synchronous=NORMAL", "foreign_keys=ON"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
