@@ -198,26 +198,37 @@ async def client(port: int, token: str, run: Run, stop_at: float, name: int) -> 
 
 async def paced(port: int, token: str, rate: float, seconds: float, connections: int) -> Run:
     """Reports offered at a steady `rate` a second for `seconds`, whatever the answers: report
-    i is due at i / rate, and its latency counts from then, so time spent waiting for a free
-    connection counts too (no coordinated omission). `connections` keep-alive connections
-    share the schedule, enough that the clients are never what holds a report back."""
+    i is due at i / rate, goes out on whichever of the `connections` keep-alive connections is
+    free then, and its latency counts from when it was due, so time spent waiting for a free
+    connection counts too (no coordinated omission). Handing each report to a free connection,
+    not to one fixed in advance, is how many independent clients behave: the kernel spreads
+    connections over the workers unevenly (16 + 48 is not rare), and a client whose
+    connection is on the busier worker does not keep sending to it while the other idles.
+    There are enough connections that the clients never hold a report back."""
     run = Run()
-    started = time.perf_counter() + 0.1
-    due = iter(range(int(rate * seconds)))
+    due: asyncio.Queue[tuple[int, float] | None] = asyncio.Queue()
 
     async def connection(name: int) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
-            for i in due:
-                at = started + i / rate
-                await asyncio.sleep(max(0.0, at - time.perf_counter()))
-                await file_one(reader, writer, token, f"paced-{name}-{i}", run, at)
+            while (report := await due.get()) is not None:
+                await file_one(reader, writer, token, f"paced-{name}-{report[0]}", run,
+                               report[1])
         except (ConnectionError, asyncio.IncompleteReadError):
             run.fail("connection broken")
         finally:
             writer.close()
 
-    await asyncio.gather(*(connection(n) for n in range(connections)))
+    clients = [asyncio.create_task(connection(n)) for n in range(connections)]
+    await asyncio.sleep(0.2)  # every connection open before the first report is due
+    started = time.perf_counter()
+    for i in range(int(rate * seconds)):
+        at = started + i / rate
+        await asyncio.sleep(max(0.0, at - time.perf_counter()))
+        due.put_nowait((i, at))
+    for _ in clients:
+        due.put_nowait(None)
+    await asyncio.gather(*clients)
     run.seconds = time.perf_counter() - started
     return run
 
