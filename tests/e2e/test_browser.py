@@ -11,12 +11,6 @@ does it all with JavaScript off, including a transfer between areas.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tessera.casework.store import Casework
+from tests.served import running, settings
 from tests.web.accounts import ACCOUNTS, LEEDS_POSTCODE, PASSWORD, populate_accounts
 
 pytestmark = pytest.mark.slow
@@ -37,12 +32,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 BLOCKING = ("serious", "critical")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`tessera serve` on a fresh SQLite casework file, with an account of every role."""
@@ -51,27 +40,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     casework = Casework.open(url)
     populate_accounts(casework)
     casework.close()
-    port = _free_port()
-    env = {**os.environ, "TESSERA_CASEWORK_URL": url,
-           "TESSERA_SIGNING_KEY_FILE": str(folder / "signing.key"),
-           "TESSERA_SESSION_KEY_FILE": str(folder / "session.key")}
-    log = (folder / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "tessera", "serve", "--port", str(port),
-                                "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("tessera serve did not start:\n" + (folder / "serve.log").read_text())
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with running(settings(url, folder)) as service:
+        yield service.base
 
 
 @pytest.fixture(scope="module")

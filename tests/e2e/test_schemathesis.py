@@ -9,13 +9,9 @@ refused. Seeded, and bounded in examples and time, so a run takes about a minute
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,17 +19,12 @@ import pytest
 
 from tests.casework.backends import BACKENDS, empty_store
 from tests.casework.populate import PASSWORD
+from tests.served import running, settings
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SEED = 2026
 MAX_EXAMPLES = 100
 MAX_SECONDS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _tessera(*args: str, env: dict[str, str]) -> str:
@@ -48,36 +39,14 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
            tmp_path: Path) -> Iterator[tuple[str, str]]:
     """`tessera serve` on a fresh store with one reporter: its base URL and a token."""
     with empty_store(request.param, tmp_path_factory, "schemathesis") as url:
-        env = {**os.environ, "TESSERA_CASEWORK_URL": url,
-               "TESSERA_SIGNING_KEY_FILE": str(tmp_path / "signing.key"),
-               "TESSERA_SESSION_KEY_FILE": str(tmp_path / "session.key")}
+        env = settings(url, tmp_path)
         (tmp_path / "password").write_text(PASSWORD, encoding="utf-8")
         _tessera("users", "add", "teacher", "--role", "reporter", "--name", "Tom Teacher",
                  "--organisation", "Hartlepool Primary", "--password-file",
                  str(tmp_path / "password"), env=env)
         token = _tessera("users", "token", "teacher", env=env).strip()
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        log = (tmp_path / "serve.log").open("w")
-        process = subprocess.Popen([sys.executable, "-m", "tessera", "serve", "--port",
-                                    str(port), "--workers", "1"], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/openapi.json", timeout=2):
-                        break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("tessera serve did not start:\n" +
-                                    (tmp_path / "serve.log").read_text())
-                    time.sleep(0.2)
-            yield base, token
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-            log.close()
+        with running(env) as service:
+            yield service.base, token
 
 
 @pytest.mark.slow

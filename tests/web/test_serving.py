@@ -5,15 +5,10 @@ left on the port."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -21,48 +16,9 @@ import pytest
 
 from tessera.errors import WebError
 from tessera.web.serving import refuse_if_bound
+from tests.served import Service, settings, start
 
 WORKERS = 2
-
-
-@dataclass
-class Service:
-    """A running `tessera serve`: its main process, its port and how to start another."""
-
-    process: subprocess.Popen[str]
-    port: int
-    env: dict[str, str]
-
-    def workers(self) -> list[psutil.Process]:
-        return psutil.Process(self.process.pid).children()
-
-    def answers(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2):
-                return True
-        except OSError:
-            return False
-
-
-def start(port: int, env: dict[str, str]) -> Service:
-    """`tessera serve --workers 2` on `port`, once it answers and all its workers run."""
-    process = subprocess.Popen([sys.executable, "-m", "tessera", "serve", "--port", str(port),
-                                "--workers", str(WORKERS)], env=env, text=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    service = Service(process, port, env)
-    deadline = time.monotonic() + 60
-    while not (service.answers() and len(service.workers()) == WORKERS):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"tessera serve did not start: {process.communicate()[1]}")
-        time.sleep(0.2)
-    return service
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def port_is_free(port: int) -> bool:
@@ -76,10 +32,8 @@ def port_is_free(port: int) -> bool:
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[Service]:
     """`tessera serve` with two workers on a fresh SQLite store, answering."""
-    env = {**os.environ, "TESSERA_CASEWORK_URL": f"sqlite:///{tmp_path / 'casework.db'}",
-           "TESSERA_SIGNING_KEY_FILE": str(tmp_path / "signing.key"),
-           "TESSERA_SESSION_KEY_FILE": str(tmp_path / "session.key")}
-    running = start(free_port(), env)
+    running = start(settings(f"sqlite:///{tmp_path / 'casework.db'}", tmp_path),
+                    workers=WORKERS)
     processes = [psutil.Process(running.process.pid), *running.workers()]
     yield running
     for process in processes:
@@ -99,7 +53,7 @@ def test_kill_9_of_the_main_process_ends_every_worker_and_frees_the_port(
     _, alive = psutil.wait_procs(workers, timeout=5)
     assert alive == []
     assert port_is_free(service.port)
-    restarted = start(service.port, service.env)
+    restarted = start(service.env, workers=WORKERS, port=service.port)
     restarted.process.send_signal(signal.SIGTERM)
     assert restarted.process.wait(timeout=30) == 0
 
