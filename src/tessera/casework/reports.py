@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,8 +28,8 @@ from tessera.casework.routing import route_postcode
 from tessera.casework.store import NewRow
 from tessera.errors import CaseworkError, IdempotencyConflict, NoSuchReport
 
-__all__ = ["ReportInput", "Submitted", "new_reference", "receipt_of", "report_receipt",
-           "submit_report", "visible_report"]
+__all__ = ["ReportInput", "Submission", "Submitted", "new_reference", "receipt_of",
+           "report_receipt", "submit_report", "submit_reports", "visible_report"]
 
 REFERENCE_PREFIX = "TSR-"
 REFERENCE_LENGTH = 10
@@ -52,46 +54,95 @@ class Submitted:
 
 
 def new_reference() -> str:
-    """A fresh report reference such as TSR-7K3M9Q2XWD."""
-    return REFERENCE_PREFIX + "".join(secrets.choice(CROCKFORD_BASE32)
-                                      for _ in range(REFERENCE_LENGTH))
+    """A fresh report reference such as TSR-7K3M9Q2XWD: one draw of random bytes, five bits
+    a character (32 is a power of two, so no character is likelier than another)."""
+    return REFERENCE_PREFIX + "".join(CROCKFORD_BASE32[byte % 32]
+                                      for byte in secrets.token_bytes(REFERENCE_LENGTH))
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A report to file: who sends it, what it says, and the request's own keys."""
+
+    reporter: User
+    data: ReportInput
+    idempotency_key: str | None = None
+    api_token: int | None = None
+    """The id of the API token it came with, so a token revoked a moment ago files nothing."""
 
 
 def submit_report(session: Session, reporter: User, data: ReportInput, *,
                   idempotency_key: str | None = None, api_token: int | None = None
                   ) -> Submitted:
     """File a report by `reporter` (a reporter account), routed by the child's postcode, with
-    a receipt signed by the store's key.
+    a receipt signed by the store's key (`submit_reports`, for one)."""
+    (answer,) = submit_reports(session, [Submission(reporter, data, idempotency_key,
+                                                    api_token)])
+    if isinstance(answer, CaseworkError):
+        raise answer
+    return answer
 
-    The same Idempotency-Key from the same reporter returns the first submission if the body
-    is the same, and raises `IdempotencyConflict` if it differs. A report sent with an API
-    token names its id (`api_token`), so a token revoked a moment ago files nothing.
+
+def submit_reports(session: Session, submissions: Sequence[Submission]
+                   ) -> list[Submitted | CaseworkError]:
+    """File several reports in the session's one transaction, each with its own answer: its
+    reference and receipt, or why it was refused (`NotPermitted`, `IdempotencyConflict`, a
+    bad Idempotency-Key), which leaves the others filed.
+
+    Why together: filing is a transaction, the write lock (SQLite) and a commit whatever the
+    number of reports, so reports that arrive together are filed together (`filing.py`). A
+    refusal is found before its report is written (at most a token's last-used time has
+    been), so one report's refusal needs no savepoint to keep the others as they were. The same
+    Idempotency-Key from the same reporter returns the first submission if the body is the
+    same, and is refused with `IdempotencyConflict` if it differs.
     """
-    if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
-        raise CaseworkError(f"an Idempotency-Key is 1 to {MAX_IDEMPOTENCY_KEY} characters")
     # Everything that needs no database comes first: on SQLite the first statement takes
     # the one write lock, and what runs before it does not hold anyone up.
-    content = data.model_dump()
+    prepared = [_prepared(session, submission) for submission in submissions]
+    answers: list[Submitted | CaseworkError] = []
+    for submission, ready in zip(submissions, prepared, strict=True):
+        try:
+            answers.append(ready if isinstance(ready, CaseworkError) else
+                           _file(session, submission, *ready))
+        except CaseworkError as refused:
+            answers.append(refused)
+    return answers
+
+
+def _prepared(session: Session, submission: Submission
+              ) -> tuple[dict[str, Any], Receipt] | CaseworkError:
+    """The report's row and signed receipt, or why it cannot be filed at all."""
+    key = submission.idempotency_key
+    if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
+        return CaseworkError(f"an Idempotency-Key is 1 to {MAX_IDEMPOTENCY_KEY} characters")
+    content = submission.data.model_dump()
     digest = report_content_sha256(content)
-    route = route_postcode(data.child_postcode)
+    route = route_postcode(submission.data.child_postcode)
     received_at = datetime.now(UTC)
     reference = new_reference()
     receipt = sign_receipt(ledger.signer_of(session), reference, digest, received_at)
-    row = {"reference": reference, "reporter_id": reporter.id, "received_at": received_at,
-           "idempotency_key": idempotency_key, "content_sha256": digest,
+    row = {"reference": reference, "reporter_id": submission.reporter.id,
+           "received_at": received_at, "idempotency_key": key, "content_sha256": digest,
            "receipt_key_id": receipt.key_id, "receipt_signature": receipt.signature,
            "la_code": route.la_code, "force_code": route.force_code, "queue": route.queue,
            "status": OPEN, **content}
-    check_acting(session, reporter.id, Role.REPORTER, api_token=api_token)
+    return row, receipt
+
+
+def _file(session: Session, submission: Submission, row: dict[str, Any],
+          receipt: Receipt) -> Submitted:
+    check_acting(session, submission.reporter.id, Role.REPORTER,
+                 api_token=submission.api_token)
     report_id = _NEW_REPORT.insert(session, row)
     if report_id is None:
         # The reporter used this Idempotency-Key before (or is sending it twice at once, and
         # the other request's report committed first). Not looked up beforehand: a retry is
         # rare, and a query for every report that is not one would cost intake.
-        return _earlier_submission(session, reporter, idempotency_key or "", digest)
+        return _earlier_submission(session, submission.reporter,
+                                   submission.idempotency_key or "", row["content_sha256"])
     ledger.stage_row(session, "reports", {"id": report_id, **row}, kind="report",
-                     label=f"report {reference}")
-    return Submitted(reference, receipt, created=True)
+                     label=f"report {row['reference']}")
+    return Submitted(row["reference"], receipt, created=True)
 
 
 def _earlier_submission(session: Session, user: User, idempotency_key: str, digest: str

@@ -3,8 +3,8 @@
 A writing session seals the ledger before it returns, so a caller acknowledges only what is
 chained (ledger.py says why the ledger is written in two steps). On PostgreSQL the records a
 session staged commit without the ledger lock, and are sealed just after, in a short
-transaction of the store's; `GroupSealer` lets one thread of the process run that seal for
-every request waiting on it. On SQLite, where BEGIN IMMEDIATE has already given the writing
+transaction of the store's; one thread of the process runs that seal for every request
+waiting on it (`rounds.Rounds`). On SQLite, where BEGIN IMMEDIATE has already given the writing
 transaction the one write lock, the session chains its own records before it commits instead,
 without the queue: a second transaction there would only add a commit. Writers of every
 worker process take turns on a file lock (writers.py). A reading session
@@ -40,7 +40,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tessera.casework import ledger
 from tessera.casework.ledger import RecentItems
-from tessera.casework.sealing import GroupSealer, seal_pipelined
+from tessera.casework.rounds import Rounds
+from tessera.casework.sealing import seal_pipelined
 from tessera.casework.signing import Signer
 from tessera.casework.text import UNSTORABLE
 from tessera.casework.writers import WriterLock
@@ -80,7 +81,7 @@ class Casework:
                                       expire_on_commit=False)
         self._readers = sessionmaker(engine.execution_options(
             **{READ_ONLY: True}, postgresql_readonly=True), expire_on_commit=False)
-        self._sealer = GroupSealer(self.seal)
+        self._sealer: Rounds[None, None] = Rounds(self._seal_round)
         self._recent = None if sqlite else RecentItems()
         """PostgreSQL: what this process queued, sealed without a second signature check.
         SQLite: None, for a writing transaction there chains its own records (it holds the
@@ -117,7 +118,7 @@ class Casework:
         finally:
             self._release_writer()
         if staged.seal_due and self._recent is not None:
-            self._sealer.seal()
+            self._sealer.run(None)
             self._recent.forget(staged.queued)
 
     @contextmanager
@@ -149,6 +150,11 @@ class Casework:
         finally:
             self._release_writer()
         return sealed
+
+    def _seal_round(self, waiting: Sequence[None]) -> list[None]:
+        """One seal for every request waiting on one (PostgreSQL)."""
+        self.seal()
+        return [None] * len(waiting)
 
     def _signer(self) -> Signer:
         if self.signer is None:

@@ -26,6 +26,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from tessera.casework.filing import Filer
 from tessera.casework.models import User
 from tessera.casework.roles import Role
 from tessera.casework.sign_in import NewSession, end_session, session_user
@@ -56,6 +57,12 @@ def casework_of(request: Request) -> Casework:
     """The app's casework store (opened once in `create_app`)."""
     casework: Casework = request.app.state.casework
     return casework
+
+
+def filer_of(request: Request) -> Filer:
+    """The app's filer of reports (one per worker process, made in `create_app`)."""
+    filer: Filer = request.app.state.filer
+    return filer
 
 
 async def check_csrf(request: Request) -> None:

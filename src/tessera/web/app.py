@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
+from tessera.casework.filing import Filer
 from tessera.casework.sign_in import ABSOLUTE_LIMIT
 from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
@@ -39,9 +40,9 @@ STATIC = Path(__file__).parent / "static"
 ASSETS = Path(__file__).parent / "assets"
 """Tessera's own script and styles, served beside GOV.UK Frontend's at /assets/tessera/."""
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-SQLITE_THREADS = 2
-"""Routes a worker runs at once on SQLite. Every writing transaction there takes the one write
-lock (queued on casework/writers.py's file lock), so more threads only wait their turn."""
+SQLITE_THREADS = 8
+"""Routes a worker runs at once on SQLite, as on PostgreSQL: reports that arrive together are
+filed together (casework/filing.py), so the threads waiting for a filing make its batch."""
 POSTGRES_THREADS = 8
 """Routes a worker runs at once on PostgreSQL, not anyio's 40. Python runs one thread at a
 time, so a busy worker's threads queue for the interpreter after every database round trip;
@@ -80,6 +81,7 @@ def create_app(casework: Casework, *, session_key: str, secure_cookies: bool) ->
     app = _App(title=f"Tessera: {SERVICE_NAME}", version="1", docs_url=None, redoc_url=None,
                description=api.__doc__, lifespan=lifespan, max_body_size=MAX_BODY_BYTES)
     app.state.casework = casework
+    app.state.filer = Filer(casework)
     app.add_middleware(SessionMiddleware, secret_key=session_key,
                        session_cookie="tessera_session",
                        max_age=int(ABSOLUTE_LIMIT.total_seconds()),

@@ -22,10 +22,10 @@ from pydantic import ValidationError
 
 from tessera.casework.models import User
 from tessera.casework.receipts import Receipt
-from tessera.casework.reports import ReportInput, report_receipt, submit_report
+from tessera.casework.reports import ReportInput, Submission, report_receipt
 from tessera.casework.roles import Role
 from tessera.errors import NotFound
-from tessera.web.access import SignedIn, casework_of
+from tessera.web.access import SignedIn, casework_of, filer_of
 from tessera.web.forms import FieldErrors, error_list, field_errors
 from tessera.web.rendering import render
 
@@ -133,8 +133,7 @@ def send(request: Request, answers: Answers, user: Annotated[User, Depends(polic
     if report is None:
         first = next(s for s in STEPS if any(f in errors for f in s.fields))
         return _step_page(request, first, answers, errors=errors, returning=True)
-    with casework_of(request).session() as session:
-        submitted = submit_report(session, user, report, idempotency_key=idempotency_key)
+    submitted = filer_of(request).file(Submission(user, report, idempotency_key))
     return _confirmation(request, submitted.receipt)
 
 
