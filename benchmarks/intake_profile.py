@@ -76,39 +76,23 @@ def _in(file_end: str, *functions: str) -> Callable[[str, str, int], bool]:
         not functions or function in functions)
 
 
-def _lines(file_end: str, function: str, first: str, last: str
-           ) -> Callable[[str, str, int], bool]:
-    """Frames of `function` on the lines from the one starting `first` to the one starting
-    `last` (found in the source, so that edits elsewhere in the file do not break it)."""
-    source = Path(__file__).parent.parent / "src" / "tessera" / file_end
-    numbered = list(enumerate(source.read_text(encoding="utf-8").splitlines(), start=1))
-    start = next((n for n, text in numbered if text.strip().startswith(first)), 0)
-    end = next((n for n, text in numbered if n >= start and text.strip().startswith(last)), 0)
-    return lambda fn, file, line: (file.endswith(file_end) and fn == function
-                                   and start <= line <= end)
-
-
 PARTS = (
     # Most specific first: a sample goes to the first part any frame of its stack matches,
     Part("Ed25519 signing (receipt; signed ledger: items, heads)", lambda fn, file, _l: (
         file.endswith("casework/receipts.py") and fn in ("sign", "sign_bytes"))
         or (file.endswith("casework/signing.py") and fn == "sign")),
-    Part("Ed25519 checks of queued items in the seal (signed ledger)", _in(
-        "casework/ledger.py", "item_problem")),
-    Part("ledger seal (queue read, entry hashes, inserts)", _in("casework/ledger.py", "seal")),
-    Part("ledger stage (row hash, queue insert)", _in("casework/ledger.py", "stage")),
-    Part("acting_user (reload the user)", _in("casework/access.py", "acting_user")),
+    Part("ledger seal (head, entry hashes, inserts)", _in("casework/ledger.py", "seal",
+                                                          "plan_seal")),
+    Part("ledger stage (row hash, item)", _in("casework/ledger.py", "stage_row")),
+    Part("check_acting (the user and token)", _in("casework/access.py", "check_acting")),
     Part("routing by postcode", _in("casework/routing.py")),
-    Part("content hash and reference", _in("casework/reports.py", "content_sha256",
-                                           "new_reference")),
-    Part("ReportInput -> Report row", _lines("casework/reports.py", "submit_report",
-                                             "report = Report(", "status=OPEN")),
-    Part("report INSERT (savepoint, unit of work)", _lines(
-        "casework/reports.py", "submit_report", "with session.begin_nested", "session.add")),
-    Part("session begin and commit (COMMIT, fsync)", _in("casework/store.py", "session",
-                                                         "seal")),
-    Part("group sealer (PostgreSQL)", _in("casework/sealing.py")),
-    Part("submit_report, the rest", _in("casework/reports.py")),
+    Part("content hash and reference", _in("casework/reports.py", "_prepared")),
+    Part("report INSERT (ON CONFLICT DO NOTHING)", _in("casework/store.py", "insert")),
+    Part("session begin and commit, log flush (SQLite)", _in(
+        "casework/store.py", "session", "_release_writer")),
+    Part("filing a batch together (rounds)", lambda fn, file, _l: file.endswith((
+        "casework/rounds.py", "casework/filing.py"))),
+    Part("submit_reports, the rest", _in("casework/reports.py")),
     Part("thread pool handoff", lambda fn, file, _l: (
         ("anyio/" in file or file.endswith(("threading.py", "queue.py", "asyncio/futures.py",
                                             "starlette/concurrency.py")))

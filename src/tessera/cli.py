@@ -547,11 +547,10 @@ def ledger_verify(
         check = verify_ledger(session, keyring, expect_head=kept)
     if check.ok:
         entries = "entry" if check.entries == 1 else "entries"
-        queued = f"; {check.queued:,} being sealed" if check.queued else ""
         signed = f", signed to entry {check.head.seq:,}" if check.head else ""
         holds = f"; holds the kept head (checkpoint {kept.n})" if kept else ""
         console.print(f"ledger intact: {check.entries:,} {entries}{signed}, every record "
-                      f"and receipt matches{queued}{holds}", highlight=False)
+                      f"and receipt matches{holds}", highlight=False)
         return
     console.print(f"[bold red]ledger not intact:[/] {check.problem}", highlight=False)
     if len(check.problems) > 1:

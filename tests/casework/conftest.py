@@ -34,17 +34,6 @@ def casework(casework_url: str, signer: Signer) -> Iterator[Casework]:
     store.close()
 
 
-@pytest.fixture
-def queueing_casework(tmp_path_factory: pytest.TempPathFactory, signer: Signer
-                      ) -> Iterator[Casework]:
-    """A store on PostgreSQL, the backend where a record is committed before it is sealed
-    (SQLite chains it in its own transaction), for tests of what waits in between."""
-    with empty_store("postgresql", tmp_path_factory, "queueing_test") as url:
-        store = Casework.open(url, signer)
-        yield store
-        store.close()
-
-
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2's cheapest parameters, so each test's accounts take milliseconds, not seconds;

@@ -10,7 +10,6 @@ the caller owns; nothing here goes through a casework service.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select, text
@@ -20,7 +19,6 @@ from tessera.casework.ledger import (
     ENTRIES,
     GENESIS_HASH,
     HEAD,
-    QUEUE,
     checkpoint_hash,
     entry_hash,
     ledgered_tables,
@@ -81,16 +79,17 @@ def rechain(connection: Connection, *, match_records: bool = True,
 
 
 def append_entry(connection: Connection, table: str, record_id: str) -> None:
-    """Chain a record onto the end by hand: an entry with the record's current hash, the item
-    signature of the last entry copied into it, the links and hashes right, the head moved."""
+    """Chain a record onto the end by hand: an entry with the record's current hash, the
+    signature of the last entry's item copied into it, the links and hashes right, the head
+    moved."""
     table_object, key = ledgered_tables()[table]
     row = connection.execute(select(table_object).where(
         table_object.c[key] == _typed(table_object.c[key], record_id))).mappings().one()
     chain = entries(connection)
     last = chain[-1]
-    entry = {**last, "seq": last["seq"] + 1, "item_id": secrets.token_hex(16),
-             "record_table": table, "record_id": record_id, "label": f"{table} {record_id}",
-             "record_sha256": record_hash(table, row), "prev_hash": last["entry_hash"]}
+    entry = {**last, "seq": last["seq"] + 1, "prev_hash": last["entry_hash"],
+             "item_id": secrets.token_hex(16), "record_table": table, "record_id": record_id,
+             "label": f"{table} {record_id}", "record_sha256": record_hash(table, row)}
     entry["entry_hash"] = entry_hash(entry)
     connection.execute(ENTRIES.insert().values(entry))
     connection.execute(HEAD.update().values(seq=entry["seq"], entry_hash=entry["entry_hash"]))
@@ -120,30 +119,6 @@ def cut_tail(connection: Connection, keep: int, *, with_heads: bool) -> None:
                       checkpoint_seq=latest["seq"] if latest else 0,
                       checkpoint_hash=checkpoint_hash(latest) if latest else GENESIS_HASH)
     connection.execute(HEAD.update().values(**values))
-
-
-def queue_forged_item(connection: Connection, table: str, record_id: str, *,
-                      signature_from: dict[str, Any] | None = None) -> None:
-    """Put an item in the ledger's queue carrying the record's current hash: unsigned, or
-    with the key id and signature copied from `signature_from` (an entry)."""
-    table_object, key = ledgered_tables()[table]
-    row = connection.execute(select(table_object).where(
-        table_object.c[key] == _typed(table_object.c[key], record_id))).mappings().one()
-    source = signature_from or {"key_id": "0" * 16, "item_signature": "A" * 86 + "=="}
-    connection.execute(QUEUE.insert().values(
-        item_id=secrets.token_hex(16), staged_at=datetime.now(UTC), kind="report",
-        record_table=table, record_id=record_id, label=f"{table} {record_id}",
-        record_sha256=record_hash(table, row), key_id=source["key_id"],
-        signature=source["item_signature"]))
-
-
-def requeue_entry(connection: Connection, entry: dict[str, Any]) -> None:
-    """Copy an item already chained back into the queue, signature and all (a replay)."""
-    connection.execute(QUEUE.insert().values(
-        item_id=entry["item_id"], staged_at=entry["staged_at"], kind=entry["kind"],
-        record_table=entry["record_table"], record_id=entry["record_id"],
-        label=entry["label"], record_sha256=entry["record_sha256"], key_id=entry["key_id"],
-        signature=entry["item_signature"]))
 
 
 def _children_first(key: tuple[str, str]) -> int:

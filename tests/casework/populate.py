@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tessera.casework import ledger
 from tessera.casework.models import User
 from tessera.casework.report_input import ReportInput
 from tessera.casework.reports import Submitted, submit_report
@@ -74,9 +73,3 @@ def file_report(session: Session, reporter: User, **overrides: Any) -> Submitted
     """Submit `report_input(**overrides)` as `reporter`."""
     return submit_report(session, reporter, report_input(**overrides))
 
-
-def commit_unsealed(session: Session) -> None:
-    """Inside a store's session block: have what the block staged committed but never sealed,
-    as a server killed between its commit and its seal leaves it. Only PostgreSQL has that
-    moment: SQLite chains a record in its own transaction."""
-    ledger.finish_staging(session)

@@ -1,28 +1,24 @@
-"""Writing the ledger: every record a service writes is staged, signed and sealed before its
-session returns; concurrent writers never fork the chain; every seal signs the new head; what
-a stopped server left queued is sealed later; nothing rolled back and nothing the service did
-not sign is ever chained. (What verify catches is tests/casework/test_verification.py.)"""
+"""Writing the ledger: every record a service writes is staged, signed and chained in its own
+transaction; concurrent writers never fork the chain; every seal signs the new head; nothing
+rolled back is ever chained. (What verify catches is tests/casework/test_verification.py.)"""
 
 from __future__ import annotations
 
-import re
 import threading
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from tessera.casework import ledger, verification
-from tessera.casework.ledger import CHECKPOINTS, ENTRIES, QUEUE
-from tessera.casework.models import LedgerPending, Report
+from tessera.casework import ledger
+from tessera.casework.ledger import CHECKPOINTS, ENTRIES
+from tessera.casework.models import Report
 from tessera.casework.readlog import log_read
 from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.casework.triage import Outcome, decide
 from tessera.casework.verification import LedgerCheck, verify_ledger
 from tessera.errors import CaseworkError
-from tests.casework import insider
-from tests.casework.populate import People, commit_unsealed, file_report, populate_people
+from tests.casework.populate import People, file_report
 
 
 def _verify(casework: Casework, signer: Signer) -> LedgerCheck:
@@ -30,40 +26,23 @@ def _verify(casework: Casework, signer: Signer) -> LedgerCheck:
         return verify_ledger(session, signer.keyring)
 
 
-def _counts(casework: Casework) -> tuple[int, int, int]:
-    """Entries, queued items and checkpoints."""
+def _counts(casework: Casework) -> tuple[int, int]:
+    """Entries and checkpoints."""
     with casework.reading() as session:
         return tuple(session.scalar(select(func.count()).select_from(table)) or 0
-                     for table in (ENTRIES, QUEUE, CHECKPOINTS))  # type: ignore[return-value]
-
-
-@pytest.fixture
-def queued_people(queueing_casework: Casework) -> People:
-    """The fixture's users in the PostgreSQL store of the queue tests."""
-    with queueing_casework.session() as session:
-        return populate_people(session)
-
-
-def _file_unsealed(casework: Casework, people: People) -> str:
-    """File a report but leave its ledger item queued, as a server killed between the
-    commit and the seal does (the report was never acknowledged)."""
-    with casework.session() as session:
-        reference = file_report(session, people.reporter).reference
-        commit_unsealed(session)
-    return reference
+                     for table in (ENTRIES, CHECKPOINTS))  # type: ignore[return-value]
 
 
 def test_every_record_is_chained_and_signed_before_its_session_returns(
         casework: Casework, people: People, signer: Signer) -> None:
     """Three reports in one session, then a decision (decision and report's new state) and a
-    read in another: five entries, nothing queued, and a signed head at the end of each
-    seal."""
+    read in another: six entries, and a signed head at the end of each transaction."""
     with casework.session() as session:
         refs = [file_report(session, people.reporter).reference for _ in range(3)]
     with casework.session() as session:
         decide(session, people.hartlepool, refs[0], Outcome.NO_FURTHER_ACTION, reason="Known")
         log_read(session, people.hartlepool, "report", refs[1], "a look")
-    assert _counts(casework) == (6, 0, 2)
+    assert _counts(casework) == (6, 2)
     with casework.reading() as session:
         kinds = session.scalars(select(ENTRIES.c.kind).order_by(ENTRIES.c.seq)).all()
         heads = session.scalars(select(CHECKPOINTS.c.seq).order_by(CHECKPOINTS.c.n)).all()
@@ -110,66 +89,31 @@ def test_concurrent_appends_never_fork_the_chain(casework: Casework, people: Peo
     assert (check.ok, check.entries) == (True, 40)
 
 
-def test_a_queued_record_is_in_flight_until_the_next_seal(
-        queueing_casework: Casework, queued_people: People, signer: Signer) -> None:
-    """A record waiting in the queue is checked against its item, and the next report's seal
-    chains it first, in the order they were written."""
-    waiting = _file_unsealed(queueing_casework, queued_people)
-    check = _verify(queueing_casework, signer)
-    assert (check.ok, check.entries, check.queued) == (True, 0, 1)
-    with queueing_casework.session() as session:
-        later = file_report(session, queued_people.reporter).reference
-    assert _counts(queueing_casework)[:2] == (2, 0)
-    with queueing_casework.reading() as session:
-        assert session.scalars(select(ENTRIES.c.record_id).order_by(ENTRIES.c.seq)
-                               ).all() == [waiting, later]
-    assert _verify(queueing_casework, signer).ok
+def test_two_stores_on_one_database_never_fork_the_chain(
+        casework: Casework, casework_url: str, people: People, signer: Signer) -> None:
+    """Two stores, as two worker processes open them, each with four writers at once: one
+    unbroken chain holding every report (the seal at each transaction's end takes the head's
+    lock on PostgreSQL, the write lock on SQLite)."""
+    other = Casework.open(casework_url, signer)
+    errors: list[BaseException] = []
 
+    def write(store: Casework) -> None:
+        try:
+            for _ in range(5):
+                with store.session() as session:
+                    file_report(session, people.reporter)
+        except BaseException as exc:  # any failure is reported by the assertion below
+            errors.append(exc)
 
-def test_an_item_left_in_the_queue_is_reported_after_a_minute(
-        queueing_casework: Casework, queued_people: People, signer: Signer,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Its own request seals an item within milliseconds; one still waiting a minute later
-    was left by a stopped server. (Its time is signed, so the grace is shortened instead.)"""
-    reference = _file_unsealed(queueing_casework, queued_people)
-    monkeypatch.setattr(verification, "PENDING_GRACE", timedelta(seconds=-1))
-    check = _verify(queueing_casework, signer)
-    assert not check.ok and check.problem is not None
-    assert re.match(rf"queued item \d+ \(report {reference}\): written at ", check.problem)
-    assert check.problem.endswith("and still not sealed into the ledger (a service stopped "
-                                  "mid-request)")
-
-
-def test_a_stopped_servers_items_are_sealed_by_the_next_seal(
-        queueing_casework: Casework, queued_people: People, signer: Signer) -> None:
-    """A report and a decision on it, both still queued, are sealed in the order they were
-    written, so the report's latest entry is its decided state."""
-    reference = _file_unsealed(queueing_casework, queued_people)
-    with queueing_casework.session() as session:
-        decide(session, queued_people.hartlepool, reference, Outcome.NO_FURTHER_ACTION,
-               reason="Known to services")
-        commit_unsealed(session)
-    assert _counts(queueing_casework) == (0, 3, 0)
-    assert queueing_casework.seal() == 3
-    check = _verify(queueing_casework, signer)
-    assert (check.ok, check.entries) == (True, 3)
-    with queueing_casework.reading() as session:
-        assert session.scalars(select(ENTRIES.c.kind).order_by(ENTRIES.c.seq)).all() == [
-            "report", "decision", "report decision"]
-
-
-def test_another_workers_items_are_checked_then_chained(
-        queueing_casework: Casework, queued_people: People, signer: Signer) -> None:
-    """A worker seals items other workers queued: it does not know them, so it checks each
-    one's signature, then chains them; its own it takes as it remembers them."""
-    other_worker = Casework(queueing_casework.engine, signer)
-    theirs = _file_unsealed(other_worker, queued_people)
-    mine = _file_unsealed(queueing_casework, queued_people)
-    assert queueing_casework.seal() == 2
-    with queueing_casework.reading() as session:
-        assert session.scalars(select(ENTRIES.c.record_id).order_by(ENTRIES.c.seq)
-                               ).all() == [theirs, mine]
-    assert _verify(queueing_casework, signer).ok
+    threads = [threading.Thread(target=write, args=(store,))
+               for store in (casework, other) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.close()
+    assert errors == []
+    assert (_verify(casework, signer).ok, _counts(casework)[0]) == (True, 40)
 
 
 def test_nothing_rolled_back_reaches_the_ledger(casework: Casework, people: People) -> None:
@@ -177,32 +121,9 @@ def test_nothing_rolled_back_reaches_the_ledger(casework: Casework, people: Peop
     with pytest.raises(RuntimeError), casework.session() as session:
         file_report(session, people.reporter)
         raise RuntimeError("the request failed after the report was staged")
-    assert _counts(casework) == (0, 0, 0)
+    assert _counts(casework) == (0, 0)
     with casework.reading() as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 0
-
-
-def test_sealing_never_chains_an_item_the_service_did_not_sign(
-        casework: Casework, people: People, signer: Signer) -> None:
-    """An unsigned item, one with a copied signature, and a chained item copied back into the
-    queue all stay out of the chain, however often the service seals."""
-    with casework.session() as session:
-        reference = file_report(session, people.reporter).reference
-    with casework.engine.begin() as connection:
-        chained = insider.entries(connection)[0]
-        connection.execute(Report.__table__.update().values(disclosure="Nothing happened"))
-        insider.queue_forged_item(connection, "reports", reference)
-        insider.queue_forged_item(connection, "reports", reference, signature_from=chained)
-        insider.requeue_entry(connection, chained)
-    for _ in range(2):
-        assert casework.seal() == 0
-        with casework.session() as session:
-            file_report(session, people.reporter)
-    with casework.reading() as session:
-        assert session.scalars(select(ENTRIES.c.record_id).order_by(ENTRIES.c.seq)).all()[
-            0] == reference
-        assert session.scalar(select(func.count()).select_from(LedgerPending)) == 3
-        assert session.scalar(select(func.count()).select_from(ENTRIES)) == 3
 
 
 def test_a_store_without_the_key_writes_nothing_the_ledger_holds(

@@ -35,7 +35,7 @@ def test_opening_again_is_a_no_op(casework_url: str, casework: Casework) -> None
     """A second process opening the same store finds it at the latest revision."""
     again = Casework.open(casework_url)
     with again.session() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
     again.close()
 
 
@@ -106,9 +106,10 @@ def test_text_no_database_can_store_is_refused_as_bad_input(casework: Casework,
         assert session.scalar(select(func.count()).select_from(User)) == 0
 
 
-def test_the_latest_migration_goes_down_and_up_again(casework_url: str) -> None:
-    """Downgrading 0004 drops the sessions, throttles and token columns it added, leaving
-    the store as 0003 made it; upgrading again restores them."""
+def test_the_latest_migrations_go_down_and_up_again(casework_url: str) -> None:
+    """Downgrading 0005 and 0004 brings back the ledger's queue and drops the sessions,
+    throttles and token columns, leaving the store as 0003 made it; upgrading again
+    restores the latest."""
     Casework.open(casework_url).close()
     engine = create_engine(casework_url)
     config = Config()
@@ -122,4 +123,5 @@ def test_the_latest_migration_goes_down_and_up_again(casework_url: str) -> None:
         columns = {c["name"] for c in inspect(engine).get_columns("api_tokens")}
         assert ("web_sessions" in tables) is expected
         assert ("revoked_at" in columns) is expected
+        assert ("ledger_pending" in tables) is not expected
     engine.dispose()

@@ -2,7 +2,7 @@
 
 The table is written out by hand, not derived from the policies, so a policy loosened by
 mistake fails here. A route missing from the table fails too: a new route must say who may
-use it before it can land. And the app, starting, seals what a killed server left queued.
+use it before it can land.
 """
 
 from __future__ import annotations
@@ -17,21 +17,13 @@ from fastapi import APIRouter, Request
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import func, select
 
-from tessera.casework.models import LedgerPending
-from tessera.casework.reports import ReportInput, submit_report
-from tessera.casework.signing import Signer
-from tessera.casework.store import Casework
-from tessera.casework.verification import verify_ledger
 from tessera.config import load_settings
 from tessera.errors import ConfigurationError
 from tessera.web import app as web_app
 from tessera.web.access import Policy
 from tessera.web.app import api_routes, app_from_settings, create_app, route_policy
 from tessera.web.transport import SECURITY_HEADERS
-from tests.casework.backends import empty_store
-from tests.casework.populate import commit_unsealed, populate_people
 from tests.web.conftest import Site, report_body
 
 EVERYONE = ("anonymous", "reporter", "triage_leeds", "administrator", "analyst",
@@ -219,30 +211,6 @@ def test_signing_key_files_are_created_private(tmp_path: object) -> None:
     first = session_secret(path)
     assert session_secret(path) == first and len(first) == 64
     assert os.stat(path).st_mode & 0o777 == 0o600
-
-
-def test_starting_the_app_seals_what_a_stopped_server_left_queued(
-        tmp_path_factory: pytest.TempPathFactory) -> None:
-    """A report committed but never sealed (its server was killed in between, so it was never
-    acknowledged) is chained as soon as an app starts again, not when the next one comes.
-    PostgreSQL only: SQLite chains a report in its own transaction."""
-    signer = Signer.generate()
-    with empty_store("postgresql", tmp_path_factory, "restart_test") as url:
-        killed = Casework.open(url, signer)
-        with killed.session() as session:
-            reporter = populate_people(session).reporter
-            submit_report(session, reporter, ReportInput.model_validate(report_body()))
-            commit_unsealed(session)  # the server dies before it seals
-        killed.close()
-        restarted = Casework.open(url, signer)
-        with restarted.reading() as session:
-            assert session.scalar(select(func.count()).select_from(LedgerPending)) == 1
-        with TestClient(create_app(restarted, session_key="k", secure_cookies=False)):
-            pass  # the app's start-up
-        with restarted.reading() as session:
-            assert session.scalar(select(func.count()).select_from(LedgerPending)) == 0
-            assert verify_ledger(session, signer.keyring).ok
-        restarted.close()
 
 
 HEADERS_ON = [

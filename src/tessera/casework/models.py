@@ -181,40 +181,11 @@ class LedgerEntry(Base):
     entry_hash: Mapped[str] = mapped_column(String(64))
 
 
-class LedgerPending(Base):
-    """A record written but not yet chained: the queue `ledger.seal` empties into entries.
-
-    Why a queue: the request that writes a record commits it with this row without waiting
-    for the ledger lock, then seals the queue (its own item and any others committed by then)
-    under the lock before it answers, so one lock hold chains a batch. A row here is in
-    flight for milliseconds; one left behind by a stopped server is chained by the next seal.
-    Each item is signed by the service that staged it: one written to this table by anyone
-    else is never chained.
-    """
-
-    __tablename__ = "ledger_pending"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    """Assigned in writing order; sealing chains the queue in this order."""
-    item_id: Mapped[str] = mapped_column(String(32), unique=True)
-    """Random, and signed: an item copied back into the queue after it was chained is refused."""
-    staged_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    kind: Mapped[str] = mapped_column(String(32))
-    record_table: Mapped[str] = mapped_column(String(32))
-    record_id: Mapped[str] = mapped_column(String(32))
-    label: Mapped[str] = mapped_column(String(100))
-    record_sha256: Mapped[str] = mapped_column(String(64))
-    """The row's hash when the service wrote it, not when it was sealed."""
-    key_id: Mapped[str] = mapped_column(String(16))
-    signature: Mapped[str] = mapped_column(String(100))
-    """The service's signature over every other column but `id`."""
-
-
 class LedgerHead(Base):
     """The single row naming the chain's end and the last signed head: the lock sealing takes.
 
     Not trusted by `verify`, which recomputes both from the entries and checkpoints; it lets
-    a seal extend the chain without reading it.
+    a seal extend the chain without reading it, and locking it is what keeps two seals apart.
     """
 
     __tablename__ = "ledger_head"

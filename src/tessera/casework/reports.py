@@ -148,17 +148,12 @@ def _file(session: Session, submission: Submission, row: dict[str, Any],
 def _earlier_submission(session: Session, user: User, idempotency_key: str, digest: str
                         ) -> Submitted:
     """The reporter's earlier submission with this key: returned again if its content is the
-    same, a conflict if not.
-
-    Returned only once sealed: the first request may still be between its commit and its
-    seal (or have been cut off there), and a replay is an acknowledgement too.
-    """
+    same (committed, so already chained), a conflict if not."""
     earlier = session.scalars(select(Report).where(
         Report.reporter_id == user.id, Report.idempotency_key == idempotency_key)).one()
     if earlier.content_sha256 != digest:
         raise IdempotencyConflict("this Idempotency-Key was used for a different report "
                                   f"({earlier.reference})")
-    ledger.require_seal(session)
     return Submitted(earlier.reference, receipt_of(earlier), created=False)
 
 

@@ -1,14 +1,11 @@
 """The casework store: one SQLAlchemy engine and its sessions per database URL.
 
-A writing session seals the ledger before it returns, so a caller acknowledges only what is
-chained (ledger.py says why the ledger is written in two steps). On PostgreSQL the records a
-session staged commit without the ledger lock, and are sealed just after, in a short
-transaction of the store's; one thread of the process runs that seal for every request
-waiting on it (`rounds.Rounds`). On SQLite, where BEGIN IMMEDIATE has already given the writing
-transaction the one write lock, the session chains its own records before it commits instead,
-without the queue: a second transaction there would only add a commit. Writers of every
-worker process take turns on a file lock (writers.py). A reading session
-(`Casework.reading`) serves pages and lookups that write nothing.
+A writing session chains what its services staged into the ledger at the end of its own
+transaction (ledger.py says why), so a caller acknowledges only what is committed and
+chained. Writers of every worker process take turns on SQLite's one write lock through a file
+lock (writers.py); on PostgreSQL they run side by side until the seal at their end takes the
+ledger head's row lock. A reading session (`Casework.reading`) serves pages and lookups that
+write nothing.
 
 Why these SQLite settings: the web app serves many requests at once. WAL lets readers carry on
 while one writer commits; the busy timeout makes a writer wait its turn instead of failing;
@@ -39,9 +36,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tessera.casework import ledger
-from tessera.casework.ledger import RecentItems
-from tessera.casework.rounds import Rounds
-from tessera.casework.sealing import seal_pipelined
 from tessera.casework.signing import Signer
 from tessera.casework.text import UNSTORABLE
 from tessera.casework.writers import WriterLock
@@ -81,11 +75,6 @@ class Casework:
                                       expire_on_commit=False)
         self._readers = sessionmaker(engine.execution_options(
             **{READ_ONLY: True}, postgresql_readonly=True), expire_on_commit=False)
-        self._sealer: Rounds[None, None] = Rounds(self._seal_round)
-        self._recent = None if sqlite else RecentItems()
-        """PostgreSQL: what this process queued, sealed without a second signature check.
-        SQLite: None, for a writing transaction there chains its own records (it holds the
-        one write lock anyway): a second transaction would only add a commit."""
 
     @classmethod
     def open(cls, url: str, signer: Signer | None = None) -> Casework:
@@ -105,21 +94,19 @@ class Casework:
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed if the block succeeds, else rolled back.
 
-        Records the block staged for the ledger are sealed into it before this returns, so
-        whatever the caller acknowledges after the block is already chained.
+        What the block staged for the ledger is chained into it at the end of the same
+        transaction, so whatever the caller acknowledges after the block is committed and
+        chained at once, and nothing rolled back is ever chained.
         """
         try:
             with self._sessions.begin() as session:
-                ledger.begin_staging(session, self.signer, self._recent)
+                ledger.begin_staging(session, self.signer)
                 yield session
                 staged = ledger.finish_staging(session)
-                if staged.seal_due and self._recent is None:
-                    ledger.seal(session, self._signer(), fresh=staged.fresh, queue=False)
+                if staged.items:
+                    ledger.seal(session, self._signer(), staged.items)
         finally:
             self._release_writer()
-        if staged.seal_due and self._recent is not None:
-            self._sealer.run(None)
-            self._recent.forget(staged.queued)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -131,35 +118,10 @@ class Casework:
         with self._readers.begin() as session:
             yield session
 
-    def seal(self) -> int:
-        """Chain whatever the ledger's queue holds, in a short transaction; how many items.
-
-        The writing sessions call it themselves; the web app also calls it on starting, for
-        the items of requests a stopped server cut off between commit and seal.
-        """
-        signer = self._signer()
-        if self._recent is not None:  # PostgreSQL: the lock held for two round trips
-            raw = self.engine.raw_connection()
-            try:
-                return seal_pipelined(raw.driver_connection, signer, self._recent)
-            finally:
-                raw.close()
-        try:
-            with self._sessions.begin() as session:
-                sealed = ledger.seal(session, signer)
-        finally:
-            self._release_writer()
-        return sealed
-
-    def _seal_round(self, waiting: Sequence[None]) -> list[None]:
-        """One seal for every request waiting on one (PostgreSQL)."""
-        self.seal()
-        return [None] * len(waiting)
-
     def _signer(self) -> Signer:
         if self.signer is None:
             raise CaseworkError("the casework store was opened without the service's signing "
-                                "key, so it cannot seal the ledger")
+                                "key, so it cannot extend the ledger")
         return self.signer
 
     def _release_writer(self) -> None:

@@ -11,10 +11,8 @@ What is checked, and what each check catches (docs/ledger.md says it for people)
 - the signed heads: checkpoints numbered from 1 without a gap, each signed by a key of the
   service, each linked to the one before and matching the entry it signs, no more than
   `CHECKPOINT_EVERY` entries apart, and the last one at the chain's last entry;
-- the queue: each item signed by the service and not a copy of one chained, none waiting
-  longer than `PENDING_GRACE`;
-- the records: every row of every ledgered table against its latest entry or valid queued
-  item, and every entry and valid item against a row;
+- the records: every row of every ledgered table against its latest entry, and every entry
+  against a row;
 - the receipts: every report's content against the hash its receipt signed, and the receipt's
   signature, so an edited report is found even if the whole chain were rebuilt;
 - optionally, a signed head kept outside the database (`tessera ledger head`): the ledger must
@@ -25,7 +23,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -38,8 +35,6 @@ from tessera.casework.ledger import (
     ENTRIES,
     GENESIS_HASH,
     HEAD,
-    PENDING_GRACE,
-    QUEUE,
     checkpoint_hash,
     checkpoint_payload,
     entry_hash,
@@ -68,8 +63,6 @@ class LedgerCheck:
     """The sequence number of the first failing entry (None for a row with no entry at all)."""
     problem: str | None
     problems: tuple[str, ...] = ()
-    queued: int = 0
-    """Records written but not yet sealed: in flight, unless a problem names them."""
     head: SignedHead | None = None
     """The last signed head the ledger holds."""
 
@@ -122,36 +115,30 @@ def latest_head(session: Session) -> SignedHead | None:
 
 def verify_ledger(session: Session, keyring: Keyring, *,
                   expect_head: SignedHead | None = None) -> LedgerCheck:
-    """Check the chain, the signed heads, the queue, every record and every receipt."""
+    """Check the chain, the signed heads, every record and every receipt."""
     entries = _rows(session, select(ENTRIES).order_by(ENTRIES.c.seq))
     checkpoints = _rows(session, select(CHECKPOINTS).order_by(CHECKPOINTS.c.n))
-    queued = _rows(session, select(QUEUE).order_by(QUEUE.c.id))
-    chained = {entry["item_id"] for entry in entries}
     problems = _chain_problems(entries, keyring)
     problems += _checkpoint_problems(session, entries, checkpoints, keyring)
-    queue_problems, valid_items = _queue_problems(queued, keyring, chained)
-    problems += queue_problems
-    problems += _record_problems(session, entries, valid_items)
+    problems += _record_problems(session, entries)
     problems += _receipt_problems(session, keyring)
     if expect_head is not None:
         problems += _kept_head_problems(checkpoints, expect_head, keyring)
     problems.sort(key=lambda p: (p[0] is None, p[0] or 0))
     head = SignedHead.from_row(checkpoints[-1]) if checkpoints else None
     if not problems:
-        return LedgerCheck(True, len(entries), None, None, queued=len(queued), head=head)
+        return LedgerCheck(True, len(entries), None, None, head=head)
     return LedgerCheck(False, len(entries), problems[0][0], problems[0][1],
-                       tuple(message for _, message in problems), len(queued), head)
+                       tuple(message for _, message in problems), head)
 
 
 def _rows(session: Session, statement: Any) -> list[dict[str, Any]]:
     return [dict(row) for row in session.execute(statement).mappings()]
 
 
-def _named(item: dict[str, Any]) -> str:
-    """An entry, or a queued item (which has no sequence number yet), as problems name it."""
-    if "seq" in item:
-        return f"entry {item['seq']} ({item['label']})"
-    return f"queued item {item['id']} ({item['label']})"
+def _named(entry: dict[str, Any]) -> str:
+    """An entry as problems name it."""
+    return f"entry {entry['seq']} ({entry['label']})"
 
 
 def _chain_problems(entries: list[dict[str, Any]], keyring: Keyring) -> list[Problem]:
@@ -238,32 +225,9 @@ def _are(first: int, last: int) -> str:
     return "is" if first == last else "are"
 
 
-def _queue_problems(queued: list[dict[str, Any]], keyring: Keyring, chained: set[str]
-                    ) -> tuple[list[Problem], list[dict[str, Any]]]:
-    """Problems of queued items, and the items the service did stage (the only ones that may
-    stand for a record)."""
-    problems: list[Problem] = []
-    valid: list[dict[str, Any]] = []
-    now = datetime.now(UTC)
-    for item in queued:
-        wrong = item_problem(item, keyring, chained)
-        if wrong is not None:
-            problems.append((None, f"{_named(item)} {wrong}"))
-            continue
-        valid.append(item)
-        if now - item["staged_at"] > PENDING_GRACE:
-            written = f"{item['staged_at']:%Y-%m-%d %H:%M:%S} UTC"
-            problems.append((None, f"{_named(item)}: written at {written} and still not sealed "
-                             "into the ledger (a service stopped mid-request)"))
-    return problems, valid
-
-
-def _record_problems(session: Session, entries: list[dict[str, Any]],
-                     valid_items: list[dict[str, Any]]) -> list[Problem]:
-    """Each record against its latest entry or valid queued item (an item is always later than
-    the entries of its record: it was written after they were sealed), and each of those
-    against a record."""
-    latest = {(e["record_table"], e["record_id"]): e for e in [*entries, *valid_items]}
+def _record_problems(session: Session, entries: list[dict[str, Any]]) -> list[Problem]:
+    """Each record against its latest entry, and each entry against a record."""
+    latest = {(e["record_table"], e["record_id"]): e for e in entries}
     problems: list[Problem] = []
     for name, (table, key_column) in ledgered_tables().items():
         for row in session.execute(select(table)).mappings():
@@ -273,10 +237,10 @@ def _record_problems(session: Session, entries: list[dict[str, Any]],
                 problems.append((None, f"{name} row {record_id} has no ledger entry: it was "
                                  "added to the database directly"))
             elif record_hash(name, row) != entry["record_sha256"]:
-                problems.append((entry.get("seq"), f"{_named(entry)}: the record was changed "
-                                 "after it was written"))
+                problems.append((entry["seq"], f"{_named(entry)}: the record was changed after "
+                                 "it was written"))
     for entry in latest.values():
-        problems.append((entry.get("seq"), f"{_named(entry)}: the record was deleted"))
+        problems.append((entry["seq"], f"{_named(entry)}: the record was deleted"))
     return problems
 
 

@@ -40,16 +40,12 @@ STATIC = Path(__file__).parent / "static"
 ASSETS = Path(__file__).parent / "assets"
 """Tessera's own script and styles, served beside GOV.UK Frontend's at /assets/tessera/."""
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-SQLITE_THREADS = 8
-"""Routes a worker runs at once on SQLite, as on PostgreSQL: reports that arrive together are
-filed together (casework/filing.py), so the threads waiting for a filing make its batch."""
-POSTGRES_THREADS = 8
-"""Routes a worker runs at once on PostgreSQL, not anyio's 40. Python runs one thread at a
-time, so a busy worker's threads queue for the interpreter after every database round trip;
-the more threads, the longer that queue, and the longer each ledger seal (a few round trips
-under the head lock) keeps the other worker waiting. Intake with two workers on two cores
-(benchmarks/intake.py): about 390 reports/s with 8 threads, 340 with 16, 310 with 40.
-Requests beyond these wait in the event loop, costing nothing."""
+THREADS = 8
+"""Routes a worker runs at once, not anyio's 40. Python runs one thread at a time, so a busy
+worker's threads queue for the interpreter after every database round trip, and the longer
+that queue, the longer each transaction holds its locks. Eight keep a filing's batch full
+(casework/filing.py: the requests waiting while one batch is filed make the next); requests
+beyond them wait in the event loop, costing nothing."""
 
 
 def create_app(casework: Casework, *, session_key: str, secure_cookies: bool) -> FastAPI:
@@ -70,12 +66,7 @@ def create_app(casework: Casework, *, session_key: str, secure_cookies: bool) ->
                                  "'bash scripts/setup.sh' to install them from npm")
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        sqlite = casework.engine.dialect.name == "sqlite"
-        anyio.to_thread.current_default_thread_limiter().total_tokens = (
-            SQLITE_THREADS if sqlite else POSTGRES_THREADS)
-        # Records a killed server committed but never sealed (nor acknowledged) are chained
-        # now, not only when the next record is filed.
-        await anyio.to_thread.run_sync(casework.seal)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
 
     app = _App(title=f"Tessera: {SERVICE_NAME}", version="1", docs_url=None, redoc_url=None,
