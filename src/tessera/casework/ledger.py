@@ -37,8 +37,9 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from tessera.casework.canonical import canonical_json, sha256_hex
@@ -83,6 +84,7 @@ _HEAD_FOR_UPDATE = select(HEAD).where(HEAD.c.id == 1).with_for_update()
 _ADD_ENTRIES = insert(ENTRIES)
 _ADD_CHECKPOINTS = insert(CHECKPOINTS)
 _MOVE_HEAD = update(HEAD).where(HEAD.c.id == 1)
+_HEAD_VALUES = ("seq", "entry_hash", "checkpoint_n", "checkpoint_seq", "checkpoint_hash")
 """Each statement sealing runs, built once: sealing runs at the end of every writing
 transaction, under the lock on the chain's end, and building a statement costs more than
 running it."""
@@ -229,9 +231,8 @@ def plan_seal(head: Mapping[str, Any], items: Sequence[Mapping[str, Any]], signe
             checkpoint = _checkpoint(cp["n"] + 1, seq, previous, cp["hash"], signer)
             checkpoints.append(checkpoint)
             cp = {"n": checkpoint["n"], "seq": seq, "hash": checkpoint_hash(checkpoint)}
-    return SealPlan(entries, checkpoints, {
-        "seq": seq, "entry_hash": previous, "checkpoint_n": cp["n"],
-        "checkpoint_seq": cp["seq"], "checkpoint_hash": cp["hash"]})
+    head_values = (seq, previous, cp["n"], cp["seq"], cp["hash"])
+    return SealPlan(entries, checkpoints, dict(zip(_HEAD_VALUES, head_values, strict=True)))
 
 
 def seal(session: Session, signer: Signer, items: Sequence[Mapping[str, Any]]) -> None:
@@ -243,9 +244,41 @@ def seal(session: Session, signer: Signer, items: Sequence[Mapping[str, Any]]) -
     connection = session.connection()
     head = dict(connection.execute(_HEAD_FOR_UPDATE).mappings().one())
     plan = plan_seal(head, items, signer)
+    if connection.dialect.name == "postgresql":
+        _write_pipelined(connection, plan)
+        return
     connection.execute(_ADD_ENTRIES, plan.entries)
     connection.execute(_ADD_CHECKPOINTS, plan.checkpoints)
     connection.execute(_MOVE_HEAD, plan.head)
+
+
+def _write_pipelined(connection: Connection, plan: SealPlan) -> None:
+    """Write a seal's plan on PostgreSQL in one round trip (psycopg's pipeline mode).
+
+    Why: the head's lock is held from the seal's first statement to the commit, and after
+    each answer the sealing thread waits for the interpreter lock behind the worker's other
+    threads; three writes sent together are one such wait, not three. Measured
+    (benchmarks/intake.py, alternating runs): 425-429 against 448-492 reports/s, and p99 at a
+    steady 300/s 108-202 against 49-62 ms. The statements are the same as SQLite's, compiled
+    once for psycopg.
+    """
+    driver: Any = connection.connection.driver_connection  # a psycopg Connection
+    entries, checkpoints, (move_head, where) = _postgres_statements(connection.dialect)
+    with driver.pipeline(), driver.cursor() as cursor:
+        cursor.executemany(entries, plan.entries)
+        cursor.executemany(checkpoints, plan.checkpoints)
+        cursor.execute(move_head, {**where, **plan.head})
+
+
+@cache
+def _postgres_statements(dialect: Dialect) -> tuple[str, str, tuple[str, dict[str, Any]]]:
+    """The seal's writes as psycopg's SQL: entries, checkpoints, and the head's update with
+    the parameters of its WHERE clause."""
+    head = _MOVE_HEAD.compile(dialect=dialect, column_keys=list(_HEAD_VALUES))
+    return (_ADD_ENTRIES.compile(dialect=dialect).string,
+            _ADD_CHECKPOINTS.compile(dialect=dialect).string,
+            (head.string, {key: value for key, value in head.params.items()
+                           if key not in _HEAD_VALUES}))
 
 
 def _checkpoint(n: int, seq: int, entry_hash_at: str, previous: str,
