@@ -11,11 +11,18 @@ from sqlalchemy import func, select
 from tessera.casework.canonical import sha256_hex
 from tessera.casework.models import LedgerEntry, Report
 from tessera.casework.receipts import verify_receipt
-from tessera.casework.reports import report_receipt, submit_report
+from tessera.casework.reports import (
+    Submission,
+    Submitted,
+    report_receipt,
+    submit_report,
+    submit_reports,
+)
 from tessera.casework.routing import NATIONAL_QUEUE
 from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.casework.users import disable_user
+from tessera.casework.verification import verify_ledger
 from tessera.errors import CaseworkError, IdempotencyConflict, NoSuchReport, NotPermitted
 from tests.casework.populate import People, file_report, report_input
 
@@ -157,3 +164,35 @@ def test_the_same_key_sent_at_once_from_many_clients_makes_one_report(
     with casework.session() as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 1
         assert session.scalars(select(LedgerEntry.record_id)).all() == references[:1]
+
+
+def test_reports_filed_together_each_get_their_own_answer(
+        casework: Casework, people: People, signer: Signer) -> None:
+    """One transaction, five submissions: two filed, one replay of the first, one reusing its
+    key with other content, one from an account that may not report. Each is answered on its
+    own, and only the two new reports are written and chained."""
+    with casework.session() as session:
+        answers = submit_reports(session, [
+            Submission(people.reporter, report_input(), idempotency_key="a"),
+            Submission(people.other_reporter, report_input(child_given_name="Bea")),
+            Submission(people.hartlepool, report_input()),
+            Submission(people.reporter, report_input(child_given_name="Cal"),
+                       idempotency_key="b" * 256),
+        ])
+    with casework.session() as session:
+        replay, conflict = submit_reports(session, [
+            Submission(people.reporter, report_input(), idempotency_key="a"),
+            Submission(people.reporter, report_input(child_given_name="Dot"),
+                       idempotency_key="a")])
+    first, second, not_a_reporter, bad_key = answers
+    assert isinstance(first, Submitted) and isinstance(second, Submitted)
+    assert (first.created, second.created) == (True, True)
+    assert isinstance(not_a_reporter, NotPermitted)
+    assert isinstance(bad_key, CaseworkError) and "Idempotency-Key" in bad_key.message
+    assert isinstance(replay, Submitted) and (replay.reference, replay.created) == (
+        first.reference, False)
+    assert isinstance(conflict, IdempotencyConflict)
+    with casework.reading() as session:
+        assert sorted(session.scalars(select(LedgerEntry.record_id))) == sorted(
+            [first.reference, second.reference])
+        assert verify_ledger(session, signer.keyring).ok

@@ -15,12 +15,13 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from tessera.casework.models import Base, User
+from tessera.casework.reports import Submission, submit_reports
 from tessera.casework.roles import Role
 from tessera.casework.store import Casework
 from tessera.casework.users import add_user
 from tessera.errors import CaseworkError
 from tests.casework.backends import empty_store
-from tests.casework.populate import PASSWORD
+from tests.casework.populate import PASSWORD, populate_people, report_input
 
 
 def test_migration_creates_exactly_the_models_tables(casework: Casework) -> None:
@@ -104,6 +105,12 @@ def test_text_no_database_can_store_is_refused_as_bad_input(casework: Casework,
         session.scalar(select(User.id).where(User.username == text))
     with casework.reading() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0
+    with casework.session() as session:
+        reporter = populate_people(session).reporter
+    unchecked = report_input().model_copy(update={"disclosure": f"Said {text}."})
+    with pytest.raises(CaseworkError, match="cannot be stored"), casework.session() as session:
+        submit_reports(session, [Submission(reporter, report_input()),
+                                 Submission(reporter, unchecked)])  # one INSERT for both
 
 
 def test_the_latest_migrations_go_down_and_up_again(casework_url: str) -> None:

@@ -7,9 +7,11 @@ the user from the database, so a user disabled a moment ago is refused at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, false, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, false, select, update
 from sqlalchemy.orm import Session
 
 from tessera.casework.models import ApiToken, Report, User
@@ -22,14 +24,17 @@ TOKEN_USE_PRECISION = timedelta(minutes=1)
 per report would put every report of a token on one row."""
 _USERS: Table = User.__table__  # type: ignore[assignment]
 _TOKENS: Table = ApiToken.__table__  # type: ignore[assignment]
-_ACTOR = (select(_USERS.c.role, _USERS.c.disabled, _TOKENS.c.user_id.label("token_user"),
-                 _TOKENS.c.revoked_at, _TOKENS.c.last_used_at)
-          .select_from(_USERS.outerjoin(_TOKENS, _TOKENS.c.id == bindparam("token")))
-          .where(_USERS.c.id == bindparam("user")))
+_ACTORS = (select(_USERS.c.id, _USERS.c.role, _USERS.c.disabled,
+                  _TOKENS.c.id.label("token_id"), _TOKENS.c.revoked_at,
+                  _TOKENS.c.last_used_at)
+           .select_from(_USERS.outerjoin(_TOKENS, and_(
+               _TOKENS.c.user_id == _USERS.c.id,
+               _TOKENS.c.id.in_(bindparam("tokens", expanding=True)))))
+           .where(_USERS.c.id.in_(bindparam("users", expanding=True))))
 _TOKEN_USED = (update(_TOKENS).where(_TOKENS.c.id == bindparam("token"))
                .values(last_used_at=bindparam("used_at")))
 """The two statements of the check every action makes, built once (intake runs it for every
-report)."""
+batch of reports)."""
 
 
 def acting_user(session: Session, user: User, *roles: Role, api_token: int | None = None
@@ -45,26 +50,53 @@ def acting_user(session: Session, user: User, *roles: Role, api_token: int | Non
 def check_acting(session: Session, user_id: int, *roles: Role,
                  api_token: int | None = None) -> None:
     """Refuse (`NotPermitted`) unless the user is, in the database now, enabled and holding one
-    of `roles`.
+    of `roles` (`actors_refused`, for one)."""
+    (refused,) = actors_refused(session, [(user_id, api_token)], *roles)
+    if refused is not None:
+        raise refused
 
-    A request made with an API token names it (`api_token`, its id): the token's row must
-    still be unrevoked, so a revoked token acts no more even while a web worker still
-    remembers it. One statement reads both, in the acting transaction (on SQLite its first,
-    which takes the write lock), and the token's last-used time is written at most once a
-    minute.
+
+def actors_refused(session: Session, actors: Sequence[tuple[int, int | None]], *roles: Role
+                   ) -> list[NotPermitted | None]:
+    """For each (user id, API token id or None): why the database refuses it now, or None.
+
+    A user must be enabled and hold one of `roles`. A request made with an API token names it,
+    and the token's row must still be the user's and unrevoked, so a revoked token acts no
+    more even while a web worker still remembers it. One statement reads every user and token
+    asked about, in the acting transaction (on SQLite its first, which takes the write lock),
+    and each token's last-used time is written at most once a minute.
     """
-    row = session.connection().execute(_ACTOR, {"user": user_id, "token": api_token}).first()
-    if row is None or row.disabled:
-        raise NotPermitted("your account is disabled or no longer exists")
-    if row.role not in roles:
-        raise NotPermitted(f"a {row.role} user cannot do this")
-    if api_token is None:
-        return
-    if row.token_user != user_id or row.revoked_at is not None:
-        raise NotPermitted("this API token has been revoked")
+    users = {user_id for user_id, _ in actors}
+    tokens = {token for _, token in actors if token is not None}
+    found: dict[int, Any] = {}
+    live_tokens: dict[int, Any] = {}
+    for row in session.connection().execute(_ACTORS, {"users": list(users),
+                                                      "tokens": list(tokens)}):
+        found[row.id] = row
+        if row.token_id is not None:
+            live_tokens[row.token_id] = row
     now = datetime.now(UTC)
-    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_PRECISION:
-        session.connection().execute(_TOKEN_USED, {"token": api_token, "used_at": now})
+    answers: list[NotPermitted | None] = []
+    used: set[int] = set()
+    for user_id, token in actors:
+        user = found.get(user_id)
+        if user is None or user.disabled:
+            answers.append(NotPermitted("your account is disabled or no longer exists"))
+        elif user.role not in roles:
+            answers.append(NotPermitted(f"a {user.role} user cannot do this"))
+        elif token is not None and (token not in live_tokens
+                                    or live_tokens[token].id != user_id
+                                    or live_tokens[token].revoked_at is not None):
+            answers.append(NotPermitted("this API token has been revoked"))
+        else:
+            answers.append(None)
+            if token is not None:
+                used.add(token)
+    for token in used:
+        last_used = live_tokens[token].last_used_at
+        if last_used is None or now - last_used >= TOKEN_USE_PRECISION:
+            session.connection().execute(_TOKEN_USED, {"token": token, "used_at": now})
+    return answers
 
 
 def triage_scope(user: User) -> ColumnElement[bool]:

@@ -51,8 +51,16 @@ _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=
 
 
 def canonical_json(value: object) -> bytes:
-    """The canonical UTF-8 JSON bytes of a value of dicts, lists, text, numbers and dates."""
-    return _ENCODER.encode(value).encode("utf-8")
+    """The canonical UTF-8 JSON bytes of a value of dicts, lists, text, numbers and dates.
+
+    Text that is not Unicode (a lone surrogate) has no UTF-8 bytes: refused as bad input, as
+    the store refuses it (every field from outside is checked for it before it gets here).
+    """
+    try:
+        return _ENCODER.encode(value).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CaseworkError("a value holds a character that cannot be stored (half of a "
+                            "surrogate pair); remove it and try again") from exc
 
 
 def sha256_hex(value: object) -> str:

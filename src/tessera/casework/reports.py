@@ -18,14 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tessera.casework import ledger
-from tessera.casework.access import acting_user, check_acting, may_see
+from tessera.casework.access import acting_user, actors_refused, may_see
 from tessera.casework.canonical import utc_iso
 from tessera.casework.models import OPEN, Report, User
 from tessera.casework.receipts import Receipt, sign_receipt
 from tessera.casework.report_input import ReportInput, report_content_sha256
 from tessera.casework.roles import Role
 from tessera.casework.routing import route_postcode
-from tessera.casework.store import NewRow
+from tessera.casework.store import NewRows
 from tessera.errors import CaseworkError, IdempotencyConflict, NoSuchReport
 
 __all__ = ["ReportInput", "Submission", "Submitted", "new_reference", "receipt_of",
@@ -39,8 +39,9 @@ over the phone, with no I/L/O/U to confuse."""
 CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _REFERENCE = re.compile(f"{re.escape(REFERENCE_PREFIX)}[{CROCKFORD_BASE32}]{{{REFERENCE_LENGTH}}}")
 MAX_IDEMPOTENCY_KEY = 255
-_NEW_REPORT = NewRow(Report.__table__, ("reporter_id", "idempotency_key"))  # type: ignore[arg-type]
-"""A report inserted unless the reporter's Idempotency-Key was used before."""
+_NEW_REPORTS = NewRows(Report.__table__,  # type: ignore[arg-type]
+                       ("reporter_id", "idempotency_key"), key="reference")
+"""Reports inserted unless the reporter's Idempotency-Key was used before."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def submit_reports(session: Session, submissions: Sequence[Submission]
     bad Idempotency-Key), which leaves the others filed.
 
     Why together: filing is a transaction, the write lock (SQLite) and a commit whatever the
-    number of reports, so reports that arrive together are filed together (`filing.py`). A
+    number of reports, so reports that arrive together are filed together (`filing.py`), and
+    every reporter and token is checked in one statement and every report inserted in one. A
     refusal is found before its report is written (at most a token's last-used time has
     been), so one report's refusal needs no savepoint to keep the others as they were. The same
     Idempotency-Key from the same reporter returns the first submission if the body is the
@@ -99,14 +101,38 @@ def submit_reports(session: Session, submissions: Sequence[Submission]
     # Everything that needs no database comes first: on SQLite the first statement takes
     # the one write lock, and what runs before it does not hold anyone up.
     prepared = [_prepared(session, submission) for submission in submissions]
-    answers: list[Submitted | CaseworkError] = []
-    for submission, ready in zip(submissions, prepared, strict=True):
-        try:
-            answers.append(ready if isinstance(ready, CaseworkError) else
-                           _file(session, submission, *ready))
-        except CaseworkError as refused:
-            answers.append(refused)
-    return answers
+    ready = [(n, submissions[n], item) for n, item in enumerate(prepared)
+             if not isinstance(item, CaseworkError)]
+    refused = actors_refused(session, [(s.reporter.id, s.api_token) for _, s, _ in ready],
+                             Role.REPORTER)
+    answers: list[Submitted | CaseworkError | None] = [
+        item if isinstance(item, CaseworkError) else None for item in prepared]
+    permitted = []
+    for (n, submission, item), refusal in zip(ready, refused, strict=True):
+        if refusal is None:
+            permitted.append((n, submission, item))
+        else:
+            answers[n] = refusal
+    new_ids = _NEW_REPORTS.insert(session, [row for _, _, (row, _) in permitted])
+    for n, submission, (row, receipt) in permitted:
+        report_id = new_ids.get(row["reference"])
+        if report_id is None:
+            # The reporter used this Idempotency-Key before (or is sending it twice at once,
+            # and the other request's report committed first). Not looked up beforehand: a
+            # retry is rare, and a query for every report that is not one would cost intake.
+            try:
+                answers[n] = _earlier_submission(session, submission.reporter,
+                                                 submission.idempotency_key or "",
+                                                 row["content_sha256"])
+            except CaseworkError as conflict:
+                answers[n] = conflict
+            continue
+        ledger.stage_row(session, "reports", {"id": report_id, **row}, kind="report",
+                         label=f"report {row['reference']}")
+        answers[n] = Submitted(row["reference"], receipt, created=True)
+    filled = [answer for answer in answers if answer is not None]
+    assert len(filled) == len(submissions)  # every submission was answered above
+    return filled
 
 
 def _prepared(session: Session, submission: Submission
@@ -127,22 +153,6 @@ def _prepared(session: Session, submission: Submission
            "la_code": route.la_code, "force_code": route.force_code, "queue": route.queue,
            "status": OPEN, **content}
     return row, receipt
-
-
-def _file(session: Session, submission: Submission, row: dict[str, Any],
-          receipt: Receipt) -> Submitted:
-    check_acting(session, submission.reporter.id, Role.REPORTER,
-                 api_token=submission.api_token)
-    report_id = _NEW_REPORT.insert(session, row)
-    if report_id is None:
-        # The reporter used this Idempotency-Key before (or is sending it twice at once, and
-        # the other request's report committed first). Not looked up beforehand: a retry is
-        # rare, and a query for every report that is not one would cost intake.
-        return _earlier_submission(session, submission.reporter,
-                                   submission.idempotency_key or "", row["content_sha256"])
-    ledger.stage_row(session, "reports", {"id": report_id, **row}, kind="report",
-                     label=f"report {row['reference']}")
-    return Submitted(row["reference"], receipt, created=True)
 
 
 def _earlier_submission(session: Session, user: User, idempotency_key: str, digest: str

@@ -135,27 +135,31 @@ class Casework:
         self.engine.dispose()
 
 
-class NewRow:
-    """Insert a row unless a unique key already holds one: its new id, or None.
+class NewRows:
+    """Insert rows unless a unique key already holds one: the new ids, by each row's `key`.
 
-    One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING id), built once per dialect,
-    where the unit of work would take a savepoint, a flush and its release, and leave the
-    transaction to be rolled back to the savepoint on a conflict.
+    One statement for all of them (INSERT ... ON CONFLICT DO NOTHING RETURNING id, key),
+    built once per dialect, where the unit of work would take a savepoint, a flush and its
+    release for each row, and leave the transaction to be rolled back to the savepoint on a
+    conflict. A row whose unique key was taken is simply not among the answers.
     """
 
-    def __init__(self, table: Table, unique: Sequence[str]) -> None:
+    def __init__(self, table: Table, unique: Sequence[str], key: str) -> None:
+        self._key = key
         self._statements = {
             name: make(table).on_conflict_do_nothing(index_elements=list(unique))
-            .returning(table.c.id)
+            .returning(table.c.id, table.c[key])
             for name, make in (("sqlite", sqlite_dialect.insert),
                                ("postgresql", postgresql_dialect.insert))}
 
-    def insert(self, session: Session, row: Mapping[str, Any]) -> int | None:
-        """The id of the row inserted, or None if the unique key was taken."""
+    def insert(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> dict[Any, int]:
+        """The id of each row inserted, by its key; rows whose unique key was taken are left
+        out."""
+        if not rows:
+            return {}
         connection = session.connection()
-        new_id: int | None = connection.execute(
-            self._statements[connection.dialect.name], row).scalar()
-        return new_id
+        result = connection.execute(self._statements[connection.dialect.name], list(rows))
+        return {key: new_id for new_id, key in result}
 
 
 def _create_engine(url: str) -> Engine:
@@ -182,11 +186,24 @@ def _refuse_unstorable_text(_connection: object, _cursor: object, _statement: st
     would otherwise fail inside the driver (PostgreSQL refuses NUL in text; neither driver
     can encode a lone surrogate as UTF-8), an error the service can only answer with 500.
     """
-    for row in parameters if executemany else (parameters,):
-        values = row.values() if isinstance(row, dict) else row or ()
-        if any(isinstance(value, str) and UNSTORABLE.search(value) for value in values):
-            raise CaseworkError("a value holds a character that cannot be stored (a NUL byte "
-                                "or half of a surrogate pair); remove it and try again")
+    if any(isinstance(value, str) and UNSTORABLE.search(value)
+           for value in _bound_values(parameters, executemany)):
+        raise CaseworkError("a value holds a character that cannot be stored (a NUL byte or "
+                            "half of a surrogate pair); remove it and try again")
+
+
+def _bound_values(parameters: Any, executemany: bool) -> Iterator[Any]:
+    """Every value a statement binds, whatever the shape the driver gets them in: one row or
+    many, each a mapping or a sequence, or (several rows in one INSERT) one flat sequence or
+    one mapping of suffixed names."""
+    for row in parameters if executemany and not isinstance(parameters, Mapping) else (
+            parameters,):
+        if isinstance(row, Mapping):
+            yield from row.values()
+        elif isinstance(row, list | tuple):
+            yield from row
+        else:
+            yield row
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
