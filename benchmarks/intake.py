@@ -506,7 +506,7 @@ def main() -> None:
     args = parser.parse_args()
     load1, load5, _ = os.getloadavg()
     print(f"POST /api/reports, {args.clients} clients, tessera serve --workers "
-          f"{args.workers or 'default (1 on SQLite, 1 per core on PostgreSQL)'}, "
+          f"{args.workers or 'default (one per core)'}, "
           f"{psutil.cpu_count()} cores; load average before: {load1:.2f} (1 min), "
           f"{load5:.2f} (5 min)")
     verdicts = Verdicts()

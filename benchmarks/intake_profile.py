@@ -88,7 +88,7 @@ PARTS = (
     Part("routing by postcode", _in("casework/routing.py")),
     Part("content hash and reference", _in("casework/reports.py", "_prepared")),
     Part("report INSERT (ON CONFLICT DO NOTHING)", _in("casework/store.py", "insert")),
-    Part("session begin and commit, log flush (SQLite)", _in(
+    Part("session begin and commit (and SQLite's log flush)", _in(
         "casework/store.py", "session", "_release_writer")),
     Part("filing a batch together (rounds)", lambda fn, file, _l: file.endswith((
         "casework/rounds.py", "casework/filing.py"))),
