@@ -66,25 +66,31 @@ def test_a_large_seal_signs_a_checkpoint_every_so_many_entries(
     assert _verify(casework, signer).ok
 
 
-def test_concurrent_appends_never_fork_the_chain(casework: Casework, people: People,
-                                                 signer: Signer) -> None:
-    """Eight writers filing at once: every report gets its own entry, in one unbroken chain."""
+def _file_at_once(stores: list[Casework], writers: int, people: People) -> list[BaseException]:
+    """`writers` threads a store, each filing five reports, all at once; what any raised."""
     errors: list[BaseException] = []
 
-    def write() -> None:
+    def write(store: Casework) -> None:
         try:
             for _ in range(5):
-                with casework.session() as session:
+                with store.session() as session:
                     file_report(session, people.reporter)
-        except BaseException as exc:  # any failure is reported by the assertion below
+        except BaseException as exc:  # any failure is reported by the caller's assertion
             errors.append(exc)
 
-    threads = [threading.Thread(target=write) for _ in range(8)]
+    threads = [threading.Thread(target=write, args=(store,))
+               for store in stores for _ in range(writers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    return errors
+
+
+def test_concurrent_appends_never_fork_the_chain(casework: Casework, people: People,
+                                                 signer: Signer) -> None:
+    """Eight writers filing at once: every report gets its own entry, in one unbroken chain."""
+    assert _file_at_once([casework], 8, people) == []
     check = _verify(casework, signer)
     assert (check.ok, check.entries) == (True, 40)
 
@@ -95,22 +101,7 @@ def test_two_stores_on_one_database_never_fork_the_chain(
     unbroken chain holding every report (the seal at each transaction's end takes the head's
     lock on PostgreSQL, the write lock on SQLite)."""
     other = Casework.open(casework_url, signer)
-    errors: list[BaseException] = []
-
-    def write(store: Casework) -> None:
-        try:
-            for _ in range(5):
-                with store.session() as session:
-                    file_report(session, people.reporter)
-        except BaseException as exc:  # any failure is reported by the assertion below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=write, args=(store,))
-               for store in (casework, other) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = _file_at_once([casework, other], 4, people)
     other.close()
     assert errors == []
     assert (_verify(casework, signer).ok, _counts(casework)[0]) == (True, 40)
