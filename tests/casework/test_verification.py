@@ -214,7 +214,7 @@ def test_a_record_chained_by_hand_after_the_last_signed_head_is_caught(
         "entry 9 (decisions 3): the item it chains does not match its signature: it was not "
         "written by the service as it stands",
         "entry 9 is after the last signed head (checkpoint 3 at entry 8): the service did not "
-        "seal them")
+        "seal it")
 
 
 def test_attack_3_a_tail_cut_after_the_last_signed_head_is_caught(

@@ -197,7 +197,8 @@ def _checkpoint_problems(session: Session, entries: list[dict[str, Any]],
         first = previous["seq"] + 1
         problems.append((first, f"{_span('entry', first, last_seq)} {_are(first, last_seq)} "
                          f"after the last signed head (checkpoint {previous['n']} at entry "
-                         f"{previous['seq']}): the service did not seal them"))
+                         f"{previous['seq']}): the service did not seal "
+                         f"{'it' if first == last_seq else 'them'}"))
     elif last_seq < previous["seq"]:
         first = last_seq + 1
         problems.append((first, f"{_span('entry', first, previous['seq'])} "
