@@ -247,3 +247,13 @@ def test_receipt_and_ledger_verify_then_export_into_the_warehouse(
     assert tampered.stdout.startswith(f"ledger not intact: entry 1 (report "
                                       f"{edited['reference']}): the record was changed after "
                                       "it was written")
+
+
+def test_help_shows_each_default_and_reflows_paragraphs(run_cli: Callable[..., Any]) -> None:
+    """`[default: ...]` in an option's help is text, not Rich markup that would swallow it, and
+    a docstring's wrapped lines read as one paragraph."""
+    verify = run_cli("ledger", "verify", "--help", env={**os.environ, "COLUMNS": "200"})
+    rotate = run_cli("keys", "--help", env={**os.environ, "COLUMNS": "200"})
+    assert "Casework store [default: $TESSERA_CASEWORK_URL or sqlite:///tessera-casework.db]" \
+        in verify.stdout
+    assert "keeping the old public key so that receipts and signed heads" in rotate.stdout

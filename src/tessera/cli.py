@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 import typer
 from rich.console import Console
@@ -32,37 +32,43 @@ if TYPE_CHECKING:
     from tessera.casework.signing import Keyring
     from tessera.warehouse.loading import IngestResult
 
+HELP_MARKUP: Final = "markdown"
+"""Help is Markdown, so docstrings' paragraphs reflow and `[default: ...]` is not taken for
+Rich markup (which would swallow it)."""
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False,
-                  add_completion=False)
-dataset_app = typer.Typer(help="The core dataset definition.", no_args_is_help=True)
+                  add_completion=False, rich_markup_mode=HELP_MARKUP)
+dataset_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
+                          help="The core dataset definition.")
 app.add_typer(dataset_app, name="dataset")
-users_app = typer.Typer(help="Casework accounts: add, disable, enable, sessions, API tokens.",
-                        no_args_is_help=True)
+users_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
+                        help="Casework accounts: add, disable, enable, sessions, API tokens.")
 app.add_typer(users_app, name="users")
-ledger_app = typer.Typer(help="The tamper-evident ledger of reports and decisions.",
-                         no_args_is_help=True)
+ledger_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
+                         help="The tamper-evident ledger of reports and decisions.")
 app.add_typer(ledger_app, name="ledger")
-receipt_app = typer.Typer(help="Receipts given to reporters.", no_args_is_help=True)
+receipt_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
+                          help="Receipts given to reporters.")
 app.add_typer(receipt_app, name="receipt")
-keys_app = typer.Typer(help="The service's signing key.", no_args_is_help=True)
+keys_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
+                       help="The service's signing key.")
 app.add_typer(keys_app, name="keys")
 
 console = Console()
 errors = Console(stderr=True)
 
 WarehouseOption = Annotated[Path | None, typer.Option(
-    help="DuckDB warehouse file [default: $TESSERA_WAREHOUSE or ./tessera.duckdb].")]
+    help="DuckDB warehouse file \\[default: $TESSERA_WAREHOUSE or ./tessera.duckdb].")]
 OutputOption = Annotated[Path | None, typer.Option(
-    help="Folder for reports and rejections [default: $TESSERA_OUTPUT or ./tessera-output].")]
+    help="Folder for reports and rejections \\[default: $TESSERA_OUTPUT or ./tessera-output].")]
 CaseworkOption = Annotated[str | None, typer.Option(
-    "--casework-url", help="Casework store [default: $TESSERA_CASEWORK_URL or "
+    "--casework-url", help="Casework store \\[default: $TESSERA_CASEWORK_URL or "
     "sqlite:///tessera-casework.db].")]
 SigningKeyOption = Annotated[Path | None, typer.Option(
-    help="Ed25519 signing key [default: $TESSERA_SIGNING_KEY_FILE or "
+    help="Ed25519 signing key \\[default: $TESSERA_SIGNING_KEY_FILE or "
     "~/.config/tessera/signing.key].")]
 PublicKeyOption = Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=(
     "The service's public keys (PEM, as 'tessera receipt public-key' prints them), to check "
-    "without the private key [default: the signing key and its keyring].")) ]
+    "without the private key \\[default: the signing key and its keyring].")) ]
 
 
 def main() -> None:
@@ -259,7 +265,7 @@ def link(
         "warehouse linkage against, such as the generator's ground_truth/persons.csv."))]
     = None,
     threshold: Annotated[float | None, typer.Option(help=(
-        "Match probability at which records join [default: 0.9; why is in "
+        "Match probability at which records join \\[default: 0.9; why is in "
         "tessera/linkage/settings.py]."))] = None,
     seed: Annotated[int, typer.Option(help="Seed of the model's random sampling.")] = 0,
     warehouse: WarehouseOption = None,
@@ -349,16 +355,16 @@ def demo(
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help=(
-        "Address to listen on [default: $TESSERA_WEB_HOST or 127.0.0.1]; cookies are "
+        "Address to listen on \\[default: $TESSERA_WEB_HOST or 127.0.0.1]; cookies are "
         "marked Secure unless it is loopback, so put HTTPS in front of any other."))] = None,
     port: Annotated[int | None, typer.Option(help=(
-        "Port [default: $TESSERA_WEB_PORT or 8000]."))] = None,
+        "Port \\[default: $TESSERA_WEB_PORT or 8000]."))] = None,
     workers: Annotated[int | None, typer.Option(min=1, help=(
-        "Worker processes, each listening on its own socket [default: one per core; on "
+        "Worker processes, each listening on its own socket \\[default: one per core; on "
         "SQLite they take turns to write, queued on a file lock]."))]
     = None,
     casework_url: Annotated[str | None, typer.Option(help=(
-        "Casework store [default: $TESSERA_CASEWORK_URL or sqlite:///tessera-casework.db]."))]
+        "Casework store \\[default: $TESSERA_CASEWORK_URL or sqlite:///tessera-casework.db]."))]
     = None,
 ) -> None:
     """Run the reporting service: the web pages and the JSON API (gunicorn, uvicorn workers)."""
@@ -535,7 +541,7 @@ def ledger_verify(
     casework_url: CaseworkOption = None,
     signing_key_file: SigningKeyOption = None,
 ) -> None:
-    """Check the hash chain, its signed heads, the queue, every record and every receipt.
+    """Check the hash chain, its signed heads, every record and every receipt.
 
     Exit status 0 when intact; 1 naming the first entry that does not match, then the rest.
     """
@@ -620,7 +626,7 @@ def keys_rotate(signing_key_file: SigningKeyOption = None) -> None:
 
 @app.command("export-casework")
 def export_casework(
-    out: Annotated[Path, typer.Option(help="Folder to write casework/<agency>/*.csv to.")],
+    out: Annotated[Path, typer.Option(help="Folder to write `casework/AGENCY/*.csv` to.")],
     casework_url: CaseworkOption = None,
 ) -> None:
     """Write reports and decisions as core-dataset extracts for 'tessera ingest'."""

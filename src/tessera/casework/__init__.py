@@ -11,9 +11,9 @@ never touch casework do not pay for loading SQLAlchemy and Alembic):
 - `reports`: `ReportInput` (`report_input`), `submit_report`, `report_receipt`; `routing`:
   postcode to local authority, force and queue; `receipts`: Ed25519 receipts.
 - `triage`: `queue`, `open_report` (logged), `decide`, `timeline`, `Outcome`.
-- `ledger`: the hash chain (`stage` a record, `seal` the queue), `verify_ledger`; `sealing`:
-  one seal at a time per process for every request waiting; `readlog`: `log_read`,
-  `read_log`.
+- `ledger`: the hash chain (`stage` a record, `seal` what was staged at the commit);
+  `verification.verify_ledger`; `filing` and `rounds`: reports arriving together filed in one
+  transaction; `writers`: one writer at a time on SQLite; `readlog`: `log_read`, `read_log`.
 - `export.export_casework`: core-dataset extracts for `tessera ingest`.
 
 Every service takes a session and the acting user and checks permissions itself (deny by

@@ -65,7 +65,7 @@ CHECKPOINT_TYPE = "tessera.ledger.checkpoint/1"
 all signed by the same key, so each says which it is and cannot be passed off as another."""
 ITEM_FIELDS = ("item_id", "staged_at", "kind", "record_table", "record_id", "label",
                "record_sha256", "key_id")
-"""What an item's signature covers, in the queue and in its entry alike."""
+"""What an item's signature covers, as its entry keeps it."""
 ENTRY_FIELDS = ("seq", "at", *ITEM_FIELDS, "item_signature", "prev_hash")
 """What an entry's hash covers: everything but the hash itself."""
 CHECKPOINT_FIELDS = ("n", "seq", "entry_hash", "signed_at", "key_id", "prev_checkpoint")
