@@ -257,3 +257,14 @@ def test_help_shows_each_default_and_reflows_paragraphs(run_cli: Callable[..., A
     assert "Casework store [default: $TESSERA_CASEWORK_URL or sqlite:///tessera-casework.db]" \
         in verify.stdout
     assert "keeping the old public key so that receipts and signed heads" in rotate.stdout
+
+
+def test_help_speaks_to_users_and_says_where_to_start(run_cli: Callable[..., Any]) -> None:
+    """`tessera --help` says what Tessera does and where a new user starts, not the module's
+    notes for developers; each command says what it needs and what it writes."""
+    wide = {**os.environ, "COLUMNS": "200"}
+    top = run_cli("--help", env=wide).stdout
+    assert "Tessera joins up agencies' records" in top and "Start here: tessera demo" in top
+    assert "one sub-command per job" not in top
+    ingest = run_cli("ingest", "--help", env=wide).stdout
+    assert "Needs extract files" in ingest and "written to a CSV in the output folder" in ingest

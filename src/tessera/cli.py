@@ -32,10 +32,27 @@ if TYPE_CHECKING:
     from tessera.casework.signing import Keyring
     from tessera.warehouse.loading import IngestResult
 
+USER_HELP: Final = """Tessera joins up agencies' records of child sexual abuse and exploitation
+in England and Wales.
+
+It checks each agency's extract against one core dataset and loads it into a warehouse that
+keeps names and dates of birth apart from analysis. It gives each child one identifier across
+agencies, writes the national audit of group-based offending, and runs the mandatory reporting
+service with a record nobody can quietly change.
+
+**Start here:** `tessera demo` runs the whole path on a synthetic national year in a few
+minutes. With real extracts: `tessera dataset describe` lists the fields and rules an extract
+must meet, then `tessera ingest`, `tessera link` and `tessera audit`. For the reporting
+service: `tessera users add`, then `tessera serve`.
+
+Exit status: 0 done; 1 done, but some input rows were rejected (they are listed, with where
+to fix them); 2 an input could not be read or an option is wrong, and nothing was changed.
+"""
+"""What `tessera --help` says to a user; the module's docstring is for developers."""
 HELP_MARKUP: Final = "markdown"
 """Help is Markdown, so docstrings' paragraphs reflow and `[default: ...]` is not taken for
 Rich markup (which would swallow it)."""
-app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(help=USER_HELP, no_args_is_help=True, pretty_exceptions_enable=False,
                   add_completion=False, rich_markup_mode=HELP_MARKUP)
 dataset_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
                           help="The core dataset definition.")
@@ -102,7 +119,12 @@ def dataset_describe(
     out: Annotated[Path, typer.Option(help="Where --format markdown writes.")] = Path(
         "docs/core-dataset.md"),
 ) -> None:
-    """Print the data dictionary: every entity, field, rule and code list."""
+    """Print the data dictionary: every entity, field, rule and code list.
+
+    What an agency's extract must hold to load: one section per entity (file), each field
+    with its type and rules, and the rules across fields. `--format markdown` writes the
+    same as a document to share with suppliers.
+    """
     from tessera.dataset import ENTITIES
     from tessera.dataset.dictionary import dictionary_markdown, entity_rules, field_rules
 
@@ -136,7 +158,13 @@ def synth(
     rates: Annotated[Path | None, typer.Option(help=(
         "CSV of dimension,code,weight overriding the ONS 2021 population base rates."))] = None,
 ) -> None:
-    """Write a synthetic national set of agency extracts, with ground truth kept apart."""
+    """Write a synthetic national set of agency extracts, with ground truth kept apart.
+
+    Needs only a folder. Writes `extracts/` (one file per agency and entity, to load with
+    `tessera ingest`), `cin_census/` (Children in Need census returns, XML) and
+    `ground_truth/` (who each record really is, to score `tessera link --truth` against;
+    never loaded). Every person is made up.
+    """
     from tessera.synth import generate
 
     started = time.perf_counter()
@@ -156,7 +184,14 @@ def ingest(
     warehouse: WarehouseOption = None,
     output: OutputOption = None,
 ) -> None:
-    """Validate extracts and load them into the warehouse as one atomic batch."""
+    """Validate extracts and load them into the warehouse as one atomic batch.
+
+    Needs extract files (CSV or Parquet, as `tessera dataset describe` lists) or folders
+    of them. Valid rows are loaded with names, dates of birth and identifiers replaced by
+    keyed pseudonyms; each rejected row is listed with its file, row, field and rule, and
+    all of them written to a CSV in the output folder. A file that cannot be read stops
+    the batch and nothing is loaded.
+    """
     settings = load_settings(warehouse=warehouse, output=output)
     result = _ingest(paths, settings)
     if result.rows_rejected:
@@ -225,7 +260,12 @@ def audit(
     warehouse: WarehouseOption = None,
     output: OutputOption = None,
 ) -> None:
-    """The national audit of group-based offending (measure M5): tables, CSVs and a report."""
+    """The national audit of group-based offending (measure M5): tables, CSVs and a report.
+
+    Needs a warehouse loaded by `tessera ingest` (and, for figures by child, linked by
+    `tessera link`). Prints the audit's tables and writes them as CSV with an HTML report
+    to the output folder; `--explain` shows why one offence is in its category.
+    """
     settings = load_settings(warehouse=warehouse, output=output)
     _audit(settings, explain)
 
@@ -274,8 +314,9 @@ def link(
     """Link person records into people: the warehouse's child and person ids, or a file.
 
     Without --records, every person record in the warehouse is linked; children keep their
-    child_id from run to run, merges and splits are recorded, and a quality report is
-    written. With --records and --out, a standalone file is deduplicated.
+    child_id from run to run, merges and splits are recorded, and a quality report (HTML)
+    and the trained model are written to the output folder. With --records and --out, a
+    CSV of person records is deduplicated into a CSV of record_id, cluster_id.
     """
     if records is not None:
         _link_file(records, out, threshold, seed, compare or [])
@@ -324,7 +365,12 @@ def demo(
     scale: Annotated[float, typer.Option(help="1 = the national volume of 2023.")] = 1.0,
     seed: Annotated[int, typer.Option()] = 2023,
 ) -> None:
-    """Synthetic national year, then ingest, link and the national audit, in one go."""
+    """Synthetic national year, then ingest, link and the national audit, in one go.
+
+    Needs nothing but a few minutes and a few GB of disk at scale 1. Writes the synthetic
+    extracts, a warehouse and the linkage and audit reports under --out; each run starts
+    afresh there.
+    """
     from tessera.synth import generate
 
     # The demo owns its folder: each run starts from fresh extracts and a fresh warehouse.
@@ -367,7 +413,13 @@ def serve(
         "Casework store \\[default: $TESSERA_CASEWORK_URL or sqlite:///tessera-casework.db]."))]
     = None,
 ) -> None:
-    """Run the reporting service: the web pages and the JSON API (gunicorn, uvicorn workers)."""
+    """Run the reporting service: the web pages and the JSON API (gunicorn, uvicorn workers).
+
+    Needs a casework store (SQLite file or PostgreSQL URL; created and migrated on start)
+    and at least one user (`tessera users add`). Keys for pseudonyms, sessions and signing
+    are created on first start, readable only by their owner. The API's OpenAPI schema is
+    at /openapi.json once it runs.
+    """
     import os
 
     from tessera.casework.signing import Signer
@@ -629,7 +681,11 @@ def export_casework(
     out: Annotated[Path, typer.Option(help="Folder to write `casework/AGENCY/*.csv` to.")],
     casework_url: CaseworkOption = None,
 ) -> None:
-    """Write reports and decisions as core-dataset extracts for 'tessera ingest'."""
+    """Write reports and decisions as core-dataset extracts for 'tessera ingest'.
+
+    Needs the casework store. Writes one folder per local authority; reports still in the
+    national queue are held back until routed. The export is logged as a read.
+    """
     from tessera.casework.export import export_casework as export
 
     with _casework_session(casework_url, signing=True) as session:
