@@ -4,6 +4,12 @@ Why two spellings: police extracts carry the 18+1 codes (W1, A2, ...) that offic
 the core dataset accepts as aliases; social care, health and education use ONS codes. Both are
 written from the same true ethnic group, with 'not stated' / 'not known' or an empty value where
 the agency did not record it.
+
+Why no group may gain from the errors: data drawn at population base rates must show no group
+standing out in the audit. So a misrecorded group is drawn at the base rates too (a uniform
+draw inflated the small groups by 8-15%), and Roma, which 18+1 has no code for, is written with
+its ONS 2021 code (16) rather than folded into W3, Gypsy or Irish Traveller (which tripled that
+group's rates and left Roma at none).
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from tessera.dataset import codelist
 from tessera.synth import codes
 from tessera.synth.rates import ETHNIC_GROUPS
 
-ROMA_POLICE_CODE = "W3"
-"""18+1 has no Roma code; Roma (ONS 16) is recorded as W3, as the alias list notes."""
+ROMA = "16"
+"""ONS 2021 White: Roma. 18+1 has no code for it, so police extracts carry the ONS code, which
+the core dataset accepts from every agency."""
 NOT_RECORDED = ("NS", "NK")
 
 
@@ -25,7 +32,7 @@ def _police_codes() -> tuple[str, ...]:
     by_ons: dict[str, str] = {}
     for row in codelist("ethnicity_police_sde").rows:
         by_ons.setdefault(row["maps_to"], row["code"])
-    by_ons["16"] = ROMA_POLICE_CODE
+    by_ons[ROMA] = ROMA
     return tuple(by_ons[g] for g in ETHNIC_GROUPS)
 
 
@@ -40,14 +47,17 @@ SOURCES = {code: codes.index("ethnicity_source", code)
 
 
 def recorded_ethnicity(rng: np.random.Generator, truth: np.ndarray, police: bool,
-                       missing: np.ndarray | float, wrong: float = 0.01) -> np.ndarray:
+                       missing: np.ndarray | float, shares: np.ndarray,
+                       wrong: float = 0.01) -> np.ndarray:
     """What an agency writes for people of group `truth` (index of ETHNIC_GROUPS).
 
-    A `missing` share is 'NS', 'NK' or empty (a third each); a `wrong` share is another group,
-    as happens when someone else states it.
+    A `missing` share is 'NS', 'NK' or empty (a third each); a `wrong` share is a group drawn
+    at the population `shares` (over ETHNIC_GROUPS), as happens when someone else states it, so
+    each group loses and gains as many records as it has people and none is inflated.
     """
     n = len(truth)
-    group = np.where(rng.random(n) < wrong, rng.integers(0, len(ETHNIC_GROUPS), n), truth)
+    misrecorded = rng.choice(len(ETHNIC_GROUPS), size=n, p=shares)
+    group = np.where(rng.random(n) < wrong, misrecorded, truth)
     written = _POLICE_INDEX[group] if police else group
     gone = rng.random(n) < missing
     how = rng.integers(0, 3, n)

@@ -50,6 +50,8 @@ ONLINE_SETTING = codes.index("setting", "online")
 ONLINE_PLACE = codes.index("location_type", "online")
 UNKNOWN_SUSPECT = {"stranger": 40, "": 40, "online_contact": 20}
 """What a victim can say of a suspect the police never identify."""
+MIN_PERPETRATOR_AGE = 10
+"""The age of criminal responsibility in England and Wales: nobody younger is a suspect."""
 OPEN_UNIDENTIFIED = 0.12
 """Open single-perpetrator offences whose suspect is not (yet) identified."""
 
@@ -157,11 +159,11 @@ def perpetrator_ages(rng: np.random.Generator, relationship: np.ndarray,
     age = np.where(relationship == FAMILY, family, age)
     age = np.where(relationship == TRUST, rng.integers(20, 66, n), age)
     age = np.where(relationship == PEER,
-                   np.clip(victim_age + rng.integers(-2, 4, n), 10, 19), age)
+                   np.clip(victim_age + rng.integers(-2, 4, n), MIN_PERPETRATOR_AGE, 19), age)
     age = np.where((relationship == ACQUAINTANCE) & (young < 0.3), rng.integers(14, 20, n), age)
     age = np.where((relationship == ONLINE_CONTACT) & (young < 0.15), rng.integers(13, 19, n),
                    age)
-    return np.clip(age, 10, 75)
+    return np.clip(age, MIN_PERPETRATOR_AGE, 75)
 
 
 def draw_victims(world: World, force: np.ndarray, age: np.ndarray, on_day: np.ndarray,
@@ -207,7 +209,7 @@ def draw_perpetrators(world: World, pattern: Pattern, victim: np.ndarray,
     rows = np.flatnonzero(want)
     candidate = np.where(donor >= 0, person[np.maximum(donor, 0)], -1)
     their_age = age_on(world.people.column("dob")[np.maximum(candidate, 0)], on_day[rows])
-    ok = (candidate >= 0) & (their_age >= 10)
+    ok = (candidate >= 0) & (their_age >= MIN_PERPETRATOR_AGE)
     person[rows[ok]] = candidate[ok]
     left = rows[~ok]
     person[left] = new_people(world, dob=dob[left], force=force[left])

@@ -18,9 +18,9 @@ from tessera.synth.calibration import NO_DATE
 from tessera.synth.ethnicity import recorded_ethnicity, recorded_source
 from tessera.synth.investigation import ROLE
 from tessera.synth.noise import PROFILE_NAMES, Identity, blank_identity, noisy_identity
-from tessera.synth.offending import Offences, Parties
+from tessera.synth.offending import MIN_PERPETRATOR_AGE, Offences, Parties
 from tessera.synth.places import agencies
-from tessera.synth.population import World, age_on
+from tessera.synth.population import World, age_on, shift_years
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def build_records(world: World, person: np.ndarray, agency: np.ndarray, kind: st
     identity = blank_identity(identity, ~known)
     missing = np.where(known, how.ethnicity_missing, UNIDENTIFIED_ETHNICITY_MISSING)
     ethnicity = recorded_ethnicity(rng, people.column("ethnicity")[person], how.police_codes,
-                                   missing)
+                                   missing, world.rates.ethnicity)
     source = recorded_source(rng, ethnicity, how.ethnicity_source)
     source = np.where(known | (source < 0), source,
                       recorded_source(rng, ethnicity, {"third_party": 1}))
@@ -141,6 +141,9 @@ def police_records(world: World, offences: Offences, parties: Parties
     victim = np.bincount(party_record[parties.role == ROLE["victim"]], minlength=n) > 0
     limit = np.full(n, world.period.end, dtype=np.int64)
     np.minimum.at(limit, party_record, offences.committed_from[parties.offence])
+    # A transposed date of birth may make someone younger, but never a suspect under the age
+    # of criminal responsibility at their first offence.
+    limit = np.where(victim, limit, shift_years(limit, -MIN_PERPETRATOR_AGE))
     identified = np.arange(n) < len(keys)
     agency = agencies().police(record_force)
     parts = [build_records(world, person[rows], agency[rows], kind, limit[rows],

@@ -77,7 +77,8 @@ def party_statements(world: World, offences: Offences, parties: Parties) -> Stat
         person = parties.person[rows]
         known = parties.identified[rows]
         ethnicity = recorded_ethnicity(rng, people.column("ethnicity")[person], True,
-                                       np.where(known, MISSING[stage], UNIDENTIFIED_MISSING))
+                                       np.where(known, MISSING[stage], UNIDENTIFIED_MISSING),
+                                       world.rates.ethnicity)
         weights = SOURCE_AT_REPORT if stage == "report" else SOURCE_LATER
         source = np.where(known, recorded_source(rng, ethnicity, weights),
                           recorded_source(rng, ethnicity, {"third_party": 1}))
