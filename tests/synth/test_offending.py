@@ -51,3 +51,27 @@ def test_family_offenders_often_share_the_victims_name(db: Sql) -> None:
         JOIN p v ON v._folder = s._folder AND v.crime_ref = s.crime_ref AND v.role = 'victim'
         WHERE s.relationship_to_victim = 'family_member'""")[0]
     assert 0.5 < share < 0.9
+
+
+def test_suspects_are_mostly_male_at_the_published_share(db: Sql) -> None:
+    """Perpetrators' sex comes from the published share (82% male, VKPP 2023), not from the
+    population's, which made half of them female."""
+    male, known = db.one("""
+        SELECT count(*) FILTER (WHERE p.sex = 'M'), count(*)
+        FROM (SELECT DISTINCT _folder, person_record_id FROM offence_party
+              WHERE role = 'suspect') AS s
+        JOIN person_record AS p
+          ON p._folder = s._folder AND p.source_record_id = s.person_record_id
+        WHERE p.sex IN ('M', 'F')""")
+    assert known > 1000 and 0.77 < male / known < 0.87
+
+
+def test_no_spike_of_suspects_at_the_youngest_age(db: Sql) -> None:
+    """Ages 10 to 13 each hold a similar share of young suspects: none piles up at 10, the
+    age a clip would push every younger sibling or peer to."""
+    counts = dict(db.all("""
+        SELECT CAST(age_at_offence AS INTEGER) AS a, count(*) FROM offence_party
+        WHERE role = 'suspect' AND CAST(age_at_offence AS INTEGER) BETWEEN 10 AND 13
+        GROUP BY 1"""))
+    assert set(counts) == {10, 11, 12, 13}
+    assert counts[10] < 1.5 * min(counts[11], counts[12], counts[13])

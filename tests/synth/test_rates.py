@@ -9,7 +9,7 @@ import pytest
 
 from tessera.errors import ConfigurationError
 from tessera.synth import generate
-from tessera.synth.rates import ETHNIC_GROUPS, load_rates
+from tessera.synth.rates import ETHNIC_GROUPS, SEXES, load_rates
 
 from .conftest import Sql
 
@@ -20,12 +20,17 @@ def test_defaults_are_census_shares() -> None:
     assert rates.ethnicity[ETHNIC_GROUPS.index("13")] == pytest.approx(0.74, abs=0.01)
     assert rates.sex.sum() == pytest.approx(1.0)
     assert rates.nationality_codes[0] == "GBR" and rates.nationality[0] > 0.8
+    assert rates.perpetrator_sex[SEXES.index("M")] == pytest.approx(0.82)
+    assert "VKPP" in rates.sources["perpetrator_sex"]
+    assert {source for *_, source in rates.table()} == set(rates.sources.values())
 
 
 def test_a_rates_file_replaces_the_dimensions_it_names(tmp_path: Path) -> None:
-    """A scenario can set its own shares: here everyone is female and Irish (ONS 14)."""
+    """A scenario can set its own shares: here everyone, perpetrators too, is female and
+    Irish (ONS 14); the ground truth says which shares were used, and from where."""
     path = tmp_path / "rates.csv"
-    path.write_text("dimension,code,weight\nsex,F,1\nethnicity,14,1\n", encoding="utf-8")
+    path.write_text("dimension,code,weight,source\nsex,F,1,all women\nethnicity,14,1,\n"
+                    "perpetrator_sex,F,1,all women\n", encoding="utf-8")
     summary = generate(tmp_path / "out", scale=0.005, seed=2, bad_share=0, rates=path)
     con = Sql(duckdb.connect())
     sexes = {r[0] for r in con.all(
@@ -38,6 +43,11 @@ def test_a_rates_file_replaces_the_dimensions_it_names(tmp_path: Path) -> None:
         "WHERE ethnicity NOT IN ('NS', 'NK')")
     assert irish / stated > 0.95
     assert load_rates(path).nationality_codes == load_rates().nationality_codes
+    used = {(r[0], r[1]): r[3] for r in con.all(
+        f"SELECT dimension, code, probability, source FROM read_csv("
+        f"'{summary.ground_truth}/rates.csv', all_varchar=true)")}
+    assert used[("perpetrator_sex", "F")] == "all women"
+    assert used[("ethnicity", "14")] == str(path)
 
 
 @pytest.mark.parametrize(("text", "message"), [

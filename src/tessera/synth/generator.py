@@ -205,7 +205,7 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
     order = np.lexsort((serial, person_agency))
     offence_order = np.lexsort((offence_serial, offence_agency))
     write_ground_truth(out / "ground_truth", persons.take(order), truth.take(offence_order),
-                       bad_rows)
+                       bad_rows, world.rates.table())
     report("done", 1.0)
     return SynthSummary(
         extracts=out / "extracts", ground_truth=out / "ground_truth", census=out / CENSUS,

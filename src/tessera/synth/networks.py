@@ -25,6 +25,7 @@ from tessera.synth.population import (
     dob_for_age,
     draw_ages,
     new_people,
+    perpetrator_sexes,
     relatives_of,
 )
 
@@ -114,13 +115,14 @@ def draw_networks(world: World, n_networks: int, n_offences: int, objects: Objec
     member_force = np.repeat(home, members_n)
     member = new_people(world, dob=dob_for_age(rng, rng.integers(18, 56, len(member_force)),
                                                np.repeat(start, members_n)),
-                        force=member_force)
+                        force=member_force, sex=perpetrator_sexes(world, len(member_force)))
     first_member = np.cumsum(members_n) - members_n
     related = np.flatnonzero(rng.random(n_networks) < RELATED_MEMBERS)
-    brother_dob = world.people.column("dob")[member[first_member[related]]] \
+    sibling_dob = world.people.column("dob")[member[first_member[related]]] \
         + rng.integers(-8 * 365, 8 * 365, len(related))
     member[first_member[related] + 1] = relatives_of(
-        world, member[first_member[related]], brother_dob, same_household=False)
+        world, member[first_member[related]], sibling_dob, same_household=False,
+        sex=perpetrator_sexes(world, len(related)))
     victim_force = np.repeat(home, victims_n)
     first_victim = np.cumsum(victims_n) - victims_n
     away = (np.repeat(second, victims_n) >= 0) & (rng.random(len(victim_force)) < 0.4)

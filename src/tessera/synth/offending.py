@@ -38,6 +38,7 @@ from tessera.synth.population import (
     dob_for_age,
     draw_ages,
     new_people,
+    perpetrator_sexes,
     relatives_of,
 )
 
@@ -52,6 +53,8 @@ UNKNOWN_SUSPECT = {"stranger": 40, "": 40, "online_contact": 20}
 """What a victim can say of a suspect the police never identify."""
 MIN_PERPETRATOR_AGE = 10
 """The age of criminal responsibility in England and Wales: nobody younger is a suspect."""
+REPEAT_AGE_TOLERANCE = 5
+"""Years a repeat offender's age may differ from the age drawn for the party they fill."""
 OPEN_UNIDENTIFIED = 0.12
 """Open single-perpetrator offences whose suspect is not (yet) identified."""
 
@@ -158,12 +161,17 @@ def perpetrator_ages(rng: np.random.Generator, relationship: np.ndarray,
     young = rng.random(n)
     age = np.where(relationship == FAMILY, family, age)
     age = np.where(relationship == TRUST, rng.integers(20, 66, n), age)
-    age = np.where(relationship == PEER,
-                   np.clip(victim_age + rng.integers(-2, 4, n), MIN_PERPETRATOR_AGE, 19), age)
+    age = np.where(relationship == PEER, np.minimum(victim_age + rng.integers(-2, 4, n), 19),
+                   age)
     age = np.where((relationship == ACQUAINTANCE) & (young < 0.3), rng.integers(14, 20, n), age)
     age = np.where((relationship == ONLINE_CONTACT) & (young < 0.15), rng.integers(13, 19, n),
                    age)
-    return np.clip(age, MIN_PERPETRATOR_AGE, 75)
+    # A sibling or peer of a young child would be under 10: spread them over 10-13 rather
+    # than clipping them all to 10, which piled a spike of perpetrators up at that one age.
+    too_young = age < MIN_PERPETRATOR_AGE
+    age = np.where(too_young, rng.integers(MIN_PERPETRATOR_AGE, MIN_PERPETRATOR_AGE + 4, n),
+                   age)
+    return np.minimum(age, 75)
 
 
 def draw_victims(world: World, force: np.ndarray, age: np.ndarray, on_day: np.ndarray,
@@ -196,23 +204,28 @@ def draw_perpetrators(world: World, pattern: Pattern, victim: np.ndarray,
     rng = world.rng
     n = len(victim)
     dob = dob_for_age(rng, age, on_day)
+    sex = perpetrator_sexes(world, n)
     person = np.full(n, -1, dtype=np.int64)
     family = relationship == FAMILY
     person[family] = relatives_of(
         world, victim[family], dob[family],
         same_household=rng.random(int(family.sum())) < pattern.household,
-        same_family_name=rng.random(int(family.sum())) < pattern.family_name)
+        same_family_name=rng.random(int(family.sum())) < pattern.family_name,
+        sex=sex[family])
     want = ~family & identified & (rng.random(n) < pattern.repeat_perpetrator)
     fresh = ~family & ~want
-    person[fresh] = new_people(world, dob=dob[fresh], force=force[fresh])
+    person[fresh] = new_people(world, dob=dob[fresh], force=force[fresh], sex=sex[fresh])
     donor = same_group_donor(rng, force, fresh & identified, want)
     rows = np.flatnonzero(want)
     candidate = np.where(donor >= 0, person[np.maximum(donor, 0)], -1)
     their_age = age_on(world.people.column("dob")[np.maximum(candidate, 0)], on_day[rows])
-    ok = (candidate >= 0) & (their_age >= MIN_PERPETRATOR_AGE)
+    # A repeat offender only where their age fits this offence's relationship (a "peer" of 78
+    # from an offence years apart would not), and never under the age of responsibility.
+    ok = ((candidate >= 0) & (their_age >= MIN_PERPETRATOR_AGE)
+          & (np.abs(their_age - age[rows]) <= REPEAT_AGE_TOLERANCE))
     person[rows[ok]] = candidate[ok]
     left = rows[~ok]
-    person[left] = new_people(world, dob=dob[left], force=force[left])
+    person[left] = new_people(world, dob=dob[left], force=force[left], sex=sex[left])
     return person
 
 

@@ -171,10 +171,17 @@ def new_people(world: World, *, dob: np.ndarray, force: np.ndarray,
     })
 
 
+def perpetrator_sexes(world: World, n: int) -> np.ndarray:
+    """The sex of `n` new perpetrators, at the published share (rates.perpetrator_sex)."""
+    return world.rng.choice(2, size=n, p=world.rates.perpetrator_sex).astype(np.int8)
+
+
 def relatives_of(world: World, of: np.ndarray, dob: np.ndarray,
                  same_household: np.ndarray | bool = True,
-                 same_family_name: np.ndarray | bool = True) -> np.ndarray:
-    """New people related to `of`: sharing family name and (where asked) home and ethnicity."""
+                 same_family_name: np.ndarray | bool = True,
+                 sex: np.ndarray | None = None) -> np.ndarray:
+    """New people related to `of`: sharing family name and (where asked) home and ethnicity;
+    of `sex` if given, else drawn."""
     p = world.people
     n = len(of)
     home = np.broadcast_to(np.asarray(same_household), n)
@@ -182,7 +189,7 @@ def relatives_of(world: World, of: np.ndarray, dob: np.ndarray,
     force = p.column("force")[of]
     rng = world.rng
     made = new_people(
-        world, dob=dob, force=force,
+        world, dob=dob, force=force, sex=sex,
         family=np.where(name, p.column("family")[of], draw_family(rng, world.names, n)),
         household=np.where(home, p.column("household")[of], p.new_households(n)),
         postcode=np.where(home, p.column("postcode")[of],

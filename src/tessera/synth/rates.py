@@ -1,11 +1,16 @@
-"""Population base rates for drawing sex, ethnicity and nationality, and their overrides.
+"""Base rates for drawing sex, ethnicity and nationality, and their overrides.
 
-Why base rates for every role: the generator must encode no assumption about who offends or who
-is victimised, so victims, suspects and offenders are all drawn from the same population shares
-(ONS Census 2021, from the `population` columns of the sex and ethnicity code lists). Any
-difference the audit then finds between groups is noise, which is what a test of the audit
-needs. A `rates` CSV (dimension, code, weight) replaces whole dimensions when a scenario wants
-other shares; nationality, which no code list weights, comes from `rates.csv` shipped here.
+Why population base rates for ethnicity and nationality in every role: the generator must
+encode no assumption about which groups offend or are victimised, so victims, suspects and
+offenders are all drawn from the same population shares (ONS Census 2021, from the
+`population` columns of the sex and ethnicity code lists). Any difference the audit then finds
+between groups is noise, which is what a test of the audit needs.
+
+Why perpetrators' sex is the exception: drawing it at the population's shares made half of all
+perpetrators female, which no published figure supports; it comes from a published share,
+named in `rates.csv`'s source column. A `rates` CSV (dimension, code, weight, optional source)
+replaces whole dimensions when a scenario wants other shares; nationality, which no code list
+weights, comes from `rates.csv` shipped here.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import numpy as np
 from tessera.dataset import codelist
 from tessera.errors import ConfigurationError
 
-DIMENSIONS = ("ethnicity", "sex", "nationality")
+DIMENSIONS = ("ethnicity", "sex", "nationality", "perpetrator_sex")
 SEXES = ("F", "M")
 """Sexes a true person can have; 'U' (not known) is a recording, never a truth."""
 ETHNIC_GROUPS: tuple[str, ...] = tuple(
@@ -39,10 +44,26 @@ class BaseRates:
     """Over `SEXES`."""
     nationality_codes: tuple[str, ...]
     nationality: np.ndarray
+    perpetrator_sex: np.ndarray
+    """Over `SEXES`: perpetrators are mostly male, unlike the population they are drawn from."""
+    sources: dict[str, str]
+    """Where each dimension's shares come from, written beside the ground truth."""
+
+    def table(self) -> list[tuple[str, str, float, str]]:
+        """Every share drawn from: dimension, code, probability, source."""
+        columns = {"ethnicity": (ETHNIC_GROUPS, self.ethnicity), "sex": (SEXES, self.sex),
+                   "nationality": (self.nationality_codes, self.nationality),
+                   "perpetrator_sex": (SEXES, self.perpetrator_sex)}
+        return [(dimension, code, float(p), self.sources[dimension])
+                for dimension, (codes, shares) in columns.items()
+                for code, p in zip(codes, shares, strict=True)]
 
 
-def _read(source: Path | Traversable) -> dict[str, dict[str, float]]:
+def _read(source: Path | Traversable) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """Weights by dimension and code, and each dimension's source (the file's `source`
+    column, else the file's name)."""
     weights: dict[str, dict[str, float]] = {}
+    sources: dict[str, str] = {}
     if isinstance(source, Path) and not source.is_file():
         raise ConfigurationError(f"{source}: no such rates file")
     reader = csv.DictReader(source.read_text(encoding="utf-8").splitlines())
@@ -65,7 +86,8 @@ def _read(source: Path | Traversable) -> dict[str, dict[str, float]]:
         if weight < 0:
             raise ConfigurationError(f"{source} line {line}: weight cannot be negative")
         weights.setdefault(dimension, {})[row["code"].strip()] = weight
-    return weights
+        sources[dimension] = (row.get("source") or "").strip() or str(source)
+    return weights, sources
 
 
 def _probabilities(dimension: str, codes: tuple[str, ...], weights: dict[str, float],
@@ -83,11 +105,14 @@ def _probabilities(dimension: str, codes: tuple[str, ...], weights: dict[str, fl
 
 def load_rates(path: Path | None = None) -> BaseRates:
     """Census shares, with every dimension present in `path` (if given) replaced by its rows."""
-    defaults = _read(resources.files("tessera.synth") / "rates.csv")
-    defaults["ethnicity"] = {c: float(v) for c, v in codelist("ethnicity").column(
-        "population").items() if v}
-    defaults["sex"] = {c: float(v) for c, v in codelist("sex").column("population").items() if v}
-    chosen = {**defaults, **(_read(path) if path is not None else {})}
+    defaults, sources = _read(resources.files("tessera.synth") / "rates.csv")
+    for dimension in ("ethnicity", "sex"):
+        defaults[dimension] = {c: float(v) for c, v in codelist(dimension).column(
+            "population").items() if v}
+        sources[dimension] = codelist(dimension).rows[0].get("source", "ONS Census 2021")
+    overrides, override_sources = _read(path) if path is not None else ({}, {})
+    chosen = {**defaults, **overrides}
+    sources.update(override_sources)
     source = path if path is not None else "default rates"
     nationality_codes = tuple(chosen["nationality"])
     allowed_nationality = codelist("nationality").codes
@@ -101,4 +126,7 @@ def load_rates(path: Path | None = None) -> BaseRates:
         nationality_codes=nationality_codes,
         nationality=_probabilities("nationality", nationality_codes, chosen["nationality"],
                                    source),
+        perpetrator_sex=_probabilities("perpetrator_sex", SEXES, chosen["perpetrator_sex"],
+                                       source),
+        sources=sources,
     )

@@ -10,6 +10,7 @@ load those children twice.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,8 @@ be loaded into the warehouse.
   a bad row will also reject rows that refer to it (an offence party of a rejected offence, a
   statement about a rejected party) under its `reference` rule; those follow from the listed
   faults and are not listed themselves.
+- `rates.csv`: every share people were drawn at (dimension, code, probability) and its source,
+  so a figure the audit finds can be traced to what the generator was told.
 """
 
 
@@ -155,8 +158,10 @@ def _agency_rows(data: Sorted, agency: int) -> pa.Table:
 
 
 def write_ground_truth(folder: Path, persons: pa.Table, offences: pa.Table,
-                       bad_rows: list[tuple[str, int, str, str]]) -> None:
-    """persons.csv, offences.csv, bad_rows.csv and a README saying never to ingest them."""
+                       bad_rows: list[tuple[str, int, str, str]],
+                       rates: list[tuple[str, str, float, str]]) -> None:
+    """persons.csv, offences.csv, bad_rows.csv, rates.csv and a README saying never to ingest
+    them."""
     folder.mkdir(parents=True, exist_ok=True)
     write_table(persons, folder / "persons.csv", "csv")
     write_table(offences, folder / "offences.csv", "csv")
@@ -167,4 +172,8 @@ def write_ground_truth(folder: Path, persons: pa.Table, offences: pa.Table,
         "field": pa.array([b[2] for b in bad_rows], type=pa.string()),
         "rule": pa.array([b[3] for b in bad_rows], type=pa.string()),
     }), folder / "bad_rows.csv", "csv")
+    with (folder / "rates.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)  # sources hold commas, which the extracts' writer refuses
+        writer.writerow(("dimension", "code", "probability", "source"))
+        writer.writerows(rates)
     (folder / "README.md").write_text(README, encoding="utf-8")
