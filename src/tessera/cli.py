@@ -55,6 +55,8 @@ app.add_typer(keys_app, name="keys")
 
 console = Console()
 errors = Console(stderr=True)
+DEMO_LOWEST: Final = 10
+"""Agencies the demo prints quality scores for (the lowest); the report has all of them."""
 
 WarehouseOption = Annotated[Path | None, typer.Option(
     help="DuckDB warehouse file \\[default: $TESSERA_WAREHOUSE or ./tessera.duckdb].")]
@@ -251,6 +253,33 @@ def _audit(settings: Settings, explain: str | None) -> None:
 
 
 @app.command()
+def quality(
+    warehouse: WarehouseOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Data quality per supplying agency and delivery (measure M2): scores, CSVs and a report.
+
+    Scores completeness of the fields the analyses read, validity, timeliness, consistency
+    with the agency's earlier deliveries and linkage to other agencies; docs/quality.md gives
+    the formula. Exit status 2 when there is no warehouse or nothing ingested to score.
+    """
+    settings = load_settings(warehouse=warehouse, output=output)
+    _quality(settings, lowest=None)
+
+
+def _quality(settings: Settings, *, lowest: int | None) -> None:
+    from tessera.analysis.quality import score_warehouse
+    from tessera.publish.quality_report import write_quality
+    from tessera.publish.terminal import render_quality
+
+    result = score_warehouse(settings.warehouse)
+    for table in render_quality(result, lowest=lowest):
+        console.print(table)
+    outputs = write_quality(result, settings.output)
+    console.print(f"Quality report: {outputs.report}\nTables as CSV: {outputs.folder}")
+
+
+@app.command()
 def link(
     records: Annotated[Path | None, typer.Option(help=(
         "Link this CSV of person records instead of the warehouse: record_id and any of "
@@ -345,9 +374,12 @@ def demo(
     _link_warehouse(settings, summary.ground_truth / "persons.csv", None, 0)
     console.rule("4. National audit")
     _audit(settings, None)
+    console.rule("5. Data quality by agency")
+    _quality(settings, lowest=DEMO_LOWEST)
     console.print(f"Demo finished in {time.perf_counter() - started:.0f}s. Open "
                   f"{settings.output / 'audit' / 'report.html'} and "
-                  f"{settings.output / 'linkage' / 'report.html'} in a browser; explain any "
+                  f"{settings.output / 'linkage' / 'report.html'} and "
+                  f"{settings.output / 'quality' / 'report.html'} in a browser; explain any "
                   f"offence with: tessera audit --warehouse {settings.warehouse} --explain "
                   "CRIME_REF")
 
