@@ -46,7 +46,8 @@ def test_scores_csv_holds_each_agency_with_its_trend(quality_result: QualityResu
     with outputs.csvs["agency_scores"].open(encoding="utf-8", newline="") as handle:
         rows = {r["Agency code"]: r for r in csv.DictReader(handle)}
     assert set(rows) == {"cleveland", "west-yorkshire"}
-    first, second = (float(s) for s in rows["west-yorkshire"]["Trend"].split(" → "))
+    trend = rows["west-yorkshire"]["Trend (delivery scores)"]
+    first, second = (float(score) for score in trend.split(" → "))
     assert second < first and float(rows["west-yorkshire"]["Change"]) < 0
     assert rows["cleveland"]["Deliveries"] == "1" and rows["cleveland"]["Change"] == ""
 

@@ -26,9 +26,9 @@ HIDDEN_COLUMNS = frozenset({"Category code", "Force code", "Outcome group code",
 TERMINAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "category_by_force": ("Force", "CSA offences", "Per 100,000", "More than one perpetrator",
                           "Group-based CSE", "Online (overlapping)"),
-    "agency_scores": ("Agency", "Rows in", "Completeness (%)", "Validity (%)",
-                      "Timeliness (%)", "Consistency (%)", "Linked to another agency (%)",
-                      "Score", "Trend"),
+    "agency_scores": ("Agency", "Score", "Trend (delivery scores)", "Completeness (%)",
+                      "Validity (%)", "Timeliness (%)", "Consistency (%)",
+                      "Linked to another agency (%)"),
 }
 """Tables too wide for a terminal, and the columns shown of them."""
 

@@ -42,22 +42,21 @@ def agency_scores_table(agencies: tuple[AgencyQuality, ...], linked: bool) -> Au
     for agency in agencies:
         latest, dims = agency.latest, agency.dimensions()
         trend = " → ".join(_text(d.score) for d in agency.deliveries)
-        rows.append((agency.agency_code, agency.agency_label, len(agency.deliveries),
-                     latest.batch_id, latest.rows_in, _percent(dims["completeness"]),
-                     _percent(dims["validity"]), latest.lag_days,
-                     _percent(dims["timeliness"]), _percent(dims["consistency"]),
-                     len(latest.flags), _percent(dims["linkage"]), _round(agency.score),
-                     _round(agency.change), trend))
+        rows.append((agency.agency_code, agency.agency_label, _round(agency.score),
+                     _round(agency.change), trend, len(agency.deliveries), latest.batch_id,
+                     latest.rows_in, _percent(dims["completeness"]), _percent(dims["validity"]),
+                     latest.lag_days, _percent(dims["timeliness"]),
+                     _percent(dims["consistency"]), len(latest.flags),
+                     _percent(dims["linkage"])))
     return AuditTable(
         "Data quality score by agency",
         "Each supplying agency's latest delivery scored on completeness of the fields the "
         "analyses read, validity, timeliness and consistency with its earlier deliveries, "
         "with the share of its person records joined to another agency's; the trend is the "
         "score of each delivery in turn (linkage is not part of a delivery's score).",
-        ("Agency code", "Agency", "Deliveries", "Latest batch", "Rows in",
-         "Completeness (%)", "Validity (%)", "Days to extract", "Timeliness (%)",
-         "Consistency (%)", "Flags", "Linked to another agency (%)", "Score", "Change",
-         "Trend"),
+        ("Agency code", "Agency", "Score", "Change", "Trend (delivery scores)", "Deliveries",
+         "Latest batch", "Rows in", "Completeness (%)", "Validity (%)", "Days to extract",
+         "Timeliness (%)", "Consistency (%)", "Flags", "Linked to another agency (%)"),
         rows,
         notes=("Score = 100 × (0.30 completeness + 0.30 validity + 0.15 timeliness + 0.15 "
                "consistency + 0.10 linkage) / (sum of the weights of the dimensions known); "
