@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tessera.analysis.quality.scores import WEIGHTS, overall, timeliness
+from tessera.analysis.quality.scores import WEIGHTS, consistency, overall, timeliness
 
 
 @pytest.mark.parametrize(("lag", "expected"), [
@@ -25,3 +25,8 @@ def test_unknown_dimensions_are_left_out_and_the_rest_reweighted() -> None:
     assert overall({"completeness": 1.0, "validity": 0.5, "timeliness": None,
                     "consistency": None, "linkage": None}) == pytest.approx(75.0)
     assert overall({"completeness": None}) is None
+
+
+def test_each_fall_halves_consistency() -> None:
+    """No fall (or a first delivery): 1; one fall: 0.5; two: 0.25."""
+    assert [consistency(n) for n in (0, 1, 2)] == [1.0, 0.5, 0.25]

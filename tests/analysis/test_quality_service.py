@@ -28,8 +28,8 @@ def test_a_sharp_fall_in_a_fields_completeness_is_flagged(tmp_path: Path,
     flag = second.flags[0]
     assert (flag.earlier, flag.now) == (38 / 40, 10 / 40)
     assert flag.z is not None and flag.z < -3.09
-    assert first.comparisons == () and first.dimensions()["consistency"] is None
-    assert second.dimensions()["consistency"] == 1 - 1 / len(second.comparisons)
+    assert first.comparisons == () and first.dimensions()["consistency"] == 1.0
+    assert second.dimensions()["consistency"] == 0.5
     assert second.score is not None and first.score is not None and second.score < first.score
     assert agency.change is not None and agency.change < 0
 

@@ -5,8 +5,8 @@ time, and the dimensions under it to know what to fix. Completeness and validity
 because they decide whether an analysis can count a record at all; timeliness and
 consistency decide whether the figures are current and comparable; linkage says whether the
 records join up, which also depends on whether other agencies know the same child, so it
-weighs least. A dimension that cannot be measured yet (consistency of a first delivery,
-linkage before `tessera link`) is left out and the other weights are scaled up: an agency is
+weighs least. A dimension that cannot be measured (timeliness of undated records, linkage
+before `tessera link`) is left out and the other weights are scaled up: an agency is
 never marked down for what nobody can know. docs/quality.md states the formula.
 """
 
@@ -27,6 +27,8 @@ PROMPT_DAYS = 31
 """An extract made within a month of the end of the period it covers is fully timely."""
 STALE_DAYS = 365
 """An extract made a year or more after its period ended scores nothing for timeliness."""
+KEPT_PER_FALL = 0.5
+"""Each fall flagged in a delivery halves its consistency."""
 
 
 def timeliness(lag_days: int | None) -> float | None:
@@ -40,6 +42,19 @@ def timeliness(lag_days: int | None) -> float | None:
     if lag_days <= PROMPT_DAYS:
         return 1.0
     return max(0.0, 1 - (lag_days - PROMPT_DAYS) / (STALE_DAYS - PROMPT_DAYS))
+
+
+def consistency(falls: int) -> float:
+    """Consistency with earlier deliveries, from the number of falls flagged in a delivery.
+
+    Why halving rather than a share of the measures compared: one field collapsing is a
+    change in how the agency records or extracts that must be explained before its figures
+    can be set beside earlier ones, however many other fields held; as a share of some twenty
+    measures it would barely move the score. A first delivery has nothing to fall from and
+    scores 1, so its score and the next are made of the same dimensions and a flagged fall
+    always lowers the trend.
+    """
+    return KEPT_PER_FALL ** falls
 
 
 def overall(dimensions: Mapping[Dimension, float | None]) -> float | None:

@@ -130,8 +130,7 @@ class DeliveryQuality:
             "completeness": sum(shares) / len(shares) if shares else None,
             "validity": self.rows_loaded / self.rows_in if self.rows_in else None,
             "timeliness": scores.timeliness(self.lag_days),
-            "consistency": (1 - len(self.flags) / len(self.comparisons)
-                            if self.comparisons else None),
+            "consistency": scores.consistency(len(self.flags)),
         }
 
     @property

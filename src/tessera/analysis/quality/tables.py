@@ -85,8 +85,8 @@ def deliveries_table(agencies: tuple[AgencyQuality, ...]) -> AuditTable:
          "Completeness (%)", "Validity (%)", "Extracted at", "Period from", "Period to",
          "Days to extract", "Timeliness (%)", "Consistency (%)", "Flags", "Score"),
         rows,
-        notes=("Consistency of an agency's first delivery cannot be measured: it is left out "
-               "of that delivery's score.",))
+        notes=("Consistency halves with each fall flagged; an agency's first delivery has "
+               "nothing to fall from and is fully consistent.",))
 
 
 def flags_table(agencies: tuple[AgencyQuality, ...]) -> AuditTable:
