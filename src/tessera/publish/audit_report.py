@@ -6,36 +6,26 @@ offline, so styles are inline, charts are inline SVG, and nothing is fetched fro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
 
 from tessera.analysis.audit import AuditResult, Cell
 from tessera.publish.charts import grouped_bars_svg, horizontal_bars_svg
-from tessera.publish.sections import Chart, report_environment, table_section, write_csv
+from tessera.publish.sections import (
+    Chart,
+    ReportOutputs,
+    report_environment,
+    table_section,
+    write_report,
+)
 
 TITLE = "National audit of child sexual abuse and exploitation offences"
 
 
-@dataclass(frozen=True)
-class AuditOutputs:
-    """Where the audit was written: the folder, the HTML report and each table's CSV."""
-
-    folder: Path
-    report: Path
-    csvs: dict[str, Path]
-
-
-def write_audit(result: AuditResult, out_dir: Path) -> AuditOutputs:
+def write_audit(result: AuditResult, out_dir: Path) -> ReportOutputs:
     """Write `out_dir/audit/<table>.csv` for every table and `out_dir/audit/report.html`."""
-    folder = out_dir / "audit"
-    folder.mkdir(parents=True, exist_ok=True)
-    csvs = {name: write_csv(table, folder / f"{name}.csv")
-            for name, table in result.tables.items()}
-    report = folder / "report.html"
-    report.write_text(render_report(result), encoding="utf-8")
-    return AuditOutputs(folder=folder, report=report, csvs=csvs)
+    return write_report(out_dir / "audit", result.tables, render_report(result))
 
 
 def render_report(result: AuditResult) -> str:

@@ -15,20 +15,17 @@ from tessera.analysis.quality import QualityResult
 from tessera.analysis.quality.scores import PROMPT_DAYS, STALE_DAYS, WEIGHTS
 from tessera.analysis.quality.tables import NOT_LINKED
 from tessera.publish.charts import horizontal_bars_svg
-from tessera.publish.sections import Chart, report_environment, table_section, write_csv
+from tessera.publish.sections import (
+    Chart,
+    ReportOutputs,
+    report_environment,
+    table_section,
+    write_report,
+)
 
 TITLE = "Data quality by supplying agency"
 CHARTED = 20
 """Agencies in the chart: the lowest scores, where a data manager's attention goes first."""
-
-
-@dataclass(frozen=True)
-class QualityOutputs:
-    """Where the quality scores were written: the folder, the HTML report and each CSV."""
-
-    folder: Path
-    report: Path
-    csvs: dict[str, Path]
 
 
 @dataclass(frozen=True)
@@ -40,15 +37,9 @@ class Headline:
     detail: str
 
 
-def write_quality(result: QualityResult, out_dir: Path) -> QualityOutputs:
+def write_quality(result: QualityResult, out_dir: Path) -> ReportOutputs:
     """Write `out_dir/quality/<table>.csv` for every table and `out_dir/quality/report.html`."""
-    folder = out_dir / "quality"
-    folder.mkdir(parents=True, exist_ok=True)
-    csvs = {name: write_csv(table, folder / f"{name}.csv")
-            for name, table in result.tables.items()}
-    report = folder / "report.html"
-    report.write_text(render_report(result), encoding="utf-8")
-    return QualityOutputs(folder=folder, report=report, csvs=csvs)
+    return write_report(out_dir / "quality", result.tables, render_report(result))
 
 
 def render_report(result: QualityResult) -> str:

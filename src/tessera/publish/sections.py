@@ -9,6 +9,7 @@ alike, and a fix to one is a fix to both.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,24 @@ class Chart:
     title: str
     description: str
     svg: Markup
+
+
+@dataclass(frozen=True)
+class ReportOutputs:
+    """Where a report was written: its folder, the HTML report and each table's CSV."""
+
+    folder: Path
+    report: Path
+    csvs: dict[str, Path]
+
+
+def write_report(folder: Path, tables: Mapping[str, AuditTable], html: str) -> ReportOutputs:
+    """Write every table as `folder/<name>.csv` and the report as `folder/report.html`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    csvs = {name: write_csv(table, folder / f"{name}.csv") for name, table in tables.items()}
+    report = folder / "report.html"
+    report.write_text(html, encoding="utf-8")
+    return ReportOutputs(folder=folder, report=report, csvs=csvs)
 
 
 def report_environment() -> Environment:
