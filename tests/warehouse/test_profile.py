@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tessera.dataset import entity
+import sqlglot
+
+from tessera.dataset import ENTITIES, entity
 from tessera.sources.core_files import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
-from tessera.warehouse.profile import applies_sql, dating_field
+from tessera.warehouse.profile import applies_sql, dating_field, delivery_profile_sqls
 from tessera.warehouse.pseudonym import PseudonymKey
 from tests.conftest import EXTRACTED, FORCE, offence, party, person, write_extract
 
@@ -98,3 +100,11 @@ def test_applies_sql_narrows_only_the_fields_the_list_narrows() -> None:
     assert applies_sql(party_entity, party_entity.field("relationship_to_victim")) == (
         "\"role\" IN ('suspect', 'offender')")
     assert applies_sql(party_entity, party_entity.field("age_at_offence")) == "true"
+
+
+def test_profile_statements_transpile_to_spark() -> None:
+    """The profiling SQL of every entity is plain enough for sqlglot to write as Spark."""
+    for e in ENTITIES:
+        for sql in delivery_profile_sqls(e):
+            sqlglot.transpile(sql.replace("$batch_id", "1"), read="duckdb", write="spark",
+                              unsupported_level=sqlglot.ErrorLevel.RAISE)
