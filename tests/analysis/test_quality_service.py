@@ -8,10 +8,12 @@ import pytest
 
 from tessera.analysis.quality import score_warehouse
 from tessera.errors import NothingToScoreError
+from tessera.sources.core_files import Delivery
 from tessera.warehouse.engine import Engine
+from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
 from tests.analysis.quality_fixture import OFFENCES, deliver
-from tests.conftest import FORCE
+from tests.conftest import FORCE, offence, write_extract
 
 
 def test_a_sharp_fall_in_a_fields_completeness_is_flagged(tmp_path: Path,
@@ -85,6 +87,22 @@ def test_linkage_share_counts_records_joined_to_another_agency(tmp_path: Path,
     assert agency.linkage is not None
     assert (agency.linkage.records, agency.linkage.joined) == (4, 1)
     assert agency.dimensions()["linkage"] == 0.25
+
+
+def test_rows_without_an_agency_code_are_scored_together(tmp_path: Path,
+                                                        key: PseudonymKey) -> None:
+    """A row with no agency_code is rejected; it still counts, under its own heading."""
+    folder = tmp_path / "blank"
+    write_extract(folder / "offence.csv", "offence", [offence("1/1"), offence("1/2",
+                                                                               agency_code="")])
+    ingest(Delivery.find([folder]), warehouse=tmp_path / "w.duckdb", key=key,
+           output=tmp_path / "o")
+    agencies = {a.agency_code: a for a in score_warehouse(tmp_path / "w.duckdb").agencies}
+    blank = agencies["(no agency_code)"]
+    assert (blank.latest.rows_in, blank.latest.rows_rejected) == (1, 1)
+    assert blank.dimensions()["validity"] == 0.0
+    assert [(r.field, r.rule) for r in blank.latest.rejections] == [("agency_code", "required")]
+    assert agencies[FORCE].dimensions()["validity"] == 1.0
 
 
 def test_no_warehouse_or_no_delivery_is_nothing_to_score(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 DELIVERIES_SQL = """
 SELECT
-    d.agency_code,
-    coalesce(pf.label, la.label, d.agency_code) AS agency_label,
+    coalesce(d.agency_code, '(no agency_code)') AS agency_code,
+    coalesce(pf.label, la.label, d.agency_code, 'Rows sent without an agency_code') AS agency_label,
     d.batch_id,
     d.entity,
     b.finished_at AS loaded_at,
@@ -27,7 +27,8 @@ LEFT JOIN reference.police_forces AS pf ON pf.code = d.agency_code
 LEFT JOIN reference.local_authorities AS la ON la.code = d.agency_code
 ORDER BY d.agency_code, d.batch_id, d.entity
 """
-"""One row per agency, delivery (batch) and entity; an agency's label from the code lists."""
+"""One row per agency, delivery (batch) and entity; an agency's label from the code lists.
+Rows without an agency_code (all rejected) are scored together, so they are not lost."""
 
 FIELDS_SQL = """
 SELECT
@@ -45,9 +46,11 @@ ORDER BY f.agency_code, f.batch_id, f.entity, a.code
 """Completeness counts of the fields the analyses read (reference.analysed_fields) only."""
 
 REJECTIONS_SQL = """
-SELECT agency_code, batch_id, entity, field, rule, sum(rows) AS rows
+SELECT
+    coalesce(agency_code, '(no agency_code)') AS agency_code,
+    batch_id, entity, field, rule, sum(rows) AS rows
 FROM ops.delivery_rejections
-GROUP BY agency_code, batch_id, entity, field, rule
+GROUP BY coalesce(agency_code, '(no agency_code)'), batch_id, entity, field, rule
 ORDER BY agency_code, batch_id, rows DESC, entity, field, rule
 """
 """Rejected rows by rule: a row that breaks two rules counts under each."""
