@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -268,3 +269,29 @@ def test_help_speaks_to_users_and_says_where_to_start(run_cli: Callable[..., Any
     assert "one sub-command per job" not in top
     ingest = run_cli("ingest", "--help", env=wide).stdout
     assert "Needs extract files" in ingest and "written to a CSV in the output folder" in ingest
+
+
+def test_quality_writes_scores_and_says_what_to_do_without_a_warehouse(
+        tmp_path: Path, small_extract: Path, run_cli: Callable[..., Any]) -> None:
+    """No warehouse: one error line, exit 2. After ingest: the scores table, five CSVs and the
+    report, linkage not run yet; after `tessera link`, a linkage share instead."""
+    env = {**_env(tmp_path), "COLUMNS": "200"}
+    warehouse = str(tmp_path / "w.duckdb")
+    missing = run_cli("quality", "--warehouse", warehouse, env=env)
+    assert (missing.returncode, missing.stderr.strip().splitlines()) == (2, [
+        f"error: {warehouse}: no warehouse here yet; run 'tessera ingest' first"])
+    assert run_cli("ingest", str(small_extract), "--warehouse", warehouse,
+                   env=env).returncode == 0
+    scored = run_cli("quality", "--warehouse", warehouse, env=env)
+    assert scored.returncode == 0, scored.stderr[-2000:]
+    assert "West Yorkshire Police" in scored.stdout and "not linked yet" in scored.stdout
+    folder = tmp_path / "quality"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "agency_scores.csv", "consistency_flags.csv", "deliveries.csv",
+        "field_completeness.csv", "rejections.csv", "report.html"]
+    assert run_cli("link", "--warehouse", warehouse, env=env).returncode == 0
+    linked = run_cli("quality", "--warehouse", warehouse, env=env)
+    assert linked.returncode == 0 and "not linked yet" not in linked.stdout
+    with (folder / "agency_scores.csv").open(encoding="utf-8", newline="") as handle:
+        (scores,) = csv.DictReader(handle)
+    assert scores["Linked to another agency (%)"] == "0.0"  # one agency: nobody else to join

@@ -42,8 +42,8 @@ service with a record nobody can quietly change.
 
 **Start here:** `tessera demo` runs the whole path on a synthetic national year in a few
 minutes. With real extracts: `tessera dataset describe` lists the fields and rules an extract
-must meet, then `tessera ingest`, `tessera link` and `tessera audit`. For the reporting
-service: `tessera users add`, then `tessera serve`.
+must meet, then `tessera ingest`, `tessera link`, `tessera quality` and `tessera audit`.
+For the reporting service: `tessera users add`, then `tessera serve`.
 
 Exit status: 0 done; 1 done, but some input rows were rejected (they are listed, with where
 to fix them); 2 an input could not be read or an option is wrong, and nothing was changed.
@@ -72,6 +72,8 @@ app.add_typer(keys_app, name="keys")
 
 console = Console()
 errors = Console(stderr=True)
+DEMO_LOWEST: Final = 10
+"""Agencies the demo prints quality scores for (the lowest); the report has all of them."""
 
 WarehouseOption = Annotated[Path | None, typer.Option(
     help="DuckDB warehouse file \\[default: $TESSERA_WAREHOUSE or ./tessera.duckdb].")]
@@ -291,6 +293,36 @@ def _audit(settings: Settings, explain: str | None) -> None:
 
 
 @app.command()
+def quality(
+    warehouse: WarehouseOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Data quality per supplying agency and delivery (measure M2): scores, CSVs and a report.
+
+    Needs a warehouse loaded by `tessera ingest` (and, for the linkage share, linked by
+    `tessera link`). Scores completeness of the fields the analyses read, validity,
+    timeliness, consistency with the agency's earlier deliveries and linkage to other
+    agencies (docs/quality.md gives the formula); prints the scores and writes them, with
+    each delivery's fields and rejections, as CSV and an HTML report to the output folder's
+    `quality/`. Exit status 2 when there is no warehouse or nothing ingested to score.
+    """
+    settings = load_settings(warehouse=warehouse, output=output)
+    _quality(settings, lowest=None)
+
+
+def _quality(settings: Settings, *, lowest: int | None) -> None:
+    from tessera.analysis.quality import score_warehouse
+    from tessera.publish.quality_report import write_quality
+    from tessera.publish.terminal import render_quality
+
+    result = score_warehouse(settings.warehouse)
+    for table in render_quality(result, lowest=lowest):
+        console.print(table)
+    outputs = write_quality(result, settings.output)
+    console.print(f"Quality report: {outputs.report}\nTables as CSV: {outputs.folder}")
+
+
+@app.command()
 def link(
     records: Annotated[Path | None, typer.Option(help=(
         "Link this CSV of person records instead of the warehouse: record_id and any of "
@@ -365,11 +397,11 @@ def demo(
     scale: Annotated[float, typer.Option(help="1 = the national volume of 2023.")] = 1.0,
     seed: Annotated[int, typer.Option()] = 2023,
 ) -> None:
-    """Synthetic national year, then ingest, link and the national audit, in one go.
+    """Synthetic national year, then ingest, link, data quality and the audit, in one go.
 
     Needs nothing but a few minutes and a few GB of disk at scale 1. Writes the synthetic
-    extracts, a warehouse and the linkage and audit reports under --out; each run starts
-    afresh there.
+    extracts, a warehouse and the linkage, quality and audit reports under --out; each run
+    starts afresh there.
     """
     from tessera.synth import generate
 
@@ -391,9 +423,12 @@ def demo(
     _link_warehouse(settings, summary.ground_truth / "persons.csv", None, 0)
     console.rule("4. National audit")
     _audit(settings, None)
+    console.rule("5. Data quality by agency")
+    _quality(settings, lowest=DEMO_LOWEST)
     console.print(f"Demo finished in {time.perf_counter() - started:.0f}s. Open "
                   f"{settings.output / 'audit' / 'report.html'} and "
-                  f"{settings.output / 'linkage' / 'report.html'} in a browser; explain any "
+                  f"{settings.output / 'linkage' / 'report.html'} and "
+                  f"{settings.output / 'quality' / 'report.html'} in a browser; explain any "
                   f"offence with: tessera audit --warehouse {settings.warehouse} --explain "
                   "CRIME_REF")
 

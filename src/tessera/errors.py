@@ -39,6 +39,13 @@ class AnalysisError(TesseraError):
     http_status = 404
 
 
+class NothingToScoreError(AnalysisError):
+    """The warehouse is missing or holds no delivery to score: like an unreadable input, the
+    user must load something first (exit status 2)."""
+
+    exit_code = 2
+
+
 class LinkageError(TesseraError):
     """Records cannot be linked as asked (no record_id, duplicate ids, a bad threshold)."""
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tessera.analysis.audit import RULES, AuditResult
-from tessera.publish.audit_report import AuditOutputs, render_report, write_audit
+from tessera.publish.audit_report import render_report, write_audit
+from tessera.publish.sections import ReportOutputs
 
 
 class ReportParser(HTMLParser):
@@ -51,18 +52,18 @@ class ReportParser(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def outputs(audit_result: AuditResult, tmp_path_factory: pytest.TempPathFactory) -> AuditOutputs:
+def outputs(audit_result: AuditResult, tmp_path_factory: pytest.TempPathFactory) -> ReportOutputs:
     return write_audit(audit_result, tmp_path_factory.mktemp("out"))
 
 
 @pytest.fixture(scope="module")
-def report(outputs: AuditOutputs) -> ReportParser:
+def report(outputs: ReportOutputs) -> ReportParser:
     parser = ReportParser()
     parser.feed(outputs.report.read_text(encoding="utf-8"))
     return parser
 
 
-def test_writes_one_csv_per_table_and_the_report(outputs: AuditOutputs,
+def test_writes_one_csv_per_table_and_the_report(outputs: ReportOutputs,
                                                  audit_result: AuditResult) -> None:
     assert outputs.folder.name == "audit"
     assert outputs.report == outputs.folder / "report.html"
@@ -76,7 +77,7 @@ def test_writes_one_csv_per_table_and_the_report(outputs: AuditOutputs,
         assert len(rows) == len(table.rows) + 1
 
 
-def test_csv_holds_raw_values_and_blanks(outputs: AuditOutputs) -> None:
+def test_csv_holds_raw_values_and_blanks(outputs: ReportOutputs) -> None:
     with outputs.csvs["offence_categories"].open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0] == {"Category code": "csa_offences", "Category": "All CSA offences",
@@ -108,7 +109,7 @@ def test_report_says_what_it_is_and_states_the_rules(report: ReportParser) -> No
 
 def test_every_table_has_a_caption_and_a_csv_link(report: ReportParser,
                                                   audit_result: AuditResult,
-                                                  outputs: AuditOutputs) -> None:
+                                                  outputs: ReportOutputs) -> None:
     assert report.captions == [t.title for t in audit_result.tables.values()]
     html = outputs.report.read_text(encoding="utf-8")
     for name in audit_result.tables:
@@ -116,7 +117,7 @@ def test_every_table_has_a_caption_and_a_csv_link(report: ReportParser,
 
 
 def test_report_is_self_contained_with_inline_charts(report: ReportParser,
-                                                     outputs: AuditOutputs) -> None:
+                                                     outputs: ReportOutputs) -> None:
     assert report.external == []
     assert report.svgs == 5  # categories, force rates, ethnicity x2, completeness by stage
     html = outputs.report.read_text(encoding="utf-8")
@@ -124,13 +125,13 @@ def test_report_is_self_contained_with_inline_charts(report: ReportParser,
     assert "#1d70b8" in html and "GDS Transport" in html
 
 
-def test_report_formats_numbers_for_reading(outputs: AuditOutputs) -> None:
+def test_report_formats_numbers_for_reading(outputs: ReportOutputs) -> None:
     html = outputs.report.read_text(encoding="utf-8")
     assert ">1,727,665<" in html  # kent population
     assert ">0.17<" in html  # kent rate, two decimals
 
 
-def test_totals_are_emphasised(outputs: AuditOutputs) -> None:
+def test_totals_are_emphasised(outputs: ReportOutputs) -> None:
     html = outputs.report.read_text(encoding="utf-8")
     # the CSA total, and 'All people' per offence group and characteristic or party:
     # 2 groups x 4 characteristics x 2 profiles, plus 2 groups x 2 parties for nationality

@@ -1,12 +1,17 @@
-"""The audit and `--explain` in the terminal (Rich)."""
+"""The audit, `--explain` and the quality scores in the terminal (Rich)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from rich.console import Console
 
 from tessera.analysis.audit import AuditResult, explain_offence
-from tessera.publish.terminal import render_audit_tables, render_explanation
+from tessera.analysis.quality import score_warehouse
+from tessera.publish.terminal import render_audit_tables, render_explanation, render_quality
 from tessera.warehouse.engine import Engine
+from tessera.warehouse.pseudonym import PseudonymKey
+from tests.analysis.quality_fixture import OFFENCES, deliver
 
 
 def printed(*renderables: object) -> str:
@@ -42,3 +47,19 @@ def test_explanation_shows_facts_rules_and_category(audit_engine: Engine) -> Non
     assert "Category: Not a CSA offence (not counted); not counted in the audit" in text
     assert "Category: Single perpetrator or none identified" in text
     assert "Victim ages at the offence" in text and "group_based_cse" in text
+
+
+def test_quality_shows_the_lowest_agencies_and_the_falls(
+        tmp_path: Path, key: PseudonymKey) -> None:
+    """With `lowest=1`, only the lower of two agencies; the fall in setting is listed."""
+    warehouse = tmp_path / "w.duckdb"
+    deliver(tmp_path, warehouse, key, batch="a", offences=OFFENCES, without_setting=0)
+    deliver(tmp_path, warehouse, key, batch="b", offences=OFFENCES, without_setting=30)
+    deliver(tmp_path, warehouse, key, batch="c", offences=OFFENCES, without_setting=0,
+            agency="cleveland")
+    result = score_warehouse(warehouse)
+    text = printed(*render_quality(result, lowest=1))
+    assert "the 1 lowest" in text and "West Yorkshire Police" in text
+    assert "Cleveland Police" not in text
+    assert "Falls against earlier deliveries" in text and "offence.setting" in text
+    assert "Cleveland Police" in printed(*render_quality(result, lowest=None))

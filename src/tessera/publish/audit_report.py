@@ -6,66 +6,33 @@ offline, so styles are inline, charts are inline SVG, and nothing is fetched fro
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from tessera.analysis.audit import AuditResult, AuditTable, Cell
-from tessera.publish.cells import csv_cell, format_cell, is_numeric, is_total
+from tessera.analysis.audit import AuditResult, Cell
 from tessera.publish.charts import grouped_bars_svg, horizontal_bars_svg
+from tessera.publish.sections import (
+    Chart,
+    ReportOutputs,
+    report_environment,
+    table_section,
+    write_report,
+)
 
 TITLE = "National audit of child sexual abuse and exploitation offences"
 
 
-@dataclass(frozen=True)
-class AuditOutputs:
-    """Where the audit was written: the folder, the HTML report and each table's CSV."""
-
-    folder: Path
-    report: Path
-    csvs: dict[str, Path]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One inline chart: an id, a visible title, a text alternative and the SVG itself."""
-
-    name: str
-    title: str
-    description: str
-    svg: Markup
-
-
-def write_audit(result: AuditResult, out_dir: Path) -> AuditOutputs:
+def write_audit(result: AuditResult, out_dir: Path) -> ReportOutputs:
     """Write `out_dir/audit/<table>.csv` for every table and `out_dir/audit/report.html`."""
-    folder = out_dir / "audit"
-    folder.mkdir(parents=True, exist_ok=True)
-    csvs = {name: write_csv(table, folder / f"{name}.csv")
-            for name, table in result.tables.items()}
-    report = folder / "report.html"
-    report.write_text(render_report(result), encoding="utf-8")
-    return AuditOutputs(folder=folder, report=report, csvs=csvs)
-
-
-def write_csv(table: AuditTable, path: Path) -> Path:
-    """One table as CSV: a header of column names, raw values, blanks for no value."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(table.columns)
-        writer.writerows([csv_cell(value) for value in row] for row in table.rows)
-    return path
+    return write_report(out_dir / "audit", result.tables, render_report(result))
 
 
 def render_report(result: AuditResult) -> str:
     """The HTML report: headlines, rules, then each table with its notes and charts."""
-    environment = Environment(loader=PackageLoader("tessera.publish", "templates"),
-                              autoescape=select_autoescape(["html"]), trim_blocks=True,
-                              lstrip_blocks=True)
+    environment = report_environment()
     charts = audit_charts(result)
-    sections = [_section(name, table, charts.get(name, []))
+    sections = [table_section(name, table, charts.get(name, []))
                 for name, table in result.tables.items()]
     return environment.get_template("audit_report.html").render(
         title=TITLE, headlines=result.headlines, rules=result.rules, sections=sections)
@@ -134,17 +101,6 @@ def _ethnicity_chart(result: AuditResult, group: str) -> Chart:
         "victim and offender profile tables.",
         Markup(grouped_bars_svg(f"ethnicity-{slug}", labels, series,
                                 xlabel="Share of people with a known ethnicity (%)")))
-
-
-def _section(name: str, table: AuditTable, charts: list[Chart]) -> dict[str, object]:
-    columns = [{"name": column, "numeric": is_numeric(table.column(column))}
-               for column in table.columns]
-    rows = [{"cells": [format_cell(value, column) for value, column in
-                       zip(row, table.columns, strict=True)],
-             "total": is_total(table.columns, row)}
-            for row in table.rows]
-    return {"name": name, "title": table.title, "description": table.description,
-            "notes": table.notes, "columns": columns, "rows": rows, "charts": charts}
 
 
 def _number(value: Cell) -> float:

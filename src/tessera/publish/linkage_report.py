@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from tessera.linkage.pipeline import level_weight
 from tessera.linkage.quality import Scores
 from tessera.linkage.service import LinkRun
 from tessera.publish.charts import diverging_bars_svg
+from tessera.publish.sections import report_environment
 
 TITLE = "Linkage quality: one identifier per child"
 
@@ -47,9 +47,7 @@ def write_linkage(run: LinkRun, out_dir: Path) -> LinkageOutputs:
 
 def render_report(run: LinkRun) -> str:
     """The HTML report: what the run did, how good it is, what the model learnt, near misses."""
-    environment = Environment(loader=PackageLoader("tessera.publish", "templates"),
-                              autoescape=select_autoescape(["html"]), trim_blocks=True,
-                              lstrip_blocks=True)
+    environment = report_environment()
     weights = match_weights(run.model)
     chart = Markup(diverging_bars_svg(
         "match-weights", [label for label, _ in weights], [w for _, w in weights],

@@ -1,5 +1,5 @@
-"""Runs in the terminal: Rich tables for `tessera audit`, its `--explain` walk-through, and
-`tessera link`.
+"""Runs in the terminal: Rich tables for `tessera audit`, its `--explain` walk-through,
+`tessera link` and `tessera quality`.
 
 Why shorter than the report: a terminal is for checking a run, so identifier columns and the
 19-category ethnicity rows are left out here (they are in the CSVs and the HTML report).
@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tessera.analysis.audit import AuditResult, AuditTable, OffenceExplanation
+from tessera.analysis.quality import QualityResult
 from tessera.linkage.service import LinkRun
 from tessera.publish.cells import format_cell, is_numeric, is_total
 
@@ -25,6 +26,9 @@ HIDDEN_COLUMNS = frozenset({"Category code", "Force code", "Outcome group code",
 TERMINAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "category_by_force": ("Force", "CSA offences", "Per 100,000", "More than one perpetrator",
                           "Group-based CSE", "Online (overlapping)"),
+    "agency_scores": ("Agency", "Score", "Trend (delivery scores)", "Completeness (%)",
+                      "Validity (%)", "Timeliness (%)", "Consistency (%)",
+                      "Linked to another agency (%)"),
 }
 """Tables too wide for a terminal, and the columns shown of them."""
 
@@ -149,3 +153,27 @@ def render_linkage(run: LinkRun) -> list[Table]:
                             f"{scores.f1:.4f}")
         tables.append(quality)
     return tables
+
+
+def render_quality(result: QualityResult, *, lowest: int | None = None) -> list[Table]:
+    """The agencies' scores and the latest falls beyond chance.
+
+    With `lowest`, only that many agencies, lowest score first (the demo's short view);
+    otherwise every agency, in code order as in the report.
+    """
+    scores = result.tables["agency_scores"]
+    if lowest is not None:
+        index = scores.columns.index("Score")
+        ranked = sorted(scores.rows, key=lambda row: _number_or_inf(row[index]))
+        scores = replace(scores, title=f"{scores.title}: the {lowest} lowest",
+                         rows=ranked[:lowest])
+    tables = [audit_table("agency_scores", scores)]
+    flags = result.tables["consistency_flags"]
+    if flags.rows:
+        tables.append(audit_table("consistency_flags", flags))
+    return tables
+
+
+def _number_or_inf(value: object) -> float:
+    """A score to sort by; an agency without one sorts last."""
+    return float(value) if isinstance(value, int | float) else float("inf")

@@ -23,6 +23,7 @@ from tessera.dataset import Entity
 from tessera.errors import WarehouseError
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.engine import quote_identifier as q
+from tessera.warehouse.profile import delivery_profile_sqls
 from tessera.warehouse.pseudonym import PseudonymKey, field_key_sql
 from tessera.warehouse.reference import refresh_reference_tables
 from tessera.warehouse.schema import analysis_columns, create_schema_sqls, identity_columns
@@ -212,6 +213,8 @@ def _load_entity(engine: Engine, entity: Entity, extracts: Sequence[Extract], ba
     for sql in _upsert_sqls(entity):
         engine.execute(sql, params)
     engine.execute(_record_rejections_sql(), params)
+    for sql in delivery_profile_sqls(entity):
+        engine.execute(sql, params)
     rejected = {r["file"]: r["n"] for r in engine.rows(
         "SELECT file, count(DISTINCT _n) AS n FROM stage_rejections GROUP BY file")}
     engine.unregister("stage_raw")

@@ -71,6 +71,28 @@ def linkage_table_sqls() -> list[str]:
     ]
 
 
+def delivery_table_sqls() -> list[str]:
+    """The profile of every delivery, written by the batch that loads it.
+
+    Why at load time: a later delivery replaces an agency's rows by key, so the warehouse
+    alone cannot say afterwards how many rows, or how complete a field, an earlier delivery
+    was; data quality is scored from these tables (`tessera quality`). Per batch, agency and
+    entity: `ops.deliveries` holds rows in, loaded and rejected, the latest `extracted_at`
+    and the span of the entity's dating field; `ops.delivery_fields` how many loaded rows each
+    field applies to and how many of those have a value; `ops.delivery_rejections` the
+    rejected rows by field and rule.
+    """
+    return [
+        "CREATE TABLE IF NOT EXISTS ops.deliveries (batch_id INTEGER, agency_code VARCHAR, "
+        "entity VARCHAR, rows_in BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, "
+        "extracted_at TIMESTAMP, period_start DATE, period_end DATE)",
+        "CREATE TABLE IF NOT EXISTS ops.delivery_fields (batch_id INTEGER, "
+        "agency_code VARCHAR, entity VARCHAR, field VARCHAR, applicable BIGINT, present BIGINT)",
+        "CREATE TABLE IF NOT EXISTS ops.delivery_rejections (batch_id INTEGER, "
+        "agency_code VARCHAR, entity VARCHAR, field VARCHAR, rule VARCHAR, rows BIGINT)",
+    ]
+
+
 def create_schema_sqls() -> list[str]:
     """Statements creating every schema and table that do not exist yet."""
     sqls = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in ("identity", "analysis", "ops",
@@ -86,6 +108,7 @@ def create_schema_sqls() -> list[str]:
         "CREATE TABLE IF NOT EXISTS ops.rejections (batch_id INTEGER, file VARCHAR, "
         "row BIGINT, field VARCHAR, rule VARCHAR, value VARCHAR, message VARCHAR)",
         *linkage_table_sqls(),
+        *delivery_table_sqls(),
     ]
     for entity in ENTITIES:
         table = q(entity.name)
