@@ -24,8 +24,6 @@ from tessera.publish.register import CellRecord, ReleaseRegister
 from tessera.publish.suppression import Requirement, choose_suppressions
 from tessera.publish.tabulation import CellRef, Relation, StatTable
 
-AUDIT_ROUNDS = 5
-"""How often the audit may send the optimiser back with wider margins before giving up."""
 TOLERANCE = 1e-6
 
 
@@ -75,7 +73,6 @@ class Protection:
     ranges: dict[CellRef, Range]
     required: dict[CellRef, tuple[int, int]]
     cells: tuple[CellRecord, ...]
-    rounds: int
     seconds: float
     relations: tuple[Relation, ...] = field(default=())
 
@@ -119,19 +116,14 @@ def protect(tables: Sequence[StatTable], relations: Sequence[Relation],
     earlier_primary = {cell.ref for cell in register.cells if cell.primary}
     protected = [i for i, ref in enumerate(system.refs) if primary[i] or ref in earlier_primary]
     margins = {i: rule.margin(int(system.values[i])) for i in protected}
-    for rounds in range(1, AUDIT_ROUNDS + 1):
-        suppressed = choose_suppressions(system, _requirements(system, margins),
-                                         rule.time_limit)
-        ranges = feasible_ranges(system, suppressed)
-        failed = [i for i in protected
-                  if not _covers(ranges[i], int(system.values[i]), margins[i])]
-        if not failed:
-            return _protection(system, primary, suppressed, ranges, margins, rounded,
-                               rounds, time.perf_counter() - started, relations)
-        for i in failed:
-            margins[i] += 1
-    raise PublicationError(f"the LP audit still fails after {AUDIT_ROUNDS} rounds for "
-                           f"{', '.join(str(system.refs[i]) for i in failed[:3])}")
+    suppressed = choose_suppressions(system, _requirements(system, margins), rule.time_limit)
+    ranges = feasible_ranges(system, suppressed)
+    failed = [str(system.refs[i]) for i in protected
+              if not _covers(ranges[i], int(system.values[i]), margins[i])]
+    if failed:
+        raise PublicationError(f"the LP audit failed for {', '.join(failed[:3])}")
+    return _protection(system, primary, suppressed, ranges, margins, rounded,
+                       time.perf_counter() - started, relations)
 
 
 def required_range(value: int, margin: int) -> tuple[int, int]:
@@ -173,7 +165,7 @@ def _rounded_totals(tables: Sequence[StatTable], relations: Sequence[Relation],
 
 def _protection(system: CellSystem, primary: BoolArray, suppressed: BoolArray,
                 ranges: dict[int, Range], margins: dict[int, int], rounded: dict[CellRef, int],
-                rounds: int, seconds: float, relations: Sequence[Relation]) -> Protection:
+                seconds: float, relations: Sequence[Relation]) -> Protection:
     """The decision for the cells of the current release, for editions and the register."""
     current = [i for i in range(len(system.refs)) if system.current[i]]
     refs = system.refs
@@ -189,7 +181,6 @@ def _protection(system: CellSystem, primary: BoolArray, suppressed: BoolArray,
             refs[i], int(system.values[i]),
             None if suppressed[i] else int(system.low[i]),
             None if suppressed[i] else int(system.high[i]), i in margins) for i in current),
-        rounds=rounds,
         seconds=seconds,
         relations=tuple(relations),
     )

@@ -1,12 +1,13 @@
-"""Secondary suppression as one mixed-integer programme per group of related cells (HiGHS, through
-SciPy's `milp`).
+"""Secondary suppression: the cheapest set of further cells to hide, found by a mixed-integer
+programme (HiGHS, through SciPy's `milp`) that the LP audit keeps correcting.
 
-Why this model: for every protected cell and each direction, the programme must contain a way
-for a reader's best guess to move by the required margin: a vector of changes to the cells that
-keeps every relation, changes only suppressed cells (or published rounded figures within what
-they stand for), and never makes a count negative (the attacker's LP of Fischetti and Salazar,
-written out in full). A binary per free cell says whether it is suppressed; minimising their
-weighted sum gives the cheapest pattern in which no protected cell can be narrowed down.
+Why this method (constraint generation, after Fischetti and Salazar): writing every reader's
+LP into one MILP grows with cells x protected cells and took minutes on a few dozen cells.
+Instead a small master MILP chooses which cells to hide; a reader's LP then tries to narrow
+each protected cell, and wherever it succeeds its duals name the published cells that pinned
+the cell down, at least one of which must be hidden (suppressing any other cell cannot move
+that bound). The cut is added and the master solved again, until no reader's LP succeeds.
+Every cut is valid for any safe pattern, so the last master solution is the cheapest safe one.
 
 The weight of suppressing a cell is 1 + ln(1 + value): every hidden cell costs at least one
 (fewer blanks is better for readers), and a large figure such as a national total costs more
@@ -15,14 +16,17 @@ than a small one, but not in proportion, so one total is not traded for dozens o
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array, diags_array, eye_array, hstack, kron
 
 from tessera.errors import PublicationError
 from tessera.publish.cell_system import BoolArray, CellSystem, FloatArray, IntArray
+from tessera.publish.ranges import ComponentLP
+
+TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -44,64 +48,88 @@ def choose_suppressions(system: CellSystem, requirements: list[Requirement],
     lets each requirement be met. Components without a requirement hide only "hidden" cells.
 
     Raises `PublicationError` when no pattern can protect a cell (for example, every cell it
-    adds up with was published in an earlier release) or HiGHS found none in `time_limit`.
+    adds up with was published in an earlier release) or none was found in `time_limit`.
     """
+    deadline = time.monotonic() + time_limit
     suppressed = np.array([status == "hidden" for status in system.status], dtype=np.bool_)
     for cells in system.components():
-        members = set(cells.tolist())
-        wanted = [r for r in requirements if r.cell in members]
+        position = {int(cell): index for index, cell in enumerate(cells)}
+        wanted = [Requirement(position[r.cell], r.amount) for r in requirements
+                  if r.cell in position]
         if wanted:
-            suppressed[cells] = _solve_component(system, cells, wanted, time_limit)
+            suppressed[cells] = _solve_component(system, cells, wanted, deadline)
     return suppressed
 
 
 def _solve_component(system: CellSystem, cells: IntArray, requirements: list[Requirement],
-                     time_limit: float) -> BoolArray:
-    """The MILP for one component: variables x (suppress?) then one change vector per
-    requirement; returns x."""
-    n, k = len(cells), len(requirements)
-    values = system.values[cells].astype(np.float64)
-    low = system.low[cells].astype(np.float64)
-    high = system.high[cells].astype(np.float64)
+                     deadline: float) -> BoolArray:
+    """Master MILP and readers' LPs in turn for one component (requirements by position)."""
     status = [system.status[cell] for cell in cells]
     free = np.array([s == "free" for s in status])
-    hidden = np.array([s == "hidden" for s in status])
-    # A change can never need to exceed everything in the component plus the largest margin.
-    big = float(values.sum()) + max(abs(r.amount) for r in requirements)
+    lower = np.array([s == "hidden" for s in status], dtype=np.float64)
+    bounds = Bounds(lower, np.maximum(lower, free))
+    cost = np.where(free, weights(system.values[cells]), 0.0)
+    values = system.values[cells]
+    lp = ComponentLP(system, cells)
+    cuts = _relation_cuts(system, cells, lp, requirements, free)
+    witnesses: dict[int, IntArray] = {}
+    while True:
+        hidden = _master(cost, bounds, cuts, deadline)
+        new_cuts = []
+        for number, requirement in enumerate(requirements):
+            if number in witnesses and hidden[witnesses[number]].all():
+                continue  # the reader's last extreme solution is still open to them
+            attack = lp.extreme(hidden, requirement.cell, maximise=requirement.amount > 0)
+            goal = values[requirement.cell] + requirement.amount
+            if (attack.value >= goal - TOLERANCE if requirement.amount > 0
+                    else attack.value <= goal + TOLERANCE):
+                witnesses[number] = attack.moved
+                continue
+            cut = np.zeros(len(cells))
+            cut[attack.binding[free[attack.binding]]] = 1.0
+            if not cut.any():
+                raise _unprotectable(system, cells[requirement.cell])
+            new_cuts.append(cut)
+        if not new_cuts:
+            return hidden
+        cuts += new_cuts
 
-    x_low = hidden.astype(np.float64)
-    x_high = (free | hidden).astype(np.float64)
-    change_low = np.where(free | hidden, -values, low - values)
-    change_high = np.where(free | hidden, big, high - values)
-    y_low, y_high = np.tile(change_low, k), np.tile(change_high, k)
-    position = {int(cell): index for index, cell in enumerate(cells)}
-    for copy, requirement in enumerate(requirements):
-        y_low[copy * n + position[requirement.cell]] = requirement.amount
-        y_high[copy * n + position[requirement.cell]] = requirement.amount
 
-    relations = system.relations_within(cells)
-    pick = csr_array(eye_array(n, format="csr")[np.flatnonzero(free)])
-    ones = csr_array(np.ones((k, 1)))
-    copies = eye_array(k, format="csr")
-    constraints = [LinearConstraint(
-        hstack([csr_array((k * relations.shape[0], n)), kron(copies, relations)]), 0, 0)]
-    if pick.shape[0]:
-        free_low, free_high = low[free], high[free] - values[free]
-        # Published: the change stays within what the figure stands for; suppressed: the
-        # cell may fall to zero (low - value - low) or rise by up to `big`.
-        constraints.append(LinearConstraint(
-            hstack([kron(ones, diags_array(free_low) @ pick), kron(copies, pick)]),
-            np.tile(free_low - values[free], k), np.inf))
-        constraints.append(LinearConstraint(
-            hstack([kron(ones, diags_array(-(big - free_high)) @ pick), kron(copies, pick)]),
-            -np.inf, np.tile(free_high, k)))
-    cost = np.concatenate([np.where(free, weights(system.values[cells]), 0.0), np.zeros(n * k)])
-    result = milp(
-        cost, integrality=np.concatenate([np.ones(n), np.zeros(n * k)]),
-        bounds=Bounds(np.concatenate([x_low, y_low]), np.concatenate([x_high, y_high])),
-        constraints=constraints,
-        options={"time_limit": time_limit})
-    if result.x is None:
-        names = ", ".join(str(system.refs[r.cell]) for r in requirements[:3])
-        raise PublicationError(f"no suppression pattern protects {names}: {result.message}")
-    return np.asarray(result.x[:n] > 0.5, dtype=np.bool_)
+def _relation_cuts(system: CellSystem, cells: IntArray, lp: ComponentLP,
+                   requirements: list[Requirement], free: BoolArray) -> list[FloatArray]:
+    """The first cuts, known before any LP: in every relation of a protected cell, another cell
+    must be hidden, or the published others give it exactly."""
+    hidden = np.array([system.status[cell] == "hidden" for cell in cells])
+    cuts: list[FloatArray] = []
+    for cell in {r.cell for r in requirements}:
+        for row in lp.relations[:, [cell]].nonzero()[0]:
+            others = lp.relations[[row], :].nonzero()[1]
+            others = others[others != cell]
+            if hidden[others].any():
+                continue
+            if not free[others].any():
+                raise _unprotectable(system, cells[cell])
+            cut = np.zeros(len(cells))
+            cut[others[free[others]]] = 1.0
+            cuts.append(cut)
+    return cuts
+
+
+def _unprotectable(system: CellSystem, cell: np.int64) -> PublicationError:
+    return PublicationError(f"no suppression pattern protects {system.refs[cell]}: every "
+                            "figure it adds up with must be published")
+
+
+def _master(cost: FloatArray, bounds: Bounds, cuts: list[FloatArray], deadline: float
+            ) -> BoolArray:
+    """The cheapest choice of cells that hides at least one cell of every cut."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise PublicationError("secondary suppression ran out of time; raise the time limit")
+    constraints = [LinearConstraint(np.array(cuts), 1, np.inf)] if cuts else []
+    result = milp(cost, integrality=np.ones(len(cost)), bounds=bounds,
+                  constraints=constraints, options={"time_limit": remaining})
+    if result.status != 0:
+        raise PublicationError(f"secondary suppression found no optimal pattern: "
+                               f"{result.message}")
+    return np.asarray(result.x > 0.5, dtype=np.bool_)
