@@ -16,7 +16,15 @@ from typing import Literal
 
 from tessera.analysis.audit.rates import rate_interval, rate_per_100k, share
 from tessera.publish.disclosure import DisclosureRule, Protection
-from tessera.publish.tabulation import DERIVED_KINDS, CellRef, Column, Rows, StatTable, Value
+from tessera.publish.tabulation import (
+    DERIVED_KINDS,
+    CellRef,
+    Column,
+    RowKey,
+    Rows,
+    StatTable,
+    Value,
+)
 
 
 class Symbol(StrEnum):
@@ -84,7 +92,7 @@ def _edition_table(table: StatTable, figures: _Figures) -> EditionTable:
               for row in table.rows]
     by_key = {table.row_key(row): shown for row, shown in zip(table.rows, counts, strict=True)}
     rows = tuple(
-        tuple(_derived(table, column, row[position], shown, by_key, figures)
+        tuple(_derived(table, column, row[position], table.row_key(row), shown, by_key, figures)
               if column.kind in DERIVED_KINDS else shown[position]
               for position, column in enumerate(table.columns))
         for row, shown in zip(table.rows, counts, strict=True))
@@ -105,31 +113,44 @@ def _count(table: StatTable, row: tuple[Value, ...], column: Column,
     return figures.rounded.get(ref, value)
 
 
-def _derived(table: StatTable, column: Column, given: Value, shown: tuple[Shown, ...],
-             by_key: dict[tuple[str, ...], tuple[Shown, ...]], figures: _Figures) -> Shown:
-    """A share, rate or interval bound worked out from the shown counts of its row.
+def _derived(table: StatTable, column: Column, given: Value, row: RowKey,
+             shown: tuple[Shown, ...], by_key: dict[RowKey, tuple[Shown, ...]],
+             figures: _Figures) -> Shown:
+    """A share, rate or interval bound worked out from the shown counts it is made of.
 
     A None given by the product means the figure does not apply to this row ([z]).
     """
-    if given is None or column.of is None or column.per is None:
+    if given is None or column.of is None:
         return Symbol.NOT_APPLICABLE
-    count = shown[table.index(column.of)]
-    if isinstance(column.per, Rows):
-        of = table.index(column.of)
-        parts = [by_key[key][of] for key in column.per.keys]
-        base: Shown = (Symbol.CONFIDENTIAL if Symbol.CONFIDENTIAL in parts
-                       else sum(p for p in parts if isinstance(p, int)))
-    else:
-        base = shown[table.index(column.per)]
+    count = _operand(table, column.of, row, shown, by_key)
+    base = given if column.per is None else _operand(table, column.per, row, shown, by_key)
     if Symbol.CONFIDENTIAL in (count, base):
         return Symbol.CONFIDENTIAL
-    if not isinstance(count, int) or not isinstance(base, int):
+    if not isinstance(count, int) or not isinstance(base, int | float):
         return Symbol.NOT_AVAILABLE
+    if column.kind != "share" and count < figures.reliable_from:
+        return Symbol.LOW_RELIABILITY
+    if column.per is None or not isinstance(base, int):
+        return base  # the product's own figure: its denominator is not in the table
     if column.kind == "share":
         percent = share(count, base)
         return Symbol.NOT_APPLICABLE if percent is None else percent
-    if count < figures.reliable_from:
-        return Symbol.LOW_RELIABILITY
     figure = (rate_per_100k(count, base) if column.kind == "rate"
               else rate_interval(count, base)[0 if column.kind == "interval_low" else 1])
     return Symbol.NOT_AVAILABLE if figure is None else figure
+
+
+def _operand(table: StatTable, spec: str | Rows, row: RowKey, shown: tuple[Shown, ...],
+             by_key: dict[RowKey, tuple[Shown, ...]]) -> Shown:
+    """A count of this row, or the sum of `Rows` ([c] if any of them is hidden)."""
+    if isinstance(spec, str):
+        return shown[table.index(spec)]
+    dimensions = table.dimension_keys()
+    keep = [dimensions.index(key) for key in spec.keep]
+    where = dimensions.index(spec.where)
+    column = table.index(spec.column)
+    parts = [values[column] for key, values in by_key.items()
+             if key[where] in spec.values and all(key[i] == row[i] for i in keep)]
+    if Symbol.CONFIDENTIAL in parts:
+        return Symbol.CONFIDENTIAL
+    return sum(part for part in parts if isinstance(part, int))

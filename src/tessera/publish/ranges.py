@@ -78,7 +78,7 @@ def feasible_ranges(system: CellSystem, suppressed: BoolArray) -> dict[int, Rang
         if not hidden.any():
             continue
         lp = ComponentLP(system, cells)
-        for target in np.flatnonzero(hidden):
+        for target in np.flatnonzero(hidden).tolist():
             ranges[int(cells[target])] = (lp.extreme(hidden, target, maximise=False).value,
                                           lp.extreme(hidden, target, maximise=True).value)
     return ranges

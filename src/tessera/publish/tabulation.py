@@ -28,9 +28,17 @@ RowKey = tuple[str, ...]
 
 @dataclass(frozen=True)
 class Rows:
-    """The denominator of a share summed down one column over these rows of the same table."""
+    """A sum down `column` over the rows of the same table that match the row a figure is on
+    in every dimension of `keep` and whose dimension `where` is one of `values`.
 
-    keys: tuple[RowKey, ...]
+    Why relative to the row: a share of known people is of the known people of the same
+    offence group and characteristic, so one column spec serves every group of rows.
+    """
+
+    column: str
+    where: str
+    values: tuple[str, ...]
+    keep: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,23 +46,24 @@ class Column:
     """One column: `key` for code, `label` for readers, `kind` for disclosure control.
 
     A count column is `protected` (counts of people or offences) unless it holds published
-    reference figures such as a population. A derived column names its numerator column `of`
-    and its denominator `per`: a column of the same row (a population, or a total), or `Rows`
-    of the same column; it is worked out after suppression from what is published.
+    reference figures such as a population. A derived column names its numerator `of` and its
+    denominator `per`, each a count column of the same row or a sum of `Rows`; it is worked
+    out after suppression from what is shown. `per=None` means the denominator is not in the
+    table (a census population): the product's own figure is kept while its numerator shows.
     """
 
     key: str
     label: str
     kind: ColumnKind
     protected: bool = True
-    of: str | None = None
+    of: str | Rows | None = None
     per: str | Rows | None = None
 
     def __post_init__(self) -> None:
         derived = self.kind in DERIVED_KINDS
-        if derived != (self.of is not None and self.per is not None):
+        if derived != (self.of is not None) or (not derived and self.per is not None):
             raise ValueError(f"column {self.key!r}: a {self.kind} column "
-                             f"{'needs' if derived else 'takes no'} `of` and `per`")
+                             f"{'needs' if derived else 'takes no'} `of`")
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,10 @@ class StatTable:
         return tuple("" if value is None else str(value)
                      for value, column in zip(row, self.columns, strict=True)
                      if column.kind == "dimension")
+
+    def dimension_keys(self) -> tuple[str, ...]:
+        """The keys of the dimension columns, in the order of a row key."""
+        return tuple(column.key for column in self.columns if column.kind == "dimension")
 
     def cell(self, row: RowKey, column: str) -> CellRef:
         """A reference to one cell of this table (for relations and the register)."""
