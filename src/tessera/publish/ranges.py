@@ -60,7 +60,9 @@ class ComponentLP:
         result = linprog(objective, A_eq=self.relations if rows else None,
                          b_eq=np.zeros(rows) if rows else None, bounds=bounds, method="highs")
         if result.status == 3:
-            return Attack(math.inf if maximise else -math.inf, NOWHERE, NOWHERE)
+            # No single solution to remember: count every cell as moved.
+            return Attack(math.inf if maximise else -math.inf, NOWHERE,
+                          np.arange(len(self.cells)))
         if result.status != 0:
             raise PublicationError(f"the LP audit could not be solved: {result.message}")
         duals = np.abs(result.lower.marginals) + np.abs(result.upper.marginals)
