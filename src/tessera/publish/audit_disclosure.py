@@ -9,13 +9,14 @@ every declared relation against the figures, so a wrong declaration fails loudly
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
 from tessera.analysis.audit import AuditResult, AuditTable
 from tessera.dataset.codelists import codelist
 from tessera.publish.disclosure import DisclosureRule, Protection, protect
-from tessera.publish.editions import Edition, published_edition
+from tessera.publish.editions import Edition, Symbol, published_edition
 from tessera.publish.register import ReleaseRegister
 from tessera.publish.tabulation import Column, Relation, Rows, StatTable
 
@@ -26,6 +27,10 @@ DIMENSIONS = frozenset({
 REFERENCE_COUNTS = frozenset({"Population"})
 ALL_PEOPLE = "All people"
 NOT_KNOWN = frozenset({ALL_PEOPLE, "Age not known", "Sex not known", "Not stated or not known"})
+
+COUNTED_NOTE = re.compile(r"\d[\d,]* of \d")
+"""A note that gives counts of people, such as "(409 of 555)"."""
+CHILDREN_HEADLINE = "Children who were victims"
 
 HIERARCHY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("csa_offences", ("more_than_one_perpetrator", "single_perpetrator")),
@@ -46,10 +51,26 @@ def disclose_audit(result: AuditResult, rule: DisclosureRule | None = None,
 
 
 def as_audit_result(result: AuditResult, edition: Edition) -> AuditResult:
-    """`result` with every table's rows replaced by the edition's (symbols in place)."""
-    tables = {name: replace(table, rows=[tuple(row) for row in edition.tables[name].rows])
-              for name, table in result.tables.items()}
-    return replace(result, tables=tables)
+    """`result` with every table's rows replaced by the edition's (symbols in place).
+
+    The analysis wrote its notes and headlines from every figure: a note that counts people
+    ("73.7% (409 of 555)") is dropped from a table with hidden cells, and a headline whose
+    figure is hidden is dropped, so neither gives back what the tables hide.
+    """
+    tables = {}
+    for name, table in result.tables.items():
+        rows = [tuple(row) for row in edition.tables[name].rows]
+        hidden = any(Symbol.CONFIDENTIAL in row for row in rows)
+        notes = tuple(n for n in table.notes if not (hidden and COUNTED_NOTE.search(n)))
+        tables[name] = replace(table, rows=rows, notes=notes)
+    categories = tables["offence_categories"]
+    hidden_labels = {label for label, offences in zip(
+        categories.column("Category"), categories.column("Offences"), strict=True)
+        if offences == Symbol.CONFIDENTIAL}
+    if Symbol.CONFIDENTIAL in tables["children"].column("Children"):
+        hidden_labels.add(CHILDREN_HEADLINE)
+    headlines = tuple(h for h in result.headlines if h.label not in hidden_labels)
+    return replace(result, tables=tables, headlines=headlines)
 
 
 def audit_tables(result: AuditResult) -> tuple[list[StatTable], list[Relation]]:
