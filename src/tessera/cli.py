@@ -266,7 +266,9 @@ def audit(
 
     Needs a warehouse loaded by `tessera ingest` (and, for figures by child, linked by
     `tessera link`). Prints the audit's tables and writes them as CSV with an HTML report
-    to the output folder; `--explain` shows why one offence is in its category.
+    to the output folder, after disclosure control: counts of 1 to 9, and the cells that
+    would give them back, show as [c] (docs/disclosure.md). `--explain` shows why one
+    offence is in its category.
     """
     settings = load_settings(warehouse=warehouse, output=output)
     _audit(settings, explain)
@@ -274,6 +276,7 @@ def audit(
 
 def _audit(settings: Settings, explain: str | None) -> None:
     from tessera.analysis.audit import explain_offence, run_audit
+    from tessera.publish.audit_disclosure import disclose_audit
     from tessera.publish.audit_report import write_audit
     from tessera.publish.terminal import render_audit_tables, render_explanation
     from tessera.warehouse.engine import Engine
@@ -285,10 +288,15 @@ def _audit(settings: Settings, explain: str | None) -> None:
             return
         with console.status("Running the audit queries"):
             result = run_audit(engine)
-    for table in render_audit_tables(result):
+    with console.status("Disclosure control: choosing and auditing suppressions"):
+        published, protection = disclose_audit(result)
+    for table in render_audit_tables(published):
         console.print(table)
     with console.status("Writing the CSVs and the HTML report"):
-        outputs = write_audit(result, settings.output)
+        outputs = write_audit(published, settings.output)
+    console.print(f"Disclosure control: {len(protection.primary)} counts of 1 to 9 and "
+                  f"{len(protection.secondary)} more cells shown as [c]; the LP audit found "
+                  f"none of them recoverable ({protection.seconds:.1f} s).")
     console.print(f"Audit report: {outputs.report}\nTables as CSV: {outputs.folder}")
 
 

@@ -53,6 +53,11 @@ class LinkageError(TesseraError):
     http_status = 400
 
 
+class PublicationError(TesseraError):
+    """A table cannot be published as asked: a declared relation does not hold, a register
+    does not match, or disclosure control found no safe pattern of suppressions."""
+
+
 class ConfigurationError(TesseraError):
     """Settings are missing or contradictory."""
 

@@ -51,7 +51,7 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
             [_number(v) for v in categories.column("Offences")], xlabel="Offences")))]}
 
     forces = sorted((r for r in tables["category_by_force"].records()
-                     if r["Per 100,000"] is not None),
+                     if isinstance(r["Per 100,000"], float)),
                     key=lambda r: -_number(r["Per 100,000"]))
     if forces:
         charts["category_by_force"] = [Chart(

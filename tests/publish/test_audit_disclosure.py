@@ -1,0 +1,55 @@
+"""The national audit through disclosure control, on the hand-made audit warehouse."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tessera.analysis.audit import AuditResult
+from tessera.publish.audit_disclosure import audit_tables, disclose_audit
+from tessera.publish.audit_report import write_audit
+from tessera.publish.disclosure import Protection
+from tessera.publish.editions import Symbol
+
+
+@pytest.fixture(scope="module")
+def disclosed(audit_result: AuditResult) -> tuple[AuditResult, Protection]:
+    return disclose_audit(audit_result)
+
+
+def test_every_declared_relation_holds_on_the_audit(audit_result: AuditResult) -> None:
+    """`build_system` refuses a relation that does not add up, so declaring is checking."""
+    tables, relations = audit_tables(audit_result)
+    assert len(tables) == len(audit_result.tables)
+    assert len(relations) > 20
+
+
+def test_no_count_of_one_to_nine_is_published(audit_result: AuditResult,
+                                              disclosed: tuple[AuditResult, Protection]
+                                              ) -> None:
+    published, protection = disclosed
+    tables, _ = audit_tables(published)
+    shown = [value for table in tables for _, column, value in table.count_cells()
+             if column.protected]
+    assert shown and not [v for v in shown if 0 < v < 10]
+    assert protection.primary, "the fixture has small counts to hide"
+
+
+def test_the_lp_audit_leaves_every_hidden_small_count_its_range(
+        disclosed: tuple[AuditResult, Protection]) -> None:
+    _, protection = disclosed
+    for ref, (low, high) in protection.required.items():
+        found = protection.ranges[ref]
+        assert found[0] <= low + 1e-6 and found[1] >= high - 1e-6, ref
+
+
+def test_the_csvs_show_the_symbol(disclosed: tuple[AuditResult, Protection],
+                                  tmp_path: Path) -> None:
+    published, _ = disclosed
+    outputs = write_audit(published, tmp_path)
+    with outputs.csvs["category_by_force"].open(encoding="utf-8") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert str(Symbol.CONFIDENTIAL) in cells
+    assert "[c]" in outputs.report.read_text(encoding="utf-8")
