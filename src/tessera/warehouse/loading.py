@@ -194,7 +194,7 @@ def ingest(delivery: Delivery, *, warehouse: Path, key: PseudonymKey, output: Pa
 def _load_entity(engine: Engine, entity: Entity, extracts: Sequence[Extract], batch_id: int,
                  key: PseudonymKey) -> list[FileResult]:
     """Stage, check and upsert every new file of one entity; report each file's counts."""
-    loaded_before = _batches_by_hash(engine, [e.sha256 for e in extracts if e.rows])
+    loaded_before = _batches_by_hash(engine, entity, [e.sha256 for e in extracts if e.rows])
     results = [FileResult(e.path, entity.name, e.rows, 0, 0, loaded_before[e.sha256])
                for e in extracts if e.sha256 in loaded_before]
     new = [e for e in extracts if e.sha256 not in loaded_before]
@@ -223,11 +223,15 @@ def _load_entity(engine: Engine, entity: Entity, extracts: Sequence[Extract], ba
     return results
 
 
-def _batches_by_hash(engine: Engine, hashes: list[str]) -> dict[str, int]:
-    """Which of these file hashes an earlier batch loaded, and in which batch."""
+def _batches_by_hash(engine: Engine, entity: Entity, hashes: list[str]) -> dict[str, int]:
+    """Which of these file hashes an earlier batch loaded as `entity`, and in which batch.
+
+    By entity, because one file (a CIN census return) holds rows of two entities, recorded
+    once for each.
+    """
     rows = engine.rows("SELECT sha256, min(batch_id) AS batch_id FROM ops.files "
-                       "WHERE list_contains($hashes, sha256) GROUP BY sha256",
-                       {"hashes": hashes})
+                       "WHERE list_contains($hashes, sha256) AND entity = $entity "
+                       "GROUP BY sha256", {"hashes": hashes, "entity": entity.name})
     return {r["sha256"]: int(r["batch_id"]) for r in rows}
 
 
