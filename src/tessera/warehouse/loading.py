@@ -254,9 +254,11 @@ def _record_files(engine: Engine, batch_id: int, extracts: Sequence[Extract],
 def _concatenate(extracts: Sequence[Extract]) -> pa.Table:
     """One table of every file's rows, each with its file, row and a batch-wide sequence.
 
-    The file path is dictionary-encoded: one copy per file, not per row.
+    The file path is dictionary-encoded: one copy per file, not per row. The files' chunks
+    are combined into one: DuckDB scans an Arrow table with a cost per chunk, and with
+    hundreds of small files that cost was two thirds of copying the rows in.
     """
-    table = pa.concat_tables([e.table for e in extracts])
+    table = pa.concat_tables([e.table for e in extracts]).combine_chunks()
     sizes = [e.rows for e in extracts]
     files = pa.DictionaryArray.from_arrays(
         pa.array(np.repeat(np.arange(len(extracts), dtype=np.int32), sizes)),
