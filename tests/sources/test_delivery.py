@@ -11,6 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tessera.errors import UnreadableFileError
 from tessera.sources.delivery import Delivery, file_format, find_delivery_files
 from tessera.synth import generate
 from tessera.warehouse.engine import Engine
@@ -31,13 +34,19 @@ def test_format_is_told_by_content_not_by_name(tmp_path: Path, small_extract: Pa
     assert file_format(bom) == "cin_xml"
 
 
-def test_folders_give_csv_parquet_and_xml_files_only(tmp_path: Path) -> None:
-    """Notes and other files in a delivery folder are not taken for data."""
-    for name in ("a/return.XML", "a/notes.txt", "b/offence.csv"):
+def test_folders_give_csv_parquet_and_xml_files_in_stable_order(tmp_path: Path) -> None:
+    """A folder is searched recursively, in name order; notes in it are not taken for data."""
+    for name in ("b/offence.csv", "a/return.XML", "a/person_record.parquet", "a/notes.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert [p.relative_to(tmp_path).as_posix() for p in find_delivery_files([tmp_path])] == [
-        "a/return.XML", "b/offence.csv"]
+        "a/person_record.parquet", "a/return.XML", "b/offence.csv"]
+
+
+def test_a_missing_path_is_an_error_not_an_empty_delivery(tmp_path: Path) -> None:
+    """A typo in a folder name must not pass for 'nothing to load'."""
+    with pytest.raises(UnreadableFileError, match="no such file or folder"):
+        find_delivery_files([tmp_path / "nope"])
 
 
 def test_each_file_is_read_once_and_entities_come_in_load_order(small_extract: Path) -> None:

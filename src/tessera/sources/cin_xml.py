@@ -5,7 +5,14 @@ send the DfE far more easily than a bespoke core-dataset extract, so Tessera acc
 as it is and maps it onto the core dataset here. A large authority's return holds tens of
 thousands of children, so it is parsed as a stream (`iterparse`) and each <Child> is dropped
 once mapped. The result has the same shape as `core_files.read_extract`: all-text Arrow tables
-with the entity's columns in order and `_row` (the 1-based child, or episode, position).
+with the entity's columns in order and `_row`: the 1-based position of the <Child> the row
+comes from (in <Children>), for a child's episodes too, so a rejection points a data manager
+at the child to correct.
+
+Both census formats load: sex as `Sex` (M, F, U; 2024-25 on) or `GenderCurrent` (0, 1, 2, 9;
+up to 2023-24). The core dataset keeps one child protection plan and one section 47 enquiry
+per episode, so an episode's several plans become the first start, the last end (none while
+any plan is open) and their category (MUL when they differ), and its earliest enquiry counts.
 """
 
 from __future__ import annotations
@@ -96,8 +103,8 @@ def _return_source(path: Path, header: dict[str, str], agency_code: str | None
                    ) -> ReturnSource:
     """The return's authority and extraction time, refusing a return without a Header.
 
-    A return with no DateTime is taken as made on its ReferenceDate (the census day), the
-    earliest it can have been made, so no date in it is wrongly after its extraction.
+    A return with no DateTime is taken as made on its ReferenceDate (the census day): the
+    earliest it can have been made, and no census date but an expected birth is after it.
     """
     if not header:
         raise UnreadableFileError(
