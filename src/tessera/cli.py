@@ -201,7 +201,7 @@ def ingest(
 
 
 def _ingest(paths: list[Path], settings: Settings, *, per_file: bool = True) -> IngestResult:
-    from tessera.sources.core_files import Delivery
+    from tessera.sources.delivery import Delivery
     from tessera.warehouse.loading import ingest as load
     from tessera.warehouse.pseudonym import load_secret
 

@@ -11,7 +11,7 @@ from tessera.analysis.audit import AuditResult, explain_offence, run_audit
 from tessera.analysis.audit.rates import poisson_interval, rate_interval, rate_per_100k, share
 from tessera.dataset import codelist
 from tessera.errors import AnalysisError
-from tessera.sources.core_files import Delivery
+from tessera.sources.delivery import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey

@@ -15,7 +15,7 @@ from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.casework.triage import Outcome, decide
 from tessera.errors import CaseworkError
-from tessera.sources.core_files import Delivery
+from tessera.sources.delivery import Delivery
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
 from tests.casework.populate import SHEFFIELD_POSTCODE, People, file_report

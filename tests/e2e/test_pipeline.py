@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tessera.analysis.audit import run_audit
-from tessera.sources.core_files import Delivery
+from tessera.sources.delivery import Delivery
 from tessera.synth import generate
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest

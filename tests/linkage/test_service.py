@@ -12,7 +12,7 @@ import pytest
 
 from tessera.errors import LinkageError
 from tessera.linkage.service import LinkRun, link_warehouse
-from tessera.sources.core_files import Delivery
+from tessera.sources.delivery import Delivery
 from tessera.synth import generate
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest

@@ -87,3 +87,52 @@ def test_bad_files_are_unreadable(tmp_path: Path, description: str, text: str,
     with pytest.raises(UnreadableFileError, match=problem) as raised:
         read_cin_census(path)
     assert str(path) in raised.value.message, description
+
+
+HAND_WRITTEN = Path(__file__).parent.parent / "data" / "cin"
+
+
+def test_a_hand_written_2024_25_return_maps_what_a_generator_rarely_makes() -> None:
+    """Several episodes, assessments, enquiries and plans; optional parts absent; no UPN."""
+    people, referrals = read_cin_census(HAND_WRITTEN / "hartlepool_2024-25.xml")
+
+    assert [(p["source_record_id"], p["upn"], p["date_of_birth"], p["sex"], p["disability"],
+             p["_row"]) for p in people.table.to_pylist()] == [
+        ("HART0001", "Q383200101001", "2010-03-04", "F", "true", 1),
+        ("HART0002", None, "2025-04-10", "U", None, 2),  # expected date of birth
+        ("HART0003", "G805123423001", "2012-11-30", "X", "false", 3),
+    ]
+    first, second, nfa, bad = referrals.table.to_pylist()
+    assert (first["assessment_factors"], first["section47_date"]) == ("11A;19B;10A",
+                                                                      "2024-05-06")
+    # Two plans (SAB, then NEG turned EMO): first start, last end, several categories.
+    assert (first["cpp_start_date"], first["cpp_end_date"], first["cpp_category"]) == (
+        "2024-05-24", "2025-02-21", "MUL")
+    assert {k: v for k, v in second.items() if v is not None} == {
+        "agency_code": "E06000001", "source_record_id": "HART0001-2",
+        "extracted_at": "2025-04-20T09:30:00", "la_code": "E06000001",
+        "person_record_id": "HART0001", "referral_date": "2025-03-10", "_row": 1}
+    assert (nfa["closure_reason"], nfa["_row"]) == ("RC8", 2)
+    assert (bad["referral_date"], bad["_row"]) == ("2024-02-30", 3)
+
+
+def test_a_hand_written_return_of_the_earlier_format_reads_gender_and_01_booleans() -> None:
+    """GenderCurrent 1 and 2 are M and F; no DateTime means made on the ReferenceDate."""
+    people, referrals = read_cin_census(HAND_WRITTEN / "birmingham_2023-24.xml")
+
+    assert [(p["agency_code"], p["sex"], p["upn"], p["extracted_at"])
+            for p in people.table.to_pylist()] == [
+        ("E08000025", "M", "N330400124002", "2024-03-31T00:00:00"),
+        ("E08000025", "F", None, "2024-03-31T00:00:00")]
+    assert [(r["section47_date"], r["cpp_start_date"], r["cpp_end_date"], r["cpp_category"])
+            for r in referrals.table.to_pylist()] == [
+        ("2023-06-14", None, None, None), (None, "2023-10-20", None, "SAB")]
+
+
+def test_an_unknown_gender_code_is_kept_for_the_code_list_rule(tmp_path: Path) -> None:
+    """Mapping an unknown GenderCurrent to nothing would hide what the authority sent."""
+    text = (HAND_WRITTEN / "birmingham_2023-24.xml").read_text(encoding="utf-8")
+    path = tmp_path / "return.xml"
+    path.write_text(text.replace("<GenderCurrent>1<", "<GenderCurrent>7<"), encoding="utf-8")
+    people, _ = read_cin_census(path)
+    assert people.table["sex"].to_pylist() == ["7", "F"]

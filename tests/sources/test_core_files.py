@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from tessera.errors import UnreadableFileError
-from tessera.sources.core_files import entity_for_file, find_extract_files, read_extract
+from tessera.sources.core_files import entity_for_file, read_extract
 from tessera.warehouse.engine import Engine
 
 CORPUS = Path(__file__).parent.parent / "data" / "malformed"
@@ -52,21 +51,6 @@ def test_unreadable_file_fails_cleanly(case: dict[str, str], tmp_path: Path,
         assert _loaded_rows(warehouse) == 0
     else:
         assert _loaded_rows(warehouse) == 9
-
-
-def test_folders_expand_to_extract_files_in_stable_order(tmp_path: Path) -> None:
-    """A delivery folder is searched recursively for .csv and .parquet, in name order."""
-    for name in ("b/offence.csv", "a/person_record.parquet", "a/notes.txt"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x")
-    assert [p.relative_to(tmp_path).as_posix() for p in find_extract_files([tmp_path])] == [
-        "a/person_record.parquet", "b/offence.csv"]
-
-
-def test_a_missing_path_is_an_error_not_an_empty_delivery(tmp_path: Path) -> None:
-    """A typo in a folder name must not pass for 'nothing to load'."""
-    with pytest.raises(UnreadableFileError, match="no such file or folder"):
-        find_extract_files([tmp_path / "nope"])
 
 
 @pytest.mark.parametrize(("name", "entity"), [

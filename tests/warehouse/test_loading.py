@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tessera.errors import WarehouseError
-from tessera.sources.core_files import Delivery
+from tessera.sources.delivery import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
@@ -78,7 +78,7 @@ def test_a_batch_killed_midway_leaves_the_warehouse_unchanged(
     script = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
-        from tessera.sources.core_files import Delivery
+        from tessera.sources.delivery import Delivery
         from tessera.warehouse.loading import ingest
         from tessera.warehouse.pseudonym import PseudonymKey
 

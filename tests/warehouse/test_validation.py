@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tessera.sources.core_files import Delivery
+from tessera.sources.delivery import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey

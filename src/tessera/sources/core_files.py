@@ -11,10 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +22,7 @@ import pyarrow.parquet as pq
 from tessera.dataset import ENTITIES, Entity
 from tessera.errors import UnreadableFileError
 
-SUFFIXES = (".csv", ".parquet")
-READ_THREADS = 4
+PARQUET_MAGIC = b"PAR1"
 PARALLEL_PARSE_BYTES = 16 << 20
 ROW_COLUMN = "_row"
 """The 1-based data row number (the header is not a row), added to every extract."""
@@ -54,59 +50,6 @@ class Extract:
         return int(self.table.num_rows)
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """The extract files of one delivery, in load order, read one entity at a time.
-
-    Referenced entities come first (the definition's order), so a loader meets a party's
-    offence and person before the party; reading is lazy so only one entity's files are in
-    memory at once.
-    """
-
-    files: tuple[Path, ...]
-
-    @classmethod
-    def find(cls, paths: Iterable[Path]) -> Delivery:
-        """Every extract file under `paths`, checked to name an entity, in load order."""
-        order = [e.name for e in ENTITIES]
-        files = find_extract_files(paths)
-        return cls(tuple(sorted(files, key=lambda p: (order.index(entity_for_file(p).name),
-                                                      str(p)))))
-
-    def entity_groups(self, on_file: Callable[[Path], None] | None = None
-                      ) -> Iterator[tuple[Entity, list[Extract]]]:
-        """Yield each entity with its files read; `on_file` is told as each file is taken.
-
-        Files are read by a few threads at once: Arrow parses without holding the GIL, and a
-        national delivery is about a thousand small files.
-        """
-        with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-            for _, group in groupby(self.files, key=lambda p: entity_for_file(p).name):
-                extracts = []
-                for extract in pool.map(read_extract, list(group)):
-                    if on_file:
-                        on_file(extract.path)
-                    extracts.append(extract)
-                yield extracts[0].entity, extracts
-
-
-def find_extract_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the extract files inside them, in a stable order.
-
-    A path that does not exist is an error rather than nothing to do, so a typo in a
-    folder name cannot pass for an empty delivery.
-    """
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES))
-        elif path.exists():
-            found.append(path)
-        else:
-            raise UnreadableFileError(f"{path}: no such file or folder")
-    return found
-
-
 def entity_for_file(path: Path) -> Entity:
     """The entity a file holds, from its name: `<entity>.csv` or `<entity>_<anything>.csv`."""
     stem = path.stem
@@ -121,14 +64,16 @@ def entity_for_file(path: Path) -> Entity:
 
 
 def read_extract(path: Path) -> Extract:
-    """Read one extract file, checking it is readable and has the entity's columns."""
+    """Read one extract file, checking it is readable and has the entity's columns.
+
+    Parquet is told by its magic number, not the file's name, as a delivery tells formats.
+    """
     entity = entity_for_file(path)
-    if path.suffix not in SUFFIXES:
-        raise UnreadableFileError(f"{path}: not a CSV or Parquet file")
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableFileError(f"{path}: the file is empty (no header row)")
-    table = _read_parquet(path) if path.suffix == ".parquet" else _read_csv(path, data)
+    table = (_read_parquet(path, data) if data.startswith(PARQUET_MAGIC)
+             else _read_csv(path, data))
     _check_columns(path, entity, table.column_names)
     table = _complete_columns(entity, table)
     table = table.append_column(ROW_COLUMN, pa.array(np.arange(1, table.num_rows + 1)))
@@ -186,9 +131,9 @@ def _explain_arrow_error(message: str) -> str:
     return "cannot be parsed as CSV (" + message.splitlines()[0].split(":")[0] + ")"
 
 
-def _read_parquet(path: Path) -> pa.Table:
+def _read_parquet(path: Path, data: bytes) -> pa.Table:
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowInvalid, OSError) as exc:
         raise UnreadableFileError(f"{path}: not a readable Parquet file ({exc})") from exc
     return pa.table({name: table[name].cast(pa.string()) for name in table.column_names})

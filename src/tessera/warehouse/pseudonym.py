@@ -59,7 +59,7 @@ def load_secret(secret: str | None, key_file: Path) -> PseudonymKey:
 
 
 def record_key_sql(entity_name: str, agency_sql: str, value_sql: str) -> str:
-    """SQL for a row's key: HMAC of entity, agency and natural key, as references compute it."""
+    """SQL for a row's key: HMAC of entity, agency and natural key (unique per row)."""
     return hmac_sql(f"'{entity_name}|' || {agency_sql} || '|' || {value_sql}")
 
 

@@ -58,15 +58,30 @@ def stage_sql(entity: Entity) -> str:
     """Stage a raw file (`stage_raw`) as tidied text plus its keys, computed once.
 
     `_key` is the row's record_key; each reference field gets `_ref_<field>`, the key of the
-    row it points at, so rules and loading join on plain columns (hash joins) rather than
-    recomputing keyed hashes inside a join condition. Binds $inner_pad and $outer_pad.
+    row it points at, so rules and loading join on plain columns (hash joins). The referenced
+    row's key is looked up, not hashed: referenced entities are loaded first (in this batch
+    or an earlier one), their identity rows hold each key beside its natural key (a
+    natural key is `source_record_id` or an identifier, both kept there), and a
+    reference that finds none is rejected, so it needs no key. Keyed hashing is the costliest
+    step of a load; a lookup is a hash join. Binds $inner_pad and $outer_pad.
     """
     tidy = ", ".join(f"{normalised_sql(f)} AS {q(f.name)}" for f in entity.fields)
-    keys = [f"{record_key_sql(entity.name, 'agency_code', q(entity.natural_key))} AS _key"]
-    keys += [f"{record_key_sql(f.references, 'agency_code', q(f.name))} AS "
-             f"{reference_column(f)}" for f in entity.fields if f.references]
-    return (f"CREATE OR REPLACE TEMP TABLE stage AS SELECT *, {', '.join(keys)} "
-            f"FROM (SELECT _n, _file, _row, {tidy} FROM stage_raw)")
+    references = [f for f in entity.fields if f.references]
+    own_key = record_key_sql(entity.name, "stage.agency_code", f"stage.{q(entity.natural_key)}")
+    keys = [f"{own_key} AS _key"]
+    keys += [f"{_target_alias(f)}.record_key AS {reference_column(f)}" for f in references]
+    joins = "".join(
+        f" LEFT JOIN identity.{q(f.references or '')} {_target_alias(f)} ON "
+        f"{_target_alias(f)}.agency_code = stage.agency_code AND {_target_alias(f)}."
+        f"{q(entity_named(f.references or '').natural_key)} = stage.{q(f.name)}"
+        for f in references)
+    return (f"CREATE OR REPLACE TEMP TABLE stage AS SELECT stage.*, {', '.join(keys)} "
+            f"FROM (SELECT _n, _file, _row, {tidy} FROM stage_raw) stage{joins}")
+
+
+def _target_alias(f: Field) -> str:
+    return f"_target_{f.name}"
+
 
 
 def rule_params(entity: Entity) -> dict[str, Any]:
@@ -86,14 +101,13 @@ def rule_params(entity: Entity) -> dict[str, Any]:
 class Check:
     """One rule as SQL: the condition a broken row meets, and the SELECT reporting it.
 
-    `select` reads from the placeholder SOURCE. Row-local checks (those that look only at
-    the row itself) are first run together as one filter, so each then reads only the few
-    suspect rows rather than the whole file.
+    `select` reads from the placeholder SOURCE. Every such check looks only at the row
+    itself (references too, their keys looked up at staging), so all are first run together
+    as one filter, and each then reads only the few suspect rows rather than the whole file.
     """
 
     condition: str
     select: str
-    row_local: bool = True
 
 
 SOURCE = "__source__"
@@ -109,10 +123,8 @@ def rejections_sql(entity: Entity) -> str:
         checks.extend(_field_rule_checks(entity, f))
     checks.extend(_date_order_checks(entity))
     checks.extend(_exactly_one_of_checks(entity))
-    local = [c for c in checks if c.row_local]
-    suspect = " OR ".join(f"({c.condition})" for c in local)
-    parts = [c.select.replace(SOURCE, "suspect") for c in local]
-    parts += [c.select.replace(SOURCE, "stage") for c in checks if not c.row_local]
+    suspect = " OR ".join(f"({c.condition})" for c in checks)
+    parts = [c.select.replace(SOURCE, "suspect") for c in checks]
     parts.append(_duplicate_sql(entity))
     parts.extend(_linked_date_order_sqls(entity))
     return (f"WITH suspect AS MATERIALIZED (SELECT * FROM stage WHERE {suspect})\n"
@@ -128,13 +140,13 @@ def _alias_param(f: Field) -> str:
 
 
 def _violation(field: Field, rule: str, condition: str, message: str,
-               value: str | None = None, *, row_local: bool = True) -> Check:
+               value: str | None = None) -> Check:
     """The check selecting rows that meet `condition`, with a message built in SQL."""
     value_sql = value if value is not None else shown_sql(field, q(field.name))
     return Check(condition, (
         f"SELECT _n, _file AS file, _row AS row, '{field.name}' AS field, '{rule}' AS rule, "
         f"CAST({value_sql} AS VARCHAR) AS value, {message} AS message "
-        f"FROM {SOURCE} WHERE {condition}"), row_local)
+        f"FROM {SOURCE} WHERE {condition}"))
 
 
 def _quoted(value_sql: str) -> str:
@@ -167,8 +179,10 @@ def _field_rule_checks(entity: Entity, f: Field) -> list[Check]:
         checks.append(_violation(f, "format", f"NOT regexp_full_match({v}, '{f.pattern}')",
                                f"{_quoted(shown)} || ' is not in the format of a {f.name}'"))
     if f.kind == "code" and f.codelist:
+        # A semi-join on the code list, not list_contains: that scans the whole list for
+        # every row, and some lists (nationality, offence codes) have hundreds of codes.
         checks.append(_violation(
-            f, "code_list", f"NOT list_contains(${_codes_param(f)}, {v})",
+            f, "code_list", f"{v} NOT IN (SELECT unnest(${_codes_param(f)}))",
             f"{_quoted(shown)} || ' is not a code of the {f.codelist} list "
             f"(tessera dataset describe lists them)'"))
     if f.kind == "codes" and f.codelist:
@@ -191,12 +205,9 @@ def _field_rule_checks(entity: Entity, f: Field) -> list[Check]:
     if f.references:
         target = entity_named(f.references)
         checks.append(_violation(
-            f, "reference",
-            f"{v} IS NOT NULL AND {reference_column(f)} NOT IN "
-            f"(SELECT record_key FROM analysis.{q(target.name)})",
+            f, "reference", f"{v} IS NOT NULL AND {reference_column(f)} IS NULL",
             f"{_quoted(shown)} || ' matches no {target.name} ({target.natural_key}) sent by ' "
-            f"|| agency_code || '; send that record, or correct the reference'",
-            row_local=False))
+            f"|| agency_code || '; send that record, or correct the reference'"))
     return checks
 
 
