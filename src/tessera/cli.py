@@ -182,17 +182,19 @@ def synth(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Extract files or folders of them.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Extract files, CIN census returns, or folders of them.")],
     warehouse: WarehouseOption = None,
     output: OutputOption = None,
 ) -> None:
     """Validate extracts and load them into the warehouse as one atomic batch.
 
-    Needs extract files (CSV or Parquet, as `tessera dataset describe` lists) or folders
-    of them. Valid rows are loaded with names, dates of birth and identifiers replaced by
-    keyed pseudonyms; each rejected row is listed with its file, row, field and rule, and
-    all of them written to a CSV in the output folder. A file that cannot be read stops
-    the batch and nothing is loaded.
+    Needs extract files (CSV or Parquet, as `tessera dataset describe` lists), Children in
+    Need census returns (DfE XML, either format), or folders of them; each file's format is
+    told from its content, not its name. Valid rows are loaded with names, dates of birth
+    and identifiers replaced by keyed pseudonyms; each rejected row is listed with its file,
+    row, field and rule, and all of them written to a CSV in the output folder. A file that
+    cannot be read stops the batch and nothing is loaded.
     """
     settings = load_settings(warehouse=warehouse, output=output)
     result = _ingest(paths, settings)

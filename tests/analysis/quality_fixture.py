@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tessera.sources.core_files import Delivery
+from tessera.sources.delivery import Delivery
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
 from tests.conftest import FORCE, offence, write_extract

@@ -8,7 +8,7 @@ import pytest
 
 from tessera.analysis.quality import score_warehouse
 from tessera.errors import NothingToScoreError
-from tessera.sources.core_files import Delivery
+from tessera.sources.delivery import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey

@@ -14,7 +14,7 @@ from scipy.stats import chisquare
 
 from tessera.analysis.audit import run_audit
 from tessera.dataset import codelist
-from tessera.sources.core_files import Delivery
+from tessera.sources.delivery import Delivery
 from tessera.synth import generate
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest

@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlglot
 
 from tessera.dataset import ENTITIES, entity
-from tessera.sources.core_files import Delivery
+from tessera.sources.delivery import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.profile import applies_sql, dating_field, delivery_profile_sqls
