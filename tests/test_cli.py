@@ -267,7 +267,7 @@ def test_help_speaks_to_users_and_says_where_to_start(run_cli: Callable[..., Any
     top = run_cli("--help", env=wide).stdout
     assert "Tessera joins up agencies' records" in top and "Start here: tessera demo" in top
     assert "one sub-command per job" not in top
-    ingest = run_cli("ingest", "--help", env=wide).stdout
+    ingest = " ".join(run_cli("ingest", "--help", env=wide).stdout.split())
     assert "Needs extract files" in ingest and "written to a CSV in the output folder" in ingest
 
 
