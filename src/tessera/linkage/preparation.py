@@ -134,21 +134,31 @@ DIFFERENT_NAME_SIMILARITY = 0.8
 clearly different, and two family names at or above which they are the same family's."""
 
 
+def _same_name_sql(one: str, other: str) -> str:
+    """SQL true when two names are one name, allowing a typo. The initials are compared
+    first: almost every pair fails there, and DuckDB then skips the costlier similarity
+    (within AND, not OR), which matters on the millions of pairs a large file scores."""
+    return (f"(left({one}, 1) = left({other}, 1) AND "
+            f"jaro_winkler_similarity({one}, {other}) >= {SAME_NAME_SIMILARITY})")
+
+
 def names_swapped_sql(left: str = "{}_l", right: str = "{}_r") -> str:
     """SQL true when one record's given name is the other's family name and the other way
     round, allowing a typo in either (`left` and `right` name a column of each side).
 
     Why one condition in two places: the model weighs a swap as its own level of both name
-    comparisons, and the relatives rule must not take a swapped pair for two siblings. The
-    initials are compared first: almost every pair fails there, and DuckDB then skips the
-    costlier similarity, which matters on the millions of pairs a large file scores.
+    comparisons, and the relatives rule must not take a swapped pair for two siblings.
     """
     given_l, family_l = left.format("given_name"), left.format("family_name")
     given_r, family_r = right.format("given_name"), right.format("family_name")
-    return (f"left({given_l}, 1) = left({family_r}, 1) AND "
-            f"left({family_l}, 1) = left({given_r}, 1) AND "
-            f"jaro_winkler_similarity({given_l}, {family_r}) >= {SAME_NAME_SIMILARITY} AND "
-            f"jaro_winkler_similarity({family_l}, {given_r}) >= {SAME_NAME_SIMILARITY}")
+    return f"{_same_name_sql(given_l, family_r)} AND {_same_name_sql(family_l, given_r)}"
+
+
+def names_crossed_sql() -> str:
+    """SQL true when one record's given name is the other's family name, one way only: a
+    name typed into the wrong field while the other field got something else."""
+    return (f"{_same_name_sql('given_name_l', 'family_name_r')} OR "
+            f"{_same_name_sql('given_name_r', 'family_name_l')}")
 
 
 def relatives_apart_sql(predicted: str, *, apply: bool = True,

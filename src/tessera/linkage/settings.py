@@ -17,7 +17,12 @@ from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 
-from tessera.linkage.preparation import PREPARED, SAME_NAME_SIMILARITY, names_swapped_sql
+from tessera.linkage.preparation import (
+    PREPARED,
+    SAME_NAME_SIMILARITY,
+    names_crossed_sql,
+    names_swapped_sql,
+)
 
 DEFAULT_THRESHOLD = 0.9
 """Match probability at or above which two records are the same person.
@@ -90,12 +95,14 @@ def _typing_error_level(column: str) -> cll.CustomLevel:
 
 def _given_name() -> ComparisonCreator:
     """Given name levels: exact (term-frequency adjusted), short form, close spellings,
-    swapped with the family name, else.
+    swapped with the family name, one record's given name in the other's family name, else.
 
     Why the short-form and swap levels: a nickname at school (Bill for William) and given and
     family names entered the wrong way round are the commonest ways one child's records
     disagree on a given name; as their own levels, what is left in "else" is mostly a
-    different child, and the model learns to weigh it as such.
+    different child, and the model learns to weigh it as such. The one-way level is a name
+    typed into the wrong field while the other field got something else; it lives in the
+    given name's comparison only, so the one fact is counted once.
     """
     return cl.CustomComparison(
         output_column_name="given_name",
@@ -107,6 +114,8 @@ def _given_name() -> ComparisonCreator:
             cll.JaroWinklerLevel("given_name", SAME_NAME_SIMILARITY),
             cll.JaroWinklerLevel("given_name", 0.8),
             _swapped_level(),
+            cll.CustomLevel(names_crossed_sql(),
+                            label_for_charts="Given name in the other's family name"),
             cll.ElseLevel(),
         ],
     )
