@@ -52,7 +52,9 @@ def _normalised(column: str) -> str:
     """SQL expression normalising one identity column read from table `raw`."""
     raw = f"nullif(trim(CAST(raw.{q(column)} AS VARCHAR)), '')"
     if column in ("given_name", "family_name"):
-        return f"lower({raw})"
+        # Letters only: agencies write O'Neill, ONeill and O Neill, Smith-Jones and Smith
+        # Jones, and a stray space is a common typing error; none of them is another name.
+        return f"nullif(regexp_replace(lower({raw}), '[^\\p{{L}}]', '', 'g'), '')"
     if column == "date_of_birth":
         # Keep text (the transposition level compares parts) but only for real dates,
         # written one way (2010-03-04, never 2010-3-4) so that equal dates are equal text.
