@@ -136,12 +136,18 @@ DIFFERENT_NAME_SIMILARITY = 0.8
 clearly different, and two family names at or above which they are the same family's."""
 
 
-def _same_name_sql(one: str, other: str) -> str:
-    """SQL true when two names are one name, allowing a typo. The initials are compared
-    first: almost every pair fails there, and DuckDB then skips the costlier similarity
-    (within AND, not OR), which matters on the millions of pairs a large file scores."""
-    return (f"(left({one}, 1) = left({other}, 1) AND "
-            f"jaro_winkler_similarity({one}, {other}) >= {SAME_NAME_SIMILARITY})")
+def _similar_sql(pairs: list[tuple[str, str]]) -> str:
+    """SQL true when each pair of names is one name, allowing a typo.
+
+    Why the CASE: the initials are compared first, and almost every pair of records fails
+    there; DuckDB skips a CASE branch for the rows that fail (it evaluates both sides of an
+    AND or OR), so the costlier similarity runs on a few pairs rather than on the millions a
+    large file scores.
+    """
+    initials = " AND ".join(f"left({one}, 1) = left({other}, 1)" for one, other in pairs)
+    similar = " AND ".join(f"jaro_winkler_similarity({one}, {other}) >= {SAME_NAME_SIMILARITY}"
+                           for one, other in pairs)
+    return f"(CASE WHEN {initials} THEN {similar} ELSE false END)"
 
 
 def names_swapped_sql(left: str = "{}_l", right: str = "{}_r") -> str:
@@ -153,14 +159,14 @@ def names_swapped_sql(left: str = "{}_l", right: str = "{}_r") -> str:
     """
     given_l, family_l = left.format("given_name"), left.format("family_name")
     given_r, family_r = right.format("given_name"), right.format("family_name")
-    return f"{_same_name_sql(given_l, family_r)} AND {_same_name_sql(family_l, given_r)}"
+    return _similar_sql([(given_l, family_r), (family_l, given_r)])
 
 
 def names_crossed_sql() -> str:
     """SQL true when one record's given name is the other's family name, one way only: a
     name typed into the wrong field while the other field got something else."""
-    return (f"{_same_name_sql('given_name_l', 'family_name_r')} OR "
-            f"{_same_name_sql('given_name_r', 'family_name_l')}")
+    return (f"{_similar_sql([('given_name_l', 'family_name_r')])} OR "
+            f"{_similar_sql([('given_name_r', 'family_name_l')])}")
 
 
 def relatives_apart_sql(predicted: str, *, apply: bool = True,
