@@ -82,7 +82,8 @@ given names (FEBRL 4, about -2) it would split true pairs, so the model alone de
 
 MEMORY_LIMIT = "6GB"
 """DuckDB's ceiling for one linkage run; beyond it DuckDB spills to a temporary folder. The
-target is a million records within 6 GiB on a 2-core machine (benchmarks/linkage_scale.py)."""
+target is a million records within 6 GiB on a 2-core machine
+(`benchmarks/linkage_public.py --scales 2.2`)."""
 
 OUTPUT_SCHEMA = pa.schema([
     pa.field("record_id", pa.string(), nullable=False),
