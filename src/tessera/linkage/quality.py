@@ -70,13 +70,16 @@ _JOINED = (
 )
 
 
-def pair_counts_sql(children_only: bool = False) -> str:
+def pair_counts_sql(children_only: bool = False, joined: str = _JOINED) -> str:
     """SQL of (true_positives, predicted, actual) record pairs.
 
     Why by counting and not by listing pairs: a cluster of n records holds n(n-1)/2 pairs,
     so the counts come from cluster sizes and a million records cost a few group-bys.
+    `joined` gives one row per record with its `cluster` and true `person` (and `child` for
+    `children_only`): the warehouse's by default, a standalone file's in the benchmarks.
     """
-    joined = f"SELECT * FROM ({_JOINED}) WHERE child" if children_only else _JOINED
+    if children_only:
+        joined = f"SELECT * FROM ({joined}) WHERE child"
     return (
         f"WITH j AS ({joined}), "
         "both_ AS (SELECT count(*) AS n FROM j GROUP BY cluster, person), "
@@ -88,11 +91,11 @@ def pair_counts_sql(children_only: bool = False) -> str:
     )
 
 
-def cluster_counts_sql() -> str:
+def cluster_counts_sql(joined: str = _JOINED) -> str:
     """SQL of (true_positives, predicted, actual) people: a cluster is right when it holds
-    exactly one true person's records, all of them."""
+    exactly one true person's records, all of them. `joined` as for `pair_counts_sql`."""
     return (
-        f"WITH j AS ({_JOINED}), "
+        f"WITH j AS ({joined}), "
         "c AS (SELECT cluster, count(DISTINCT person) AS persons, any_value(person) AS person "
         "FROM j GROUP BY cluster), "
         "p AS (SELECT person, count(DISTINCT cluster) AS clusters FROM j GROUP BY person) "

@@ -11,12 +11,15 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
 from tessera.errors import WarehouseError
+
+if TYPE_CHECKING:
+    from splink import DuckDBAPI
 
 Params = Mapping[str, Any] | Sequence[Any] | None
 
@@ -48,6 +51,25 @@ class Engine:
         except duckdb.Error as exc:
             raise WarehouseError(f"{path}: cannot open the warehouse ({exc})") from exc
         return cls(con, path)
+
+    @classmethod
+    def in_memory(cls, *, memory_limit: str, temp_directory: Path) -> Engine:
+        """A private in-memory database for one job's working tables (a linkage run).
+
+        Why a limit and a folder: such a job can outgrow memory (a million records make
+        tens of millions of candidate pairs); DuckDB then spills to `temp_directory`
+        rather than failing, and stays within `memory_limit` (DuckDB's syntax, "6GB").
+        """
+        con = duckdb.connect(":memory:", config={
+            "memory_limit": memory_limit, "temp_directory": str(temp_directory)})
+        return cls(con, None)
+
+    def splink_api(self) -> DuckDBAPI:
+        """Splink's database API on this engine's connection, so the statements Splink
+        generates run on the same database as Tessera's own."""
+        from splink import DuckDBAPI
+
+        return DuckDBAPI(connection=self._con)
 
     def close(self) -> None:
         """Close the connection; the file stays as the last committed batch left it."""
