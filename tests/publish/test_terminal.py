@@ -14,11 +14,18 @@ from tessera.warehouse.pseudonym import PseudonymKey
 from tests.analysis.quality_fixture import OFFENCES, deliver
 
 
-def printed(*renderables: object) -> str:
-    console = Console(width=200, record=True, color_system=None)
+def printed(*renderables: object, width: int = 200) -> str:
+    console = Console(width=width, record=True, color_system=None)
     for renderable in renderables:
         console.print(renderable)
     return console.export_text()
+
+
+def assert_fits_80_columns(text: str) -> None:
+    """Every table ends in its right border: a table wider than the terminal is cropped,
+    losing that border and the words at the end of each line of its notes."""
+    assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in text.splitlines()
+               if line.startswith(("┏", "┃", "┡", "│", "└"))), text
 
 
 def test_every_table_is_rendered_with_its_notes(audit_result: AuditResult) -> None:
@@ -38,6 +45,7 @@ def test_every_table_is_rendered_with_its_notes(audit_result: AuditResult) -> No
     assert "The 19 ethnic group categories are in the CSV and the HTML report." in text
     assert "Ethnicity known for perpetrators (Group-based CSE): 66.7% (2 of 3)." in text
     assert "Offence group" not in text
+    assert_fits_80_columns(printed(*tables, width=80))
 
 
 def test_explanation_shows_facts_rules_and_category(audit_engine: Engine) -> None:
@@ -63,3 +71,4 @@ def test_quality_shows_the_lowest_agencies_and_the_falls(
     assert "Cleveland Police" not in text
     assert "Falls against earlier deliveries" in text and "offence.setting" in text
     assert "Cleveland Police" in printed(*render_quality(result, lowest=None))
+    assert_fits_80_columns(printed(*render_quality(result, lowest=None), width=80))

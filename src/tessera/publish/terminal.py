@@ -27,8 +27,10 @@ TERMINAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "category_by_force": ("Force", "CSA offences", "Per 100,000", "More than one perpetrator",
                           "Group-based CSE", "Online (overlapping)"),
     "agency_scores": ("Agency", "Score", "Trend (delivery scores)", "Completeness (%)",
-                      "Validity (%)", "Timeliness (%)", "Consistency (%)",
                       "Linked to another agency (%)"),
+    "consistency_flags": ("Agency code", "Measure", "What", "Earlier", "Now", "z"),
+    **{profile: ("Characteristic", "Category", "People", "Share of known (%)",
+                 "Rate per 100,000") for profile in ("victim_profile", "offender_profile")},
 }
 """Tables too wide for a terminal, and the columns shown of them."""
 
