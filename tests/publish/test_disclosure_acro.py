@@ -43,10 +43,8 @@ def _microdata(path: Path) -> list[list[int]]:
 def _acro_flags(path: Path) -> set[tuple[str, str]]:
     run = subprocess.run(["bash", str(ROOT / "scripts" / "acro-check.sh"), str(path), "row",
                           "column"], capture_output=True, text=True, timeout=900, check=False)
-    if run.returncode != 0:
-        if "pip" in run.stderr or "Could not" in run.stderr:
-            pytest.skip(f"ACRO could not be installed from PyPI: {run.stderr[-300:]}")
-        raise AssertionError(run.stderr)
+    # ACRO failing to install is a failure too: a skip would hide the oracle going missing.
+    assert run.returncode == 0, run.stderr[-2000:]
     return {(line.split("\t")[0], line.split("\t")[1]) for line in run.stdout.splitlines()}
 
 
