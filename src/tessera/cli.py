@@ -54,21 +54,21 @@ HELP_MARKUP: Final = "markdown"
 Rich markup (which would swallow it)."""
 app = typer.Typer(help=USER_HELP, no_args_is_help=True, pretty_exceptions_enable=False,
                   add_completion=False, rich_markup_mode=HELP_MARKUP)
-dataset_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
-                          help="The core dataset definition.")
-app.add_typer(dataset_app, name="dataset")
-users_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
-                        help="Casework accounts: add, disable, enable, sessions, API tokens.")
-app.add_typer(users_app, name="users")
-ledger_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
-                         help="The tamper-evident ledger of reports and decisions.")
-app.add_typer(ledger_app, name="ledger")
-receipt_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
-                          help="Receipts given to reporters.")
-app.add_typer(receipt_app, name="receipt")
-keys_app = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True,
-                       help="The service's signing key.")
-app.add_typer(keys_app, name="keys")
+
+
+def _sub_app(name: str, help: str) -> typer.Typer:
+    """A group of sub-commands (`tessera NAME ...`), with help written as the app's is."""
+    group = typer.Typer(rich_markup_mode=HELP_MARKUP, no_args_is_help=True, help=help)
+    app.add_typer(group, name=name)
+    return group
+
+
+dataset_app = _sub_app("dataset", "The core dataset definition.")
+users_app = _sub_app("users", "Casework accounts: add, disable, enable, sessions, API tokens.")
+ledger_app = _sub_app("ledger", "The tamper-evident ledger of reports and decisions.")
+receipt_app = _sub_app("receipt", "Receipts given to reporters.")
+keys_app = _sub_app("keys", "The service's signing key.")
+
 
 console = Console()
 errors = Console(stderr=True)
