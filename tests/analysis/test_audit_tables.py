@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tessera.analysis.audit import AuditResult, explain_offence, run_audit
-from tessera.analysis.audit.rates import poisson_interval, rate_interval, rate_per_100k, share
+from tessera.analysis.audit.rates import rate_per_100k, share
 from tessera.dataset import codelist
 from tessera.errors import AnalysisError
 from tessera.sources.delivery import Delivery
@@ -202,13 +202,8 @@ def test_rate_per_100k(count: int, population: int | None, expected: float | Non
     assert rate_per_100k(count, population) == expected
 
 
-def test_shares_and_intervals() -> None:
+def test_shares() -> None:
     assert share(1, 3) == 33.3 and share(0, 0) is None
-    assert poisson_interval(0) == (0.0, 3.689)
-    low, high = poisson_interval(100)  # exact interval: 81.37 to 121.6
-    assert 81 < low < 82 and 121 < high < 122
-    assert rate_interval(100, 1_000_000) == (round(low / 10, 2), round(high / 10, 2))
-    assert rate_interval(3, None) == (None, None)
 
 
 def test_audit_reads_what_ingest_loads(tmp_path: Path, small_extract: Path,
