@@ -4,6 +4,7 @@ of the source it claims (age_bands.csv, local_authority_populations.csv, police_
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from tessera.dataset import codelist
 
@@ -29,7 +30,7 @@ def test_age_bands_add_up_to_the_authorities_total() -> None:
 def test_age_bands_are_contiguous_and_cover_every_age() -> None:
     rows = sorted(codelist("age_bands").rows, key=lambda r: int(r["min_age"]))
     assert int(rows[0]["min_age"]) == 0
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in pairwise(rows):
         assert int(after["min_age"]) == int(before["max_age"]) + 1
 
 

@@ -29,11 +29,12 @@ def rate_per_100k(count: int, population: int | None) -> float | None:
     return round(PER * count / population, 2)
 
 
-def poisson_interval(count: int, level: float = LEVEL_95) -> tuple[float, float]:
+def poisson_interval(count: float, level: float = LEVEL_95) -> tuple[float, float]:
     """The exact two-sided interval at `level` for the mean of a Poisson count.
 
     For a count of 0 the lower bound is 0 and the 95% upper bound is 3.689; for 10 the 95%
-    interval is 4.795 to 18.390.
+    interval is 4.795 to 18.390. A fractional `count` (an expected count) gives the funnel
+    plot's control limits around it.
     """
     if count < 0:
         raise ValueError(f"a count cannot be negative: {count}")

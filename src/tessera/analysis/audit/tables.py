@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from tessera.analysis.audit.funnel import AreaCount, compare_areas, comparison_notes
+from tessera.analysis.audit.populations import force_population_note, profile_population_note
 from tessera.analysis.audit.queries import audit_sql
 from tessera.analysis.audit.rates import rate_interval, rate_per_100k, share
 from tessera.analysis.audit.results import AuditTable, Cell
@@ -69,7 +71,10 @@ def offence_categories_table(engine: Engine, completeness: AuditTable) -> AuditT
 def category_by_force_table(engine: Engine) -> AuditTable:
     """Table (b): CSA offences by force and category, with rates per 100,000 and intervals."""
     rows: list[tuple[Cell, ...]] = []
+    areas: list[AreaCount] = []
     for r in engine.rows(audit_sql("category_by_force")):
+        if r["population"]:
+            areas.append(AreaCount(r["force_label"], r["csa_offences"], r["population"]))
         low, high = rate_interval(r["csa_offences"], r["population"])
         rows.append((
             r["force_code"], r["force_label"], r["population"], r["csa_offences"],
@@ -84,8 +89,8 @@ def category_by_force_table(engine: Engine) -> AuditTable:
                  "95% interval low", "95% interval high",
                  *(CATEGORY_LABELS[code] for code in COUNTED_CATEGORIES[1:])),
         rows=rows,
-        notes=("Only forces that supplied offences are listed. Population: force area "
-               "residents from the reference list; intervals show random variation only.",),
+        notes=("Only forces that supplied offences are listed.", force_population_note(),
+               *comparison_notes(compare_areas(areas), "forces")),
     )
 
 
@@ -125,8 +130,7 @@ def profile_table(engine: Engine, party: str) -> AuditTable:
                     "latest stage with a known value; shares are of people with a known value.",
         columns=PROFILE_COLUMNS,
         rows=rows,
-        notes=(*notes, "Rates use the all-ages Census 2021 population of each sex and ethnic "
-                       "group, and the age band's population for ages."),
+        notes=(*notes, profile_population_note()),
     )
 
 
