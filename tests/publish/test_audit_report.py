@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tessera.analysis.audit import RULES, AuditResult
+from tessera.dataset import codelist
 from tessera.publish.audit_report import render_report, write_audit
 from tessera.publish.sections import ReportOutputs
 
@@ -84,7 +85,8 @@ def test_csv_holds_raw_values_and_blanks(outputs: ReportOutputs) -> None:
                        "Offences": "12", "Share of CSA offences (%)": "100.0"}
     with outputs.csvs["category_by_force"].open(encoding="utf-8", newline="") as handle:
         kent = next(r for r in csv.DictReader(handle) if r["Force code"] == "kent")
-    assert kent["Population"] == "1727665"  # no thousands separators in CSV
+    # no thousands separators in CSV
+    assert kent["Population"] == codelist("police_forces").column("population")["kent"]
     with outputs.csvs["victim_profile"].open(encoding="utf-8", newline="") as handle:
         unknown = next(r for r in csv.DictReader(handle)
                        if r["Category"] == "Not stated or not known")
@@ -119,7 +121,7 @@ def test_every_table_has_a_caption_and_a_csv_link(report: ReportParser,
 def test_report_is_self_contained_with_inline_charts(report: ReportParser,
                                                      outputs: ReportOutputs) -> None:
     assert report.external == []
-    assert report.svgs == 5  # categories, force rates, ethnicity x2, completeness by stage
+    assert report.svgs == 5  # categories, force funnel, ethnicity x2, completeness by stage
     html = outputs.report.read_text(encoding="utf-8")
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html
     assert "#1d70b8" in html and "GDS Transport" in html
@@ -127,8 +129,9 @@ def test_report_is_self_contained_with_inline_charts(report: ReportParser,
 
 def test_report_formats_numbers_for_reading(outputs: ReportOutputs) -> None:
     html = outputs.report.read_text(encoding="utf-8")
-    assert ">1,727,665<" in html  # kent population
-    assert ">0.17<" in html  # kent rate, two decimals
+    kent = int(codelist("police_forces").column("population")["kent"])
+    assert f">{kent:,}<" in html  # kent population
+    assert f">{round(3 * 100_000 / kent, 2):.2f}<" in html  # kent's 3 offences, two decimals
 
 
 def test_totals_are_emphasised(outputs: ReportOutputs) -> None:
@@ -145,3 +148,10 @@ def test_report_is_reproducible(audit_result: AuditResult) -> None:
 def test_write_audit_creates_missing_folders(audit_result: AuditResult, tmp_path: Path) -> None:
     outputs = write_audit(audit_result, tmp_path / "new" / "place")
     assert outputs.report.is_file()
+
+
+def test_forces_are_compared_on_a_funnel_not_ranked(outputs: ReportOutputs) -> None:
+    """The force chart is a funnel plot around the national rate; no ranked bar chart."""
+    html = outputs.report.read_text(encoding="utf-8")
+    assert 'id="chart-force-funnel-caption"' in html and "chart-force-rates" not in html
+    assert "99.8% limits" in html and "National rate" in html

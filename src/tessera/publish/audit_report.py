@@ -11,7 +11,13 @@ from pathlib import Path
 from markupsafe import Markup
 
 from tessera.analysis.audit import AuditResult, Cell
-from tessera.publish.charts import grouped_bars_svg, horizontal_bars_svg
+from tessera.analysis.audit.funnel import LEVELS, AreaCount, compare_areas, control_lines
+from tessera.publish.charts import (
+    FunnelLimits,
+    funnel_plot_svg,
+    grouped_bars_svg,
+    horizontal_bars_svg,
+)
 from tessera.publish.sections import (
     Chart,
     ReportOutputs,
@@ -50,19 +56,9 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
             "categories", [str(v) for v in categories.column("Category")],
             [_number(v) for v in categories.column("Offences")], xlabel="Offences")))]}
 
-    forces = sorted((r for r in tables["category_by_force"].records()
-                     if isinstance(r["Per 100,000"], float)),
-                    key=lambda r: -_number(r["Per 100,000"]))
-    if forces:
-        charts["category_by_force"] = [Chart(
-            "chart-force-rates", "CSA offences per 100,000 residents, by force",
-            "Bar chart of CSA offences per 100,000 residents of each force area, highest "
-            "first, with 95% intervals; the figures are in the table below.",
-            Markup(horizontal_bars_svg(
-                "force-rates", [str(r["Force"]) for r in forces],
-                [_number(r["Per 100,000"]) for r in forces], xlabel="CSA offences per 100,000",
-                intervals=[(_number(r["95% interval low"]), _number(r["95% interval high"]))
-                           for r in forces], value_format="{:,.1f}")))]
+    funnel = _force_funnel(tables["category_by_force"].records())
+    if funnel is not None:
+        charts["category_by_force"] = [funnel]
 
     charts["offender_profile"] = [
         _ethnicity_chart(result, group) for group in ("All CSA offences", "Group-based CSE")]
@@ -82,13 +78,44 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
     return charts
 
 
+def _force_funnel(records: list[dict[str, Cell]]) -> Chart | None:
+    """Forces' CSA offences per 100,000 residents against their population, around the
+    national rate with 95% and 99.8% limits; the forces outside the limits are labelled."""
+    areas = [AreaCount(str(r["Force"]), r["CSA offences"], r["Population"]) for r in records
+             if isinstance(r["CSA offences"], int) and isinstance(r["Population"], int)
+             and r["Population"] > 0]
+    comparison = compare_areas(areas)
+    if comparison is None:
+        return None
+    smallest = min(a.population for a in areas)
+    largest = max(a.population for a in areas)
+    limits = [FunnelLimits(f"{level * 100:g}% limits",
+                           *control_lines(comparison.national_rate, smallest, largest, level))
+              for level in LEVELS]
+    named = comparison.outside[LEVELS[-1]]
+    return Chart(
+        "chart-force-funnel", "CSA offences per 100,000 residents: forces against the national "
+        "rate",
+        "Funnel plot: each force is a dot at its population (log scale) and its rate of CSA "
+        "offences per 100,000 residents, around the national rate with 95% and 99.8% control "
+        "limits that narrow as the population grows. Forces outside the 99.8% limits are "
+        f"labelled ({', '.join(named) if named else 'none'}); the figures are in the table "
+        "below.",
+        Markup(funnel_plot_svg(
+            "force-funnel", [(a.label, a.population, 100_000 * a.count / a.population)
+                             for a in areas],
+            centre=comparison.national_rate, limits=limits, named=named,
+            xlabel="Residents of the force area (2021 Census, log scale)",
+            ylabel="CSA offences per 100,000")))
+
+
 def _ethnicity_chart(result: AuditResult, group: str) -> Chart:
     series: dict[str, list[float | None]] = {}
     labels: list[str] = []
     for name, party in (("victim_profile", "Victims"), ("offender_profile", "Perpetrators")):
         rows = [r for r in result.tables[name].records()
                 if r["Offence group"] == group and r["Characteristic"] == "Ethnic group (5 groups)"]
-        known = [r for r in rows if r["Rate per 100,000"] is not None]
+        known = [r for r in rows if r["Share of known (%)"] is not None]
         labels = [str(r["Category"]) for r in known]
         completeness = next((r["Known (%)"] for r in rows if r["Category"] == "All people"), None)
         suffix = f" (ethnicity known for {completeness}%)" if completeness is not None else ""

@@ -54,6 +54,17 @@ def control_limits(national_rate: float, population: int,
     return PER * lower / population, PER * upper / population
 
 
+def control_lines(national_rate: float, smallest: int, largest: int, level: float,
+                  steps: int = 80) -> tuple[list[float], list[float], list[float]]:
+    """The control limits at `level` over populations spread evenly on a log scale from half
+    the `smallest` area to twice the `largest`: (populations, lower, upper) for a plot."""
+    start, stop = max(smallest / 2, 1.0), max(largest * 2, 2.0)
+    ratio = (stop / start) ** (1 / (steps - 1))
+    populations = [start * ratio**step for step in range(steps)]
+    limits = [control_limits(national_rate, round(p), level) for p in populations]
+    return populations, [low for low, _ in limits], [high for _, high in limits]
+
+
 def compare_areas(areas: Sequence[AreaCount]) -> Comparison | None:
     """Compare every area with a population against their pooled rate; None with fewer than
     two such areas or no events, when there is nothing to compare."""
