@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tessera.analysis.audit import AuditResult, explain_offence, run_audit
-from tessera.analysis.audit.rates import rate_per_100k, share
+from tessera.analysis.audit.rates import rate_interval, rate_per_100k, share
 from tessera.dataset import codelist
 from tessera.errors import AnalysisError
 from tessera.sources.delivery import Delivery
@@ -137,6 +137,8 @@ def test_profile_rates_use_the_age_bands_population(result: AuditResult) -> None
     for row in ages:
         assert row["Rate per 100,000"] == round(
             int(row["People"]) * 100_000 / population[str(row["Category"])], 2)
+        low, high = rate_interval(int(row["People"]), population[str(row["Category"])])
+        assert (row["95% interval low"], row["95% interval high"]) == (low, high)
     pakistani = one(result, "offender_profile", Offence_group="All CSA offences",
                     Characteristic="Ethnic group (19 categories)", Category="Pakistani")
     male = one(result, "offender_profile", Offence_group="All CSA offences",

@@ -101,7 +101,7 @@ def _derived(name: str, title: str, table: AuditTable) -> Column | None:
                       per=Rows("Offences", "Category code", ("csa_offences",)))
     if title == "Per 100,000":
         return Column(title, title, "rate", of="CSA offences", per="Population")
-    if title.startswith("95% interval"):
+    if title.startswith("95% interval") and name == "category_by_force":
         return Column(title, title, "interval_low" if title.endswith("low") else "interval_high",
                       of="CSA offences", per="Population")
     if name in ("victim_profile", "offender_profile"):
@@ -109,6 +109,8 @@ def _derived(name: str, title: str, table: AuditTable) -> Column | None:
                      ("Offence group", "Characteristic"))
         return {"Share of known (%)": Column(title, title, "share", of="People", per=known),
                 "Rate per 100,000": Column(title, title, "rate", of="People"),
+                "95% interval low": Column(title, title, "interval_low", of="People"),
+                "95% interval high": Column(title, title, "interval_high", of="People"),
                 "Known (%)": Column(title, title, "share", of=known, per="People")}.get(title)
     if name == "nationality":
         recorded = Rows("People", "Nationality code",

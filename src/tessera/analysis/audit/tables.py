@@ -28,7 +28,8 @@ DIMENSION_LABELS: dict[str, str] = {
 }
 
 PROFILE_COLUMNS = ("Offence group", "Characteristic", "Category", "People",
-                   "Share of known (%)", "Rate per 100,000", "Known (%)")
+                   "Share of known (%)", "Rate per 100,000", "95% interval low",
+                   "95% interval high", "Known (%)")
 
 
 def data_completeness_table(engine: Engine) -> AuditTable:
@@ -113,13 +114,15 @@ def profile_table(engine: Engine, party: str) -> AuditTable:
         group_label = OFFENCE_GROUP_LABELS[group]
         dimension_label = DIMENSION_LABELS[dimension]
         for r in items:
+            population = r["population"] if r["known"] else None
             rows.append((
                 group_label, dimension_label, r["label"], r["people"],
                 share(r["people"], known) if r["known"] else None,
-                rate_per_100k(r["people"], r["population"]) if r["known"] else None,
+                rate_per_100k(r["people"], population),
+                *rate_interval(r["people"], population),
                 None,
             ))
-        rows.append((group_label, dimension_label, "All people", total, None, None,
+        rows.append((group_label, dimension_label, "All people", total, None, None, None, None,
                      share(known, total)))
         if dimension == "ethnicity":
             notes.append(_known_note(f"Ethnicity known for {who} ({group_label})",
