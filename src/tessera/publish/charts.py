@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 BLUE = "#1d70b8"
 """GOV.UK link blue: the single-series colour."""
@@ -161,6 +162,7 @@ def funnel_plot_svg(name: str, points: Sequence[tuple[str, float, float]], *, ce
             axes.annotate(label, (population, rate), xytext=(4, 3), textcoords="offset points",
                           fontsize=7, color=TEXT)
     axes.set_xscale("log")
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel, color=TEXT)
     axes.set_ylim(bottom=0)
