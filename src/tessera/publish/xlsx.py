@@ -2,7 +2,9 @@
 
 Why gptables: it writes the cover, the contents with links, the notes sheet with its notes
 numbered in the order the tables cite them, and each table marked up as a named worksheet
-table with one header row; this module only hands it the laid-out text and cells.
+table with one header row; this module only hands it the laid-out text and cells. Table
+columns take the layout's widths, as in the ODS workbook: gptables' own sizes a column by its
+longest value, which leaves a column of two-digit figures too narrow to read its header.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from tessera.publish.sheet_layout import (
     INSTRUCTIONS,
     TableSheet,
     Workbook,
+    column_width,
     notes_line,
     number_format,
 )
@@ -34,7 +37,12 @@ def write_xlsx(workbook: Workbook, path: Path) -> Path:
         cover=gptables.Cover(workbook.title, intro=list(workbook.intro),
                              about=list(workbook.about)),
         notes_table=notes,
+        auto_width={sheet.sheet: False for sheet in workbook.tables},
     )
+    for sheet in workbook.tables:
+        worksheet = book.get_worksheet_by_name(sheet.sheet)
+        for position, column in enumerate(sheet.columns):
+            worksheet.set_column(position, position, column_width(column, sheet.rows, position))
     book.set_properties({"title": workbook.title, "subject": workbook.summary,
                          "keywords": KEYWORDS})
     book.close()
