@@ -10,7 +10,7 @@ both are written from the same `sheet_layout.Workbook`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from odf import dc
@@ -40,6 +40,7 @@ from tessera.publish.sheet_layout import (
     COVER_HEADINGS,
     DECIMALS,
     INSTRUCTIONS,
+    KEYWORDS,
     Figure,
     TableSheet,
     Workbook,
@@ -95,41 +96,55 @@ class _Styles:
         return style
 
 
+@dataclass(frozen=True)
+class _Sheet:
+    """One sheet holding one named table, with the lines written between title and table."""
+
+    sheet: str
+    name: str
+    title: str
+    lines: tuple[str, ...]
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Figure, ...], ...]
+    links: bool = False
+    """Whether the first column names sheets to link to (the contents)."""
+
+
 def write_ods(workbook: Workbook, path: Path) -> Path:
     """Write `workbook` to `path` as an accessible ODS workbook."""
     document = OpenDocumentSpreadsheet()
     document.meta.addElement(dc.Title(text=workbook.title))
     document.meta.addElement(dc.Subject(text=workbook.summary))
-    document.meta.addElement(odf_meta.Keyword(text="child sexual abuse"))
+    document.meta.addElement(odf_meta.Keyword(text=KEYWORDS))
     styles = _Styles(document)
-    ranges = DatabaseRanges()
     document.spreadsheet.addElement(_cover(workbook, styles))
-    contents = [(sheet.sheet, sheet.title) for sheet in workbook.tables]
-    sheets: list[tuple[str, str, list[str], tuple[Column, ...],
-                       Sequence[tuple[Figure, ...]]]] = [
-        ("Contents", "Table of contents", [ONE_TABLE],
-         (Column("sheet", "Sheet name", "dimension"),
-          Column("description", "Table description", "dimension")), contents),
-    ]
-    if workbook.notes:
-        sheets.append(("Notes", "Notes", [ONE_TABLE],
-                       (Column("number", "Note number", "count"),
-                        Column("text", "Note text", "dimension")),
-                       [(note.number, note.text) for note in workbook.notes]))
-    sheets += [(sheet.sheet, sheet.title, _above(sheet), sheet.columns, sheet.rows)
-               for sheet in workbook.tables]
-    names = ["contents_table", "notes_table"][:len(sheets) - len(workbook.tables)]
-    names += [sheet.name for sheet in workbook.tables]
-    for name, (sheet, title, lines, columns, rows) in zip(names, sheets, strict=True):
-        table, header_row = _table_sheet(sheet, title, lines, columns, rows, styles,
-                                         links=sheet == "Contents")
+    ranges = DatabaseRanges()
+    for sheet in _sheets(workbook):
+        table, header_row = _table_sheet(sheet, styles)
         document.spreadsheet.addElement(table)
         ranges.addElement(DatabaseRange(
-            name=name, containsheader="true",
-            targetrangeaddress=_range(sheet, header_row, len(columns), len(rows))))
+            name=sheet.name, containsheader="true",
+            targetrangeaddress=_range(sheet.sheet, header_row, len(sheet.columns),
+                                      len(sheet.rows))))
     document.spreadsheet.addElement(ranges)
     document.save(str(path))
     return path
+
+
+def _sheets(workbook: Workbook) -> list[_Sheet]:
+    """Contents, notes (if any), then the tables, named and titled as gptables does."""
+    sheets = [_Sheet("Contents", "contents_table", "Table of contents", (ONE_TABLE,),
+                     (Column("sheet", "Sheet name", "dimension"),
+                      Column("description", "Table description", "dimension")),
+                     tuple((sheet.sheet, sheet.title) for sheet in workbook.tables),
+                     links=True)]
+    if workbook.notes:
+        sheets.append(_Sheet("Notes", "notes_table", "Notes", (ONE_TABLE,),
+                             (Column("number", "Note number", "count"),
+                              Column("text", "Note text", "dimension")),
+                             tuple((note.number, note.text) for note in workbook.notes)))
+    return sheets + [_Sheet(sheet.sheet, sheet.name, sheet.title, _above(sheet), sheet.columns,
+                            sheet.rows) for sheet in workbook.tables]
 
 
 def _cover(workbook: Workbook, styles: _Styles) -> Table:
@@ -144,42 +159,39 @@ def _cover(workbook: Workbook, styles: _Styles) -> Table:
     return table
 
 
-def _above(sheet: TableSheet) -> list[str]:
+def _above(sheet: TableSheet) -> tuple[str, ...]:
     """The lines between a table's title and its header, in gptables' order."""
-    return [sheet.description, *([notes_line(sheet.notes)] if sheet.notes else []),
-            INSTRUCTIONS, *sheet.legend, sheet.source]
+    return (sheet.description, *([notes_line(sheet.notes)] if sheet.notes else []),
+            INSTRUCTIONS, *sheet.legend, sheet.source)
 
 
-def _table_sheet(sheet: str, title: str, lines: list[str], columns: tuple[Column, ...],
-                 rows: Sequence[tuple[Figure, ...]], styles: _Styles,
-                 *, links: bool) -> tuple[Table, int]:
+def _table_sheet(sheet: _Sheet, styles: _Styles) -> tuple[Table, int]:
     """One sheet: title and lines in column A, a marked header row, one row per table row.
 
     Returns the sheet and the 0-based row of its header.
     """
-    table = Table(name=sheet)
-    frozen = tuple(rows)
-    for position, column in enumerate(columns):
+    table = Table(name=sheet.sheet)
+    for position, column in enumerate(sheet.columns):
         table.addElement(TableColumn(stylename=styles.column(
-            column_width(column, frozen, position))))
-    table.addElement(_text_row(title, styles.title))
-    for line in lines:
+            column_width(column, sheet.rows, position))))
+    table.addElement(_text_row(sheet.title, styles.title))
+    for line in sheet.lines:
         table.addElement(_text_row(line, None))
     header = TableHeaderRows()
     header_row = TableRow()
-    for column in columns:
+    for column in sheet.columns:
         header_row.addElement(_string_cell(column.label, styles.header))
     header.addElement(header_row)
     table.addElement(header)
-    for row in frozen:
+    for row in sheet.rows:
         cells = TableRow()
-        for position, (value, column) in enumerate(zip(row, columns, strict=True)):
-            if links and position == 0:
+        for position, (value, column) in enumerate(zip(row, sheet.columns, strict=True)):
+            if sheet.links and position == 0:
                 cells.addElement(_link_cell(str(value)))
             else:
                 cells.addElement(_cell(value, column, styles))
         table.addElement(cells)
-    return table, 1 + len(lines)
+    return table, 1 + len(sheet.lines)
 
 
 def _cell(value: Figure, column: Column, styles: _Styles) -> TableCell:

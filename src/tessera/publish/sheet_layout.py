@@ -35,6 +35,8 @@ DECIMALS: dict[ColumnKind, int] = {"count": 0, "share": 1, "rate": 2, "interval_
 
 INSTRUCTIONS = ("This worksheet contains one table. Notes are on the Notes worksheet; the "
                 "shorthand used in the table is explained below.")
+KEYWORDS = "child sexual abuse; child sexual exploitation; official statistics; England; Wales"
+"""The workbooks' document keywords, which search tools and screen readers offer."""
 COVER_HEADINGS = ("Introductory information", "About these data")
 """Headings of the cover's two sections, as gptables writes them."""
 

@@ -16,14 +16,13 @@ import pandas as pd
 
 from tessera.publish.sheet_layout import (
     INSTRUCTIONS,
+    KEYWORDS,
     TableSheet,
     Workbook,
     column_width,
     notes_line,
     number_format,
 )
-
-KEYWORDS = "child sexual abuse; child sexual exploitation; official statistics; England; Wales"
 
 
 def write_xlsx(workbook: Workbook, path: Path) -> Path:
