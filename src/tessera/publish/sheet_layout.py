@@ -118,8 +118,8 @@ def symbol_meanings(rule: DisclosureRule) -> dict[Symbol, str]:
                               "by subtraction, withheld to protect the people counted"),
         Symbol.NOT_APPLICABLE: f"{Symbol.NOT_APPLICABLE} = not applicable",
         Symbol.NOT_AVAILABLE: f"{Symbol.NOT_AVAILABLE} = not available",
-        Symbol.LOW_RELIABILITY: (f"{Symbol.LOW_RELIABILITY} = low reliability: a rate from "
-                                 f"fewer than {rule.reliable_from} events"),
+        Symbol.LOW_RELIABILITY: (f"{Symbol.LOW_RELIABILITY} = low reliability: a rate or "
+                                 f"interval from fewer than {rule.reliable_from} events"),
     }
 
 
