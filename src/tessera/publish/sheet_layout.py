@@ -37,6 +37,8 @@ INSTRUCTIONS = ("This worksheet contains one table. Notes are on the Notes works
                 "shorthand used in the table is explained below.")
 KEYWORDS = "child sexual abuse; child sexual exploitation; official statistics; England; Wales"
 """The workbooks' document keywords, which search tools and screen readers offer."""
+NOTES_ABOUT = ("Notes are on the Notes worksheet and cited in the tables as [note 1], [note 2] "
+               "and so on.")
 COVER_HEADINGS = ("Introductory information", "About these data")
 """Headings of the cover's two sections, as gptables writes them."""
 
@@ -126,29 +128,32 @@ def symbol_meanings(rule: DisclosureRule) -> dict[Symbol, str]:
 def lay_out(release: Release) -> Workbook:
     """The workbook of `release`: one sheet per edition table, in the edition's order."""
     meanings = symbol_meanings(release.rule)
-    numbered = 0
     sheets: list[TableSheet] = []
-    for name, shown in release.edition.tables.items():
-        text = release.texts[name]
-        notes = tuple(Note(numbered + i, note, f"{name}_{i}")
-                      for i, note in enumerate(text.notes, start=1))
-        numbered += len(notes)
-        rows = tuple(tuple(_cell(value) for value in row) for row in shown.rows)
-        legend = tuple(meanings[symbol] for symbol in _symbols_in(shown))
-        sheets.append(TableSheet(sheet_name(name), name, text.title, text.description, notes,
-                                 legend, f"Source: {release.provenance}",
-                                 shown.table.columns, rows))
+    for name in release.edition.tables:
+        cited = sum(len(sheet.notes) for sheet in sheets)
+        sheets.append(_table_sheet(release, name, cited, meanings))
     _check_unique([sheet.sheet for sheet in sheets])
-    used = [symbol for symbol in Symbol if any(meanings[symbol] in s.legend for s in sheets)]
+    notes = tuple(note for sheet in sheets for note in sheet.notes)
+    used = [meaning for meaning in meanings.values()
+            if any(meaning in sheet.legend for sheet in sheets)]
     intro = (release.summary, f"Source: {release.provenance}",
              f"Published: {release.published:%d %B %Y}")
-    about = ("Each table is on its own worksheet; the Contents worksheet lists them. Notes "
-             "are on the Notes worksheet and cited in the tables as [note 1], [note 2] and "
-             "so on.",
-             *(["Shorthand used in the tables:"] if used else []),
-             *(meanings[symbol] for symbol in used))
-    return Workbook(release.title, release.summary, intro, about,
-                    tuple(note for sheet in sheets for note in sheet.notes), tuple(sheets))
+    about = ("Each table is on its own worksheet; the Contents worksheet lists them.",
+             *([NOTES_ABOUT] if notes else []),
+             *(["Shorthand used in the tables:", *used] if used else []))
+    return Workbook(release.title, release.summary, intro, about, notes, tuple(sheets))
+
+
+def _table_sheet(release: Release, name: str, cited: int,
+                 meanings: dict[Symbol, str]) -> TableSheet:
+    """The sheet of table `name`, its notes numbered on from the `cited` notes before it."""
+    shown, text = release.edition.tables[name], release.texts[name]
+    notes = tuple(Note(cited + i, note, f"{name}_{i}")
+                  for i, note in enumerate(text.notes, start=1))
+    legend = tuple(meanings[symbol] for symbol in _symbols_in(shown))
+    rows = tuple(tuple(_cell(value) for value in row) for row in shown.rows)
+    return TableSheet(sheet_name(name), name, text.title, text.description, notes, legend,
+                      f"Source: {release.provenance}", shown.table.columns, rows)
 
 
 def sheet_name(table: str) -> str:
