@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Final, Literal
 
@@ -276,10 +276,17 @@ def audit(
     _audit(settings, explain)
 
 
+AUDIT_SOURCE: Final = ("Agencies' records loaded into the Tessera warehouse (whether they are "
+                       "synthetic is not yet recorded there)")
+"""The source line of the audit's workbooks and CSV metadata, until the warehouse records each
+batch's provenance and this line is read from it."""
+
+
 def _audit(settings: Settings, explain: str | None) -> None:
     from tessera.analysis.audit import explain_offence, run_audit
     from tessera.publish.audit_disclosure import disclose_audit
     from tessera.publish.audit_report import write_audit
+    from tessera.publish.audit_spreadsheets import audit_release, write_audit_files
     from tessera.publish.terminal import render_audit_tables, render_explanation
     from tessera.warehouse.engine import Engine
 
@@ -294,12 +301,15 @@ def _audit(settings: Settings, explain: str | None) -> None:
         published, protection = disclose_audit(result)
     for table in render_audit_tables(published):
         console.print(table)
-    with console.status("Writing the CSVs and the HTML report"):
+    release = audit_release(result, published, protection, AUDIT_SOURCE, date.today())
+    with console.status("Writing the CSVs, the HTML report and the workbooks"):
         outputs = write_audit(published, settings.output)
+        files = write_audit_files(release, outputs.csvs, outputs.folder)
     console.print(f"Disclosure control: {len(protection.primary)} counts of 1 to 9 and "
                   f"{len(protection.secondary)} more cells shown as [c]; the LP audit found "
                   f"none of them recoverable ({protection.seconds:.1f} s).")
-    console.print(f"Audit report: {outputs.report}\nTables as CSV: {outputs.folder}")
+    console.print(f"Audit report: {outputs.report}\nTables as CSV: {outputs.folder} "
+                  f"(notes in {files.csv_metadata.name})\nWorkbooks: {files.ods}, {files.xlsx}")
 
 
 @app.command()
