@@ -282,6 +282,7 @@ def _audit(settings: Settings, explain: str | None) -> None:
     from tessera.publish.audit_report import write_audit
     from tessera.publish.terminal import render_audit_tables, render_explanation
     from tessera.warehouse.engine import Engine
+    from tessera.warehouse.provenance import release_provenance
 
     with Engine.open(settings.warehouse, read_only=True) as engine:
         if explain:
@@ -290,12 +291,14 @@ def _audit(settings: Settings, explain: str | None) -> None:
             return
         with console.status("Running the audit queries"):
             result = run_audit(engine)
+        provenance = release_provenance(engine).sentence
     with console.status("Disclosure control: choosing and auditing suppressions"):
         published, protection = disclose_audit(result)
+    console.print(provenance, highlight=False)
     for table in render_audit_tables(published):
         console.print(table)
     with console.status("Writing the CSVs and the HTML report"):
-        outputs = write_audit(published, settings.output)
+        outputs = write_audit(published, settings.output, provenance=provenance)
     console.print(f"Disclosure control: {len(protection.primary)} counts of 1 to 9 and "
                   f"{len(protection.secondary)} more cells shown as [c]; the LP audit found "
                   f"none of them recoverable ({protection.seconds:.1f} s).")
@@ -326,10 +329,22 @@ def _quality(settings: Settings, *, lowest: int | None) -> None:
     from tessera.publish.terminal import render_quality
 
     result = score_warehouse(settings.warehouse)
+    provenance = _provenance(settings)
+    console.print(provenance, highlight=False)
     for table in render_quality(result, lowest=lowest):
         console.print(table)
-    outputs = write_quality(result, settings.output)
+    outputs = write_quality(result, settings.output, provenance=provenance)
     console.print(f"Quality report: {outputs.report}\nTables as CSV: {outputs.folder}")
+
+
+def _provenance(settings: Settings) -> str:
+    """The sentence every report prints about where the warehouse's data came from, read
+    from the batch record (never a template's wording)."""
+    from tessera.warehouse.engine import Engine
+    from tessera.warehouse.provenance import release_provenance
+
+    with Engine.open(settings.warehouse, read_only=True) as engine:
+        return release_provenance(engine).sentence
 
 
 @app.command()
@@ -396,7 +411,7 @@ def _link_warehouse(settings: Settings, truth: Path | None, threshold: float | N
                              threshold=threshold or DEFAULT_THRESHOLD)
     for renderable in render_linkage(run):
         console.print(renderable)
-    outputs = write_linkage(run, settings.output)
+    outputs = write_linkage(run, settings.output, provenance=_provenance(settings))
     console.print(f"Linkage report: {outputs.report}\nTrained model: {outputs.model}")
 
 

@@ -54,6 +54,7 @@ from tessera.synth.tables import (
 )
 from tessera.synth.writer import (
     corrupt_sorted,
+    mark_synthetic,
     sort_rows,
     write_census_returns,
     write_extracts,
@@ -198,6 +199,8 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
     census_year = collection_year_holding(date.fromisoformat(world.period.extracted_at[:10]))
     census_returns = write_census_returns(out / CENSUS, clean["person_record"],
                                           clean["referral"], census_year)
+    mark_synthetic(out / "extracts")
+    mark_synthetic(out / CENSUS)
     report("writing ground truth", 0.95)
     persons, person_agency, _ = truth_persons(world, records, ids, serial)
     truth, offence_agency, _ = truth_offences(world, offences, refs, offence_serial, category,
