@@ -158,7 +158,9 @@ def synth(
     bad_share: Annotated[float, typer.Option(min=0.0, max=0.5, help=(
         "Share of rows made invalid on purpose, so validation has work."))] = 0.005,
     rates: Annotated[Path | None, typer.Option(help=(
-        "CSV of dimension,code,weight overriding the ONS 2021 population base rates."))] = None,
+        "CSV of dimension,code,weight[,source] overriding the shares people are drawn at: "
+        "ethnicity, sex, nationality, perpetrator_sex, perpetrator_age (bands LOW-HIGH, "
+        "10 and over)."))] = None,
 ) -> None:
     """Write a synthetic national set of agency extracts, with ground truth kept apart.
 

@@ -138,8 +138,8 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
         file_format: "csv" or "parquet" (every column text).
         bad_share: Share of each file's rows given one deliberate fault (0 for a clean set,
             whose audit categories then equal the ground truth exactly).
-        rates: CSV (dimension, code, weight) replacing the population base rates for
-            ethnicity, sex or nationality.
+        rates: CSV (dimension, code, weight, optional source) replacing the shares of
+            ethnicity, sex, nationality, perpetrators' sex or perpetrators' age bands.
         end_year: Last year of the recording period.
         progress: Called with (step, fraction done) as the work proceeds.
     """

@@ -41,6 +41,7 @@ from tessera.synth.population import (
     perpetrator_sexes,
     relatives_of,
 )
+from tessera.synth.rates import MIN_PERPETRATOR_AGE, BaseRates
 
 FAMILY = codes.index("relationship", "family_member")
 TRUST = codes.index("relationship", "position_of_trust")
@@ -51,8 +52,6 @@ ONLINE_SETTING = codes.index("setting", "online")
 ONLINE_PLACE = codes.index("location_type", "online")
 UNKNOWN_SUSPECT = {"stranger": 40, "": 40, "online_contact": 20}
 """What a victim can say of a suspect the police never identify."""
-MIN_PERPETRATOR_AGE = 10
-"""The age of criminal responsibility in England and Wales: nobody younger is a suspect."""
 REPEAT_AGE_TOLERANCE = 5
 """Years a repeat offender's age may differ from the age drawn for the party they fill."""
 OPEN_UNIDENTIFIED = 0.12
@@ -150,8 +149,31 @@ def committed_dates(rng: np.random.Generator, recorded: np.ndarray,
 
 
 def perpetrator_ages(rng: np.random.Generator, relationship: np.ndarray,
-                     victim_age: np.ndarray) -> np.ndarray:
-    """Ages at the offence, by relationship (parents, siblings, peers, adults in trust...)."""
+                     victim_age: np.ndarray, rates: BaseRates) -> np.ndarray:
+    """Ages at the offence: the published age bands overall, handed out by relationship.
+
+    Why two steps: the published figures give the ages of all perpetrators, not by
+    relationship, while the relationship says who is older than whom (a parent than a
+    sibling, an adult in a position of trust than a peer). So ages are drawn from the
+    configured bands (`rates.perpetrator_age`, uniform within each band: no age piles up,
+    nobody is under the lowest band), and given out in the order of the ages the
+    relationships suggest: the youngest drawn age to the party its relationship makes
+    youngest. The drawn ages, and so the bands' shares, are kept exactly.
+    """
+    n = len(relationship)
+    limits = rates.perpetrator_age_limits()
+    band = rng.choice(len(limits), size=n, p=rates.perpetrator_age)
+    drawn = np.sort(rng.integers(limits[band, 0], limits[band, 1] + 1))
+    order = np.lexsort((rng.random(n), relationship_ages(rng, relationship, victim_age)))
+    age = np.empty(n, dtype=np.int64)
+    age[order] = drawn
+    return age
+
+
+def relationship_ages(rng: np.random.Generator, relationship: np.ndarray,
+                      victim_age: np.ndarray) -> np.ndarray:
+    """The age each relationship suggests (parents, siblings, peers, adults in trust...): used
+    only to order perpetrators by age, never as their age."""
     n = len(relationship)
     u = rng.random(n)
     age = rng.integers(18, 71, n)
@@ -164,14 +186,8 @@ def perpetrator_ages(rng: np.random.Generator, relationship: np.ndarray,
     age = np.where(relationship == PEER, np.minimum(victim_age + rng.integers(-2, 4, n), 19),
                    age)
     age = np.where((relationship == ACQUAINTANCE) & (young < 0.3), rng.integers(14, 20, n), age)
-    age = np.where((relationship == ONLINE_CONTACT) & (young < 0.15), rng.integers(13, 19, n),
-                   age)
-    # A sibling or peer of a young child would be under 10: spread them over 10-13 rather
-    # than clipping them all to 10, which piled a spike of perpetrators up at that one age.
-    too_young = age < MIN_PERPETRATOR_AGE
-    age = np.where(too_young, rng.integers(MIN_PERPETRATOR_AGE, MIN_PERPETRATOR_AGE + 4, n),
-                   age)
-    return np.minimum(age, 75)
+    return np.where((relationship == ONLINE_CONTACT) & (young < 0.15), rng.integers(13, 19, n),
+                    age)
 
 
 def draw_victims(world: World, force: np.ndarray, age: np.ndarray, on_day: np.ndarray,
@@ -301,8 +317,8 @@ def draw_offences(world: World, pattern: Pattern, force: np.ndarray
     relationship = relationship.astype(np.int16)
     perpetrator = draw_perpetrators(
         world, pattern, victim[off], relationship,
-        perpetrator_ages(rng, relationship, victim_age[off]), committed_from[off], force[off],
-        ~unknown)
+        perpetrator_ages(rng, relationship, victim_age[off], world.rates), committed_from[off],
+        force[off], ~unknown)
 
     setting, location, online_flag, cse = draw_places(rng, pattern, relationship[slot == 0])
     online = online_flag | (setting == ONLINE_SETTING) | (location == ONLINE_PLACE)
