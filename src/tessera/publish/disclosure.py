@@ -99,11 +99,13 @@ def protect(tables: Sequence[StatTable], relations: Sequence[Relation],
     """Decide which cells of `tables` to suppress, and prove the decision by LP audit.
 
     `relations` are every additive relation a reader could use among the tables' counts and
-    the cells of earlier releases in `register` (an empty register: nothing published yet).
+    the cells of earlier releases in `register` (an empty register: nothing published yet;
+    an earlier figure this release revises is kept apart, `ReleaseRegister.revised`).
     Raises `PublicationError` when a relation does not hold, or no safe pattern exists.
     """
     rule = rule or DisclosureRule()
-    register = register or ReleaseRegister("")
+    register = (register or ReleaseRegister("")).revised(
+        {ref: value for table in tables for ref, _, value in table.count_cells()})
     started = time.perf_counter()
     rounded = _rounded_totals(tables, relations, rule)
     system = build_system(tables, relations, register,
