@@ -368,7 +368,7 @@ def _audit(settings: Settings, explain: str | None, register: Path | None = None
                   f"{len(protection.secondary)} more cells shown as [c]; the LP audit found "
                   f"none of them recoverable, with every earlier release of {period} "
                   f"({protection.seconds:.1f} s). Release recorded in {register} (keep it "
-                  "with the restricted data).")
+                  "with the restricted data).", markup=False, highlight=False)
     console.print(f"Audit report: {outputs.report}\nTables as CSV: {outputs.folder}")
 
 

@@ -93,8 +93,11 @@ def test_the_same_figures_again_merge_with_the_earlier_release(tmp_path: Path) -
         populate_audit_fixture(engine)
         result = run_audit(engine)
     register = tmp_path / "register.json"
-    first, _ = release_audit(result, register=register, period="2023")
-    again, _ = release_audit(result, register=register, period="2023")
+    first, protection = release_audit(result, register=register, period="2023")
+    again, protected_again = release_audit(result, register=register, period="2023")
     assert first == again
+    # cells hidden the first time are still counted as small counts, not as secondary ones
+    assert protected_again.primary == protection.primary
+    assert protected_again.secondary == protection.secondary
     kept = load_register(register, "2023")
     assert len(kept.releases) == 2 and not any("@" in c.ref.table for c in kept.cells)

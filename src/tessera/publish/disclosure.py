@@ -111,7 +111,9 @@ def protect(tables: Sequence[StatTable], relations: Sequence[Relation],
     system = build_system(tables, relations, register,
                           {ref: rounded_range(shown, rule.round_totals_to)
                            for ref, shown in rounded.items()})
-    primary = np.array([system.current[i] and status == "free"
+    # A small count hidden by an earlier release is still primary (its own reason to be
+    # hidden); one published earlier stays published, whatever it counts now.
+    primary = np.array([system.current[i] and status != "shown"
                         and rule.is_primary(int(system.values[i]))
                         for i, status in enumerate(system.status)], dtype=np.bool_)
     system = _with_hidden(system, primary)
