@@ -56,6 +56,17 @@ def test_no_single_age_piles_up() -> None:
         assert per_age.max() < per_age.mean() + 5 * np.sqrt(per_age.mean()), (low, high)
 
 
+def test_adults_in_a_position_of_trust_are_adults_and_the_bands_still_hold() -> None:
+    """Adults in trust draw from the adult bands alone; the others make up the difference,
+    so all together still fit the configured bands."""
+    rates = load_rates()
+    rng = np.random.default_rng(6)
+    relationship = rng.choice([FAMILY, TRUST, PEER], DRAWN, p=[0.5, 0.2, 0.3])
+    ages = perpetrator_ages(rng, relationship, rng.integers(0, 18, DRAWN), rates)
+    assert ages[relationship == TRUST].min() >= 18
+    assert chisquare(_band_counts(ages, rates), rates.perpetrator_age * DRAWN).pvalue > 0.01
+
+
 def test_older_relationships_get_the_older_ages() -> None:
     """Ages are handed out by relationship: peers younger than adults in a position of trust."""
     rng = np.random.default_rng(4)
@@ -160,3 +171,7 @@ def test_suspects_are_never_under_ten_and_half_are_children(db: Sql) -> None:
         FROM offence_party WHERE role IN ('suspect', 'offender') AND age_at_offence <> ''""")
     assert youngest >= 10
     assert 0.45 < children / known < 0.55
+    (in_trust,) = db.one("""
+        SELECT min(CAST(age_at_offence AS INTEGER)) FROM offence_party
+        WHERE relationship_to_victim = 'position_of_trust' AND age_at_offence <> ''""")
+    assert in_trust >= 18

@@ -52,6 +52,8 @@ ONLINE_SETTING = codes.index("setting", "online")
 ONLINE_PLACE = codes.index("location_type", "online")
 UNKNOWN_SUSPECT = {"stranger": 40, "": 40, "online_contact": 20}
 """What a victim can say of a suspect the police never identify."""
+ADULT_AGE = 18
+"""Bands from this age are adults': the only ones an adult in a position of trust is drawn from."""
 REPEAT_AGE_TOLERANCE = 5
 """Years a repeat offender's age may differ from the age drawn for the party they fill."""
 OPEN_UNIDENTIFIED = 0.12
@@ -154,20 +156,46 @@ def perpetrator_ages(rng: np.random.Generator, relationship: np.ndarray,
 
     Why two steps: the published figures give the ages of all perpetrators, not by
     relationship, while the relationship says who is older than whom (a parent than a
-    sibling, an adult in a position of trust than a peer). So ages are drawn from the
-    configured bands (`rates.perpetrator_age`, uniform within each band: no age piles up,
-    nobody is under the lowest band), and given out in the order of the ages the
-    relationships suggest: the youngest drawn age to the party its relationship makes
-    youngest. The drawn ages, and so the bands' shares, are kept exactly.
+    sibling, a peer than an adult met online). So ages are drawn from the configured bands
+    (`rates.perpetrator_age`, uniform within each band: no age piles up, nobody is under the
+    lowest band) and given out in the order of the ages the relationships suggest: the
+    youngest drawn age to the party its relationship makes youngest. An adult in a position
+    of trust is an adult: drawn from the adult bands alone, with the others' shares moved so
+    that all together keep the configured shares (`shares_beside`), wherever the adults in
+    trust are fewer than the adult share (not in the institutional pattern, which is mostly
+    them and so has more adults than the bands).
     """
-    n = len(relationship)
     limits = rates.perpetrator_age_limits()
-    band = rng.choice(len(limits), size=n, p=rates.perpetrator_age)
-    drawn = np.sort(rng.integers(limits[band, 0], limits[band, 1] + 1))
-    order = np.lexsort((rng.random(n), relationship_ages(rng, relationship, victim_age)))
-    age = np.empty(n, dtype=np.int64)
-    age[order] = drawn
+    adult = limits[:, 0] >= ADULT_AGE
+    trust = (relationship == TRUST) & bool(rates.perpetrator_age[adult].sum())
+    age = np.empty(len(relationship), dtype=np.int64)
+    age[trust] = band_ages(rng, limits, np.where(adult, rates.perpetrator_age, 0.0),
+                           int(trust.sum()))
+    others = np.flatnonzero(~trust)
+    drawn = np.sort(band_ages(rng, limits, shares_beside(rates.perpetrator_age, adult,
+                                                         float(trust.mean())), len(others)))
+    order = np.lexsort((rng.random(len(others)),
+                        relationship_ages(rng, relationship[others], victim_age[others])))
+    age[others[order]] = drawn
     return age
+
+
+def band_ages(rng: np.random.Generator, limits: np.ndarray, weights: np.ndarray, n: int
+              ) -> np.ndarray:
+    """`n` ages: a band by `weights`, then an age uniform within it."""
+    band = rng.choice(len(limits), size=n, p=weights / weights.sum())
+    return np.asarray(rng.integers(limits[band, 0], limits[band, 1] + 1))
+
+
+def shares_beside(shares: np.ndarray, adult: np.ndarray, fixed_adults: float) -> np.ndarray:
+    """The bands' shares for the rest, when a share `fixed_adults` of all is drawn from the
+    adult bands alone, so that the two together have `shares`: the adult bands give up what
+    the fixed adults take (no band below zero, when they are more than the adult share)."""
+    adult_share = float(shares[adult].sum())
+    if not fixed_adults or not adult_share:
+        return shares
+    rest = np.where(adult, np.maximum(shares * (1 - fixed_adults / adult_share), 0.0), shares)
+    return np.asarray(rest / rest.sum()) if rest.sum() else shares
 
 
 def relationship_ages(rng: np.random.Generator, relationship: np.ndarray,
@@ -236,9 +264,11 @@ def draw_perpetrators(world: World, pattern: Pattern, victim: np.ndarray,
     candidate = np.where(donor >= 0, person[np.maximum(donor, 0)], -1)
     their_age = age_on(world.people.column("dob")[np.maximum(candidate, 0)], on_day[rows])
     # A repeat offender only where their age fits this offence's relationship (a "peer" of 78
-    # from an offence years apart would not), and never under the age of responsibility.
+    # from an offence years apart would not, nor a child in a position of trust), and never
+    # under the age of responsibility.
     ok = ((candidate >= 0) & (their_age >= MIN_PERPETRATOR_AGE)
-          & (np.abs(their_age - age[rows]) <= REPEAT_AGE_TOLERANCE))
+          & (np.abs(their_age - age[rows]) <= REPEAT_AGE_TOLERANCE)
+          & ((relationship[rows] != TRUST) | (their_age >= ADULT_AGE)))
     person[rows[ok]] = candidate[ok]
     left = rows[~ok]
     person[left] = new_people(world, dob=dob[left], force=force[left], sex=sex[left])
