@@ -359,6 +359,8 @@ def test_the_restricted_audit_is_shown_only_to_a_national_analyst_and_logged(
         1, "error: a reporter user cannot do this")
     no_reason = view("stats")
     assert no_reason.returncode == 2 and "--purpose" in no_reason.stderr
+    registered = view("stats", "--purpose", "to publish", "--period", "2023")
+    assert registered.returncode == 2 and "publishes nothing" in registered.stderr
     assert not (tmp_path / "audit").exists(), "the restricted edition is never written out"
     casework = Casework.open(env["TESSERA_CASEWORK_URL"],
                              Signer.from_file(Path(env["TESSERA_SIGNING_KEY_FILE"])))

@@ -298,10 +298,16 @@ def audit(
     if edition == "restricted":
         if not user or not purpose:
             raise typer.BadParameter("--edition restricted needs --user and --purpose")
+        if explain or register or period:
+            raise typer.BadParameter("--edition restricted publishes nothing: it takes no "
+                                     "--explain, --register or --period")
         password = (password_file.read_text(encoding="utf-8").rstrip("\r\n") if password_file
                     else typer.prompt("Password", hide_input=True))
         _audit_restricted(settings, casework_url, user, password, purpose)
         return
+    if user or purpose or password_file:
+        raise typer.BadParameter("--user, --password-file and --purpose are for --edition "
+                                 "restricted")
     _audit(settings, explain, register, period)
 
 
