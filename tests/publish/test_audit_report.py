@@ -12,6 +12,8 @@ from tessera.analysis.audit import RULES, AuditResult
 from tessera.dataset import codelist
 from tessera.publish.audit_report import render_report, write_audit
 from tessera.publish.sections import ReportOutputs
+from tessera.warehouse.engine import Engine
+from tessera.warehouse.provenance import release_provenance
 
 
 class ReportParser(HTMLParser):
@@ -53,8 +55,15 @@ class ReportParser(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def outputs(audit_result: AuditResult, tmp_path_factory: pytest.TempPathFactory) -> ReportOutputs:
-    return write_audit(audit_result, tmp_path_factory.mktemp("out"))
+def provenance(audit_engine: Engine) -> str:
+    """What the hand-made warehouse's batch record says of its data (no files loaded)."""
+    return release_provenance(audit_engine).sentence
+
+
+@pytest.fixture(scope="module")
+def outputs(audit_result: AuditResult, provenance: str,
+            tmp_path_factory: pytest.TempPathFactory) -> ReportOutputs:
+    return write_audit(audit_result, tmp_path_factory.mktemp("out"), provenance=provenance)
 
 
 @pytest.fixture(scope="module")
@@ -101,9 +110,10 @@ def test_report_opens_with_the_headline_figures(report: ReportParser,
     assert [h.label for h in audit_result.headlines] == list(report.headlines)
 
 
-def test_report_says_what_it_is_and_states_the_rules(report: ReportParser) -> None:
+def test_report_says_what_it_is_and_states_the_rules(report: ReportParser,
+                                                    provenance: str) -> None:
     text = " ".join(" ".join(report.text).split())
-    assert "management statistics on synthetic data, not official statistics" in text
+    assert f"{provenance} These are management statistics, not official statistics" in text
     for _, rule in RULES:
         assert " ".join(rule.split()) in text
     assert "Ethnicity known for perpetrators (Group-based CSE): 66.7% (2 of 3)." in text
@@ -141,12 +151,14 @@ def test_totals_are_emphasised(outputs: ReportOutputs) -> None:
     assert html.count('<tr class="total">') == 1 + 16 + 4
 
 
-def test_report_is_reproducible(audit_result: AuditResult) -> None:
-    assert render_report(audit_result) == render_report(audit_result)
+def test_report_is_reproducible(audit_result: AuditResult, provenance: str) -> None:
+    assert render_report(audit_result, provenance=provenance) == render_report(
+        audit_result, provenance=provenance)
 
 
-def test_write_audit_creates_missing_folders(audit_result: AuditResult, tmp_path: Path) -> None:
-    outputs = write_audit(audit_result, tmp_path / "new" / "place")
+def test_write_audit_creates_missing_folders(audit_result: AuditResult, provenance: str,
+                                             tmp_path: Path) -> None:
+    outputs = write_audit(audit_result, tmp_path / "new" / "place", provenance=provenance)
     assert outputs.report.is_file()
 
 

@@ -29,19 +29,26 @@ from tessera.publish.sections import (
 TITLE = "National audit of child sexual abuse and exploitation offences"
 
 
-def write_audit(result: AuditResult, out_dir: Path) -> ReportOutputs:
-    """Write `out_dir/audit/<table>.csv` for every table and `out_dir/audit/report.html`."""
-    return write_report(out_dir / "audit", result.tables, render_report(result))
+def write_audit(result: AuditResult, out_dir: Path, *, provenance: str) -> ReportOutputs:
+    """Write `out_dir/audit/<table>.csv` for every table and `out_dir/audit/report.html`.
+
+    `provenance` is the sentence saying where the data came from
+    (`tessera.warehouse.provenance.release_provenance(engine).sentence`).
+    """
+    return write_report(out_dir / "audit", result.tables,
+                        render_report(result, provenance=provenance))
 
 
-def render_report(result: AuditResult) -> str:
-    """The HTML report: headlines, rules, then each table with its notes and charts."""
+def render_report(result: AuditResult, *, provenance: str) -> str:
+    """The HTML report: provenance, headlines, rules, then each table with its notes and
+    charts."""
     environment = report_environment()
     charts = audit_charts(result)
     sections = [table_section(name, table, charts.get(name, []))
                 for name, table in result.tables.items()]
     return environment.get_template("audit_report.html").render(
-        title=TITLE, headlines=result.headlines, rules=result.rules, sections=sections)
+        title=TITLE, headlines=result.headlines, rules=result.rules, sections=sections,
+        provenance=provenance)
 
 
 def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
