@@ -215,6 +215,22 @@ def test_the_relatives_rule_holds_only_where_given_names_are_consistent(
     assert relatives_rule_holds({"comparisons": comparisons}) is holds, why
 
 
+@pytest.mark.parametrize(("pairs", "same_birth_date", "holds", "why"), [
+    (1115, 97, True, "synthetic agency file: 9% born the same day, siblings"),
+    (457, 217, False, "FEBRL 4: 47% born the same day, one person's corrupted names"),
+    (409, 347, False, "FEBRL 3: 85% born the same day"),
+    (19, 0, False, "too few pairs to measure: the model's weight (-1.9) decides"),
+])
+def test_the_relatives_rule_follows_the_sibling_like_pairs_of_the_file(
+        pairs: int, same_birth_date: int, holds: bool, why: str) -> None:
+    """Pairs of one family name and postcode with clearly different given names are siblings
+    where they were born on different days, whatever weight EM happened to give the names."""
+    model = {"comparisons": [{"output_column_name": "given_name", "comparison_levels": [
+        {"m_probability": 0.9, "u_probability": 0.01},
+        {"m_probability": 0.25, "u_probability": 0.95}]}]}
+    assert relatives_rule_holds(model, pairs, same_birth_date) is holds, why
+
+
 BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "linkage_public.py"
 
 

@@ -179,14 +179,18 @@ def relatives_apart_sql(predicted: str, *, apply: bool = True,
     and a rare family name with a shared postcode weighs so much that a different given name
     cannot outvote it. Records of one family name whose given names are clearly different
     (not a typo, not a short form of one another, not given and family name swapped) are
-    kept apart; a shared valid identifier with the birth date still links them through the
-    deterministic rule, and records agreeing on one of an analyst's extra `identifiers` are
-    never kept apart. The pairs kept apart stay in the output for review.
+    kept apart, and so are names only a little alike (Amina, Amit) recorded with different
+    sexes, as one person's records would need two errors for that. A shared valid identifier
+    with the birth date still links them through the deterministic rule, and records agreeing
+    on one of an analyst's extra `identifiers` are never kept apart. The pairs kept apart stay
+    in the output for review.
     """
     same_family = (f"(l.family_name = r.family_name OR jaro_winkler_similarity("
                    f"l.family_name, r.family_name) >= {DIFFERENT_NAME_SIMILARITY})")
     different_given = (
-        f"(jaro_winkler_similarity(l.given_name, r.given_name) < {DIFFERENT_NAME_SIMILARITY} "
+        f"((jaro_winkler_similarity(l.given_name, r.given_name) < {DIFFERENT_NAME_SIMILARITY} "
+        f"OR (coalesce(l.sex <> r.sex, false) AND jaro_winkler_similarity(l.given_name, "
+        f"r.given_name) < {SAME_NAME_SIMILARITY})) "
         f"AND NOT list_has_any(l.given_name_forms, r.given_name_forms) "
         f"AND NOT ({names_swapped_sql('l.{}', 'r.{}')}))")
     shared = "".join(f" AND NOT coalesce(l.{q(c)} = r.{q(c)}, false)" for c in identifiers)
@@ -198,6 +202,28 @@ def relatives_apart_sql(predicted: str, *, apply: bool = True,
         f"FROM {predicted} p "
         f"JOIN {PREPARED} l ON l.record_id = p.record_id_l "
         f"JOIN {PREPARED} r ON r.record_id = p.record_id_r")
+
+
+def relatives_evidence_sql() -> str:
+    """SQL counting the record pairs that look like two relatives or like one person whose
+    given name was replaced: same family name and postcode, clearly different given names,
+    both birth dates known; and how many of those share the birth date.
+
+    Why: siblings share a family name and an address but not a birth date (twins apart), while
+    one person's records with a replaced given name keep it. Most such pairs born on different
+    days means the file holds families, and the relatives rule is needed; most born on the
+    same day means a different given name is a corruption the model must weigh.
+    """
+    different_given = (f"jaro_winkler_similarity(l.given_name, r.given_name) < "
+                       f"{DIFFERENT_NAME_SIMILARITY} "
+                       f"AND NOT list_has_any(l.given_name_forms, r.given_name_forms)")
+    return (
+        f"SELECT count(*) AS pairs, count(*) FILTER (l.date_of_birth = r.date_of_birth) "
+        f"AS same_birth_date "
+        f"FROM {PREPARED} l JOIN {PREPARED} r ON l.family_name = r.family_name "
+        f"AND l.postcode = r.postcode AND l.record_id < r.record_id "
+        f"WHERE l.date_of_birth IS NOT NULL AND r.date_of_birth IS NOT NULL "
+        f"AND {different_given}")
 
 
 def populated_columns_sql() -> str:
