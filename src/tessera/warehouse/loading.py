@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from tessera import __version__
+from tessera.arrays import numbers, texts
 from tessera.dataset import Entity
 from tessera.errors import WarehouseError
 from tessera.warehouse.engine import Engine
@@ -241,17 +242,13 @@ def _batches_by_hash(engine: Engine, entity: Entity, hashes: list[str]) -> dict[
 def _record_files(engine: Engine, batch_id: int, extracts: Sequence[Extract],
                   results: Sequence[FileResult]) -> None:
     """Add one `ops.files` row per loaded file, in one statement."""
-    engine.register("file_rows", pa.table({
-        "batch_id": pa.array([batch_id] * len(extracts), pa.int32()),
-        "path": [str(e.path) for e in extracts],
-        "sha256": [e.sha256 for e in extracts],
-        "entity": [e.entity.name for e in extracts],
-        "rows_in": pa.array([r.rows_in for r in results], pa.int64()),
-        "rows_loaded": pa.array([r.rows_loaded for r in results], pa.int64()),
-        "rows_rejected": pa.array([r.rows_rejected for r in results], pa.int64()),
-    }))
-    engine.execute("INSERT INTO ops.files SELECT * FROM file_rows")
-    engine.unregister("file_rows")
+    engine.execute(
+        "INSERT INTO ops.files SELECT $batch_id, unnest($paths), unnest($hashes), "
+        "unnest($entities), unnest($rows_in), unnest($rows_loaded), unnest($rows_rejected)",
+        {"batch_id": batch_id, "paths": [str(e.path) for e in extracts],
+         "hashes": [e.sha256 for e in extracts], "entities": [e.entity.name for e in extracts],
+         "rows_in": [r.rows_in for r in results], "rows_loaded": [r.rows_loaded for r in results],
+         "rows_rejected": [r.rows_rejected for r in results]})
 
 
 def _concatenate(extracts: Sequence[Extract]) -> pa.Table:
@@ -264,10 +261,10 @@ def _concatenate(extracts: Sequence[Extract]) -> pa.Table:
     table = pa.concat_tables([e.table for e in extracts]).combine_chunks()
     sizes = [e.rows for e in extracts]
     files = pa.DictionaryArray.from_arrays(
-        pa.array(np.repeat(np.arange(len(extracts), dtype=np.int32), sizes)),
-        pa.array([str(e.path) for e in extracts], pa.string()))
+        numbers(np.repeat(np.arange(len(extracts), dtype=np.int32), sizes)),
+        texts([str(e.path) for e in extracts]))
     table = table.append_column("_file", files)
-    return table.append_column("_n", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    return table.append_column("_n", numbers(np.arange(table.num_rows, dtype=np.int64)))
 
 
 def _upsert_sqls(entity: Entity) -> list[str]:
