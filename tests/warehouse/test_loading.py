@@ -117,6 +117,20 @@ def test_ingest_does_not_import_pandas(tmp_path: Path, small_extract: Path) -> N
     assert run.stdout.split() == ["1", "False"]
 
 
+def test_rejections_name_files_whose_paths_are_not_ascii(tmp_path: Path,
+                                                        key: PseudonymKey) -> None:
+    """File paths reach the staged rows byte for byte, whatever their script: each rejection
+    names its own file."""
+    paths = [write_extract(tmp_path / "Ynys Môn" / "offence_ĉ.csv", "offence",
+                           [offence("13/1/23"), offence("13/2/23", recorded_date="2023-02-30")]),
+             write_extract(tmp_path / "Ynys Môn" / "offence_z.csv", "offence",
+                           [offence("13/3/23", recorded_date="2023-02-31")])]
+    result = ingest(Delivery.find([tmp_path / "Ynys Môn"]), warehouse=tmp_path / "w.duckdb",
+                    key=key, output=tmp_path / "o")
+    assert sorted((r["file"], r["row"]) for r in result.first_rejections) == sorted(
+        [(str(paths[0]), 2), (str(paths[1]), 1)])
+
+
 def test_direct_identifiers_stay_in_the_identity_zone(tmp_path: Path, small_extract: Path,
                                                       key: PseudonymKey) -> None:
     """Names, dates of birth, NHS numbers and postcodes appear nowhere in the analysis zone;
