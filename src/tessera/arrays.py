@@ -2,13 +2,11 @@
 
 Why: `pyarrow.array` first asks whether its input is a pandas object, and asking imports
 pandas (0.2 s of processor time, during which an ingest's reading threads wait on the import
-lock). Ingest needs no pandas, so the few arrays it builds itself (row numbers, file paths)
+lock). Ingest needs no pandas, so the arrays it builds itself (row numbers, file indexes)
 are made from their buffers here.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -19,12 +17,3 @@ def numbers(values: np.ndarray) -> pa.Array:
     values = np.ascontiguousarray(values)
     return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values),
                                  [None, pa.py_buffer(values)])
-
-
-def texts(values: Sequence[str]) -> pa.Array:
-    """An Arrow string array of texts (none of them missing)."""
-    encoded = [value.encode("utf-8") for value in values]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
-    np.cumsum([len(value) for value in encoded], out=offsets[1:])
-    return pa.Array.from_buffers(pa.string(), len(encoded),
-                                 [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
