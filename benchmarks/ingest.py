@@ -14,7 +14,8 @@ process so peak memory (max RSS) is measured cleanly:
     UPN check letter, references and the offence-before-birth check against rows already
     accepted, duplicates). It only validates; it neither pseudonymises nor loads, so the
     comparison favours the peer.
-It prints rows, seconds, rows per second, peak MiB and two ratios. Tessera and the bare read
+It prints rows, seconds, processor seconds (user and system, all threads: on a shared machine
+the steadier figure), rows per second, peak MiB and the ratios. Tessera and the bare read
 run --repeat times each (3 by default), alternating, so both meet the same load on a shared
 machine; each side's median run is kept. Targets: ingest at most 3 times the bare read's
 seconds, and at least 20 times the pandas peer's rows per second.
@@ -65,7 +66,7 @@ def as_int(v):
     except ValueError:
         return None
 
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 loaded = {}      # entity -> {(agency, natural key): {field: value}}
 rows = rejected = 0
 order = [e.name for e in ENTITIES]
@@ -146,6 +147,7 @@ for path in files:
             kept[key] = values
 seconds = time.perf_counter() - started
 print(json.dumps({"rows": rows, "rejected": rejected, "seconds": seconds,
+                  "cpu_seconds": time.process_time() - cpu_started,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 '''
 
@@ -156,10 +158,11 @@ import pyarrow.csv as pa_csv
 from tessera.sources.delivery import find_delivery_files
 
 files = find_delivery_files([Path(sys.argv[1])])
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 rows = sum(pa_csv.read_csv(path).num_rows for path in files)
 seconds = time.perf_counter() - started
 print(json.dumps({"rows": rows, "rejected": 0, "seconds": seconds,
+                  "cpu_seconds": time.process_time() - cpu_started,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 '''
 
@@ -170,12 +173,13 @@ from tessera.sources.delivery import Delivery
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
 
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 result = ingest(Delivery.find([Path(sys.argv[1])]), warehouse=Path(sys.argv[2]),
                 key=PseudonymKey.from_secret(b"benchmark"), output=Path(sys.argv[3]))
 seconds = time.perf_counter() - started
 print(json.dumps({"rows": result.rows_in, "rejected": result.rows_rejected,
                   "seconds": seconds,
+                  "cpu_seconds": time.process_time() - cpu_started,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 '''
 
@@ -219,7 +223,7 @@ def main() -> None:
                         help="leave out the 3-minute pandas peer (quick checks of the ratio)")
     args = parser.parse_args()
     print(f"{'scale':>5} {'job':<8} {'rows':>10} {'rejected':>9} {'seconds':>8} "
-          f"{'rows/s':>10} {'peak MiB':>9}")
+          f"{'cpu s':>6} {'rows/s':>10} {'peak MiB':>9}")
     for scale in args.scales:
         folder = args.work / f"scale-{scale:g}"
         if not (folder / "extracts").exists():
@@ -232,10 +236,13 @@ def main() -> None:
             if figures is None:
                 continue
             print(f"{scale:>5g} {job:<8} {figures['rows']:>10,.0f} {figures['rejected']:>9,.0f} "
-                  f"{figures['seconds']:>8.1f} {figures['rows'] / figures['seconds']:>10,.0f} "
+                  f"{figures['seconds']:>8.1f} {figures['cpu_seconds']:>6.1f} "
+                  f"{figures['rows'] / figures['seconds']:>10,.0f} "
                   f"{figures['peak_mib']:>9,.0f}")
         print(f"{scale:>5g} ratio    tessera seconds = "
               f"{ours['seconds'] / bare['seconds']:.1f} x a bare pyarrow read (target <= 3)")
+        print(f"{scale:>5g} ratio    tessera cpu s   = "
+              f"{ours['cpu_seconds'] / bare['cpu_seconds']:.1f} x the bare read's")
         if peer is not None:
             ratio = (ours["rows"] / ours["seconds"]) / (peer["rows"] / peer["seconds"])
             print(f"{scale:>5g} ratio    tessera rows/s = {ratio:.1f} x pandas row-by-row "

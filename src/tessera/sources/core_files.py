@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from tessera.arrays import numbers
 from tessera.dataset import ENTITIES, Entity
 from tessera.errors import UnreadableFileError
 
@@ -76,7 +77,7 @@ def read_extract(path: Path) -> Extract:
              else _read_csv(path, data))
     _check_columns(path, entity, table.column_names)
     table = _complete_columns(entity, table)
-    table = table.append_column(ROW_COLUMN, pa.array(np.arange(1, table.num_rows + 1)))
+    table = table.append_column(ROW_COLUMN, numbers(np.arange(1, table.num_rows + 1)))
     return Extract(path, entity, table, hashlib.sha256(data).hexdigest())
 
 

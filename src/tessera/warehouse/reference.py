@@ -3,8 +3,6 @@ populations instead of carrying them in Python."""
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 from tessera.dataset.codelists import _read as read_codelist_rows
 from tessera.dataset.codelists import codelist_names
 from tessera.warehouse.engine import Engine
@@ -16,9 +14,8 @@ def refresh_reference_tables(engine: Engine) -> None:
     for name in codelist_names():
         rows = read_codelist_rows(name)
         columns = list(rows[0].keys())
-        table = pa.table({c: pa.array([r[c] or None for r in rows], pa.string())
-                          for c in columns})
-        engine.register("codelist_rows", table)
-        engine.execute(f"CREATE OR REPLACE TABLE reference.{q(name)} AS "
-                       "SELECT * FROM codelist_rows")
-        engine.unregister("codelist_rows")
+        # Bound as lists, not an Arrow table: building one from Python lists imports pandas.
+        values = ", ".join(f"unnest(CAST($c{i} AS VARCHAR[])) AS {q(c)}"
+                           for i, c in enumerate(columns))
+        engine.execute(f"CREATE OR REPLACE TABLE reference.{q(name)} AS SELECT {values}",
+                       {f"c{i}": [r[c] or None for r in rows] for i, c in enumerate(columns)})

@@ -116,7 +116,9 @@ SOURCE = "__source__"
 def rejections_sql(entity: Entity) -> str:
     """One statement returning every broken rule of every staged row (a row may break several).
 
-    Reads the staging table `stage`, whose reference keys `stage_sql` computed.
+    Reads the staging table `stage`, whose reference keys `stage_sql` computed. A staged row
+    holds its file as an index into $files, the batch's paths for this entity: the path is
+    looked up for rejected rows only.
     """
     checks: list[Check] = []
     for f in entity.fields:
@@ -128,7 +130,8 @@ def rejections_sql(entity: Entity) -> str:
     parts.append(_duplicate_sql(entity))
     parts.extend(_linked_date_order_sqls(entity))
     return (f"WITH suspect AS MATERIALIZED (SELECT * FROM stage WHERE {suspect})\n"
-            + "\nUNION ALL\n".join(parts))
+            "SELECT _n, $files[_file + 1] AS file, row, field, rule, value, message FROM (\n"
+            + "\nUNION ALL\n".join(parts) + ")")
 
 
 def _codes_param(f: Field) -> str:
@@ -144,7 +147,7 @@ def _violation(field: Field, rule: str, condition: str, message: str,
     """The check selecting rows that meet `condition`, with a message built in SQL."""
     value_sql = value if value is not None else shown_sql(field, q(field.name))
     return Check(condition, (
-        f"SELECT _n, _file AS file, _row AS row, '{field.name}' AS field, '{rule}' AS rule, "
+        f"SELECT _n, _file, _row AS row, '{field.name}' AS field, '{rule}' AS rule, "
         f"CAST({value_sql} AS VARCHAR) AS value, {message} AS message "
         f"FROM {SOURCE} WHERE {condition}"))
 
@@ -267,13 +270,21 @@ def _exactly_one_of_checks(entity: Entity) -> list[Check]:
 
 
 def _duplicate_sql(entity: Entity) -> str:
+    """Every row after the first of a natural key repeated within one agency's delivery.
+
+    Rows are numbered only within the keys that repeat, found first by a hash aggregate:
+    numbering every staged row meant sorting all of them to find the few repeats.
+    """
     key = q(entity.natural_key)
     shown = shown_sql(entity.field(entity.natural_key), key)
-    return (f"SELECT _n, _file AS file, _row AS row, '{entity.natural_key}' AS field, "
+    return (f"SELECT _n, _file, _row AS row, '{entity.natural_key}' AS field, "
             f"'duplicate' AS rule, {shown} AS value, '{entity.natural_key} ' || {_quoted(shown)} "
             f"|| ' appears more than once in this delivery; the first row is kept' AS message "
             f"FROM (SELECT _n, _file, _row, {key}, row_number() OVER (PARTITION BY agency_code, "
-            f"{key} ORDER BY _n) AS k FROM stage WHERE {key} IS NOT NULL) WHERE k > 1")
+            f"{key} ORDER BY _n) AS k FROM stage SEMI JOIN (SELECT agency_code, {key} "
+            f"FROM stage WHERE {key} IS NOT NULL GROUP BY ALL HAVING count(*) > 1) repeated "
+            f"ON stage.agency_code IS NOT DISTINCT FROM repeated.agency_code "
+            f"AND stage.{key} = repeated.{key}) WHERE k > 1")
 
 
 def _linked_date_order_sqls(entity: Entity) -> list[str]:
@@ -288,7 +299,7 @@ def _linked_date_order_sqls(entity: Entity) -> list[str]:
         early_key = f"stage.{reference_column(entity.field(rule.earlier_via))}"
         late_key = f"stage.{reference_column(entity.field(rule.later_via))}"
         sqls.append(
-            f"SELECT stage._n, stage._file AS file, stage._row AS row, "
+            f"SELECT stage._n, stage._file, stage._row AS row, "
             f"'{rule.later_via}' AS field, '{rule.rule}' AS rule, "
             f"NULL AS value, {quote_literal(rule.message)} AS message FROM stage "
             f"JOIN {early_zone}.{q(early_target.name)} e ON e.record_key = {early_key} "
