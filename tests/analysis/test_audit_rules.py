@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tessera.analysis.audit import RULES, explain_offence, run_audit
-from tessera.analysis.audit.queries import load_sql
+from tessera.analysis.audit.queries import AUDIT_SQL
 from tessera.analysis.audit.rules import CATEGORY_LABELS, CATEGORY_RULES
 from tests.analysis.audit_fixture import FixtureWarehouse
 
@@ -130,7 +130,7 @@ def test_every_category_rule_is_written_in_rules() -> None:
 
 
 def test_every_category_is_documented_in_the_rule_sql() -> None:
-    sql = load_sql("offence_category")
+    sql = AUDIT_SQL.load("offence_category")
     categories = [c for c in CATEGORY_LABELS if c not in ("csa_offences",
                                                           "more_than_one_perpetrator")]
     for category in categories:

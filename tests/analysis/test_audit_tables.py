@@ -26,7 +26,7 @@ def result(audit_engine: Engine) -> AuditResult:
 
 def rows_where(result: AuditResult, table: str, **match: object) -> list[dict[str, object]]:
     return [r for r in result.tables[table].records()
-            if all(r[k.replace("_", " ")] == v for k, v in match.items())]
+            if all(r[k] == v for k, v in match.items())]
 
 
 def one(result: AuditResult, table: str, **match: object) -> dict[str, object]:
@@ -45,11 +45,11 @@ def test_tables_are_in_report_order_and_described(result: AuditResult) -> None:
 
 def test_national_categories(result: AuditResult) -> None:
     table = result.tables["offence_categories"]
-    assert dict(zip(table.column("Category code"), table.column("Offences"), strict=True)) == {
+    assert dict(zip(table.column("category_code"), table.column("offences"), strict=True)) == {
         "csa_offences": 12, "more_than_one_perpetrator": 8, "intra_familial": 3,
         "institutional": 2, "group_based_cse": 2, "other_multiple": 1,
         "single_perpetrator": 4, "online": 3}
-    assert table.column("Share of CSA offences (%)")[:3] == [100.0, 66.7, 25.0]
+    assert table.column("share")[:3] == [100.0, 66.7, 25.0]
     assert table.notes[0] == "15 offences read from 2 forces; 12 are CSA offences under the rules."
     assert "at least one perpetrator identified: 91.7% (11 of 12)" in table.notes[1]
     assert [h.value for h in result.headlines] == [12, 8, 3, 2, 2, 3]
@@ -60,56 +60,56 @@ def test_national_categories(result: AuditResult) -> None:
 
 def test_categories_by_force_with_rates(result: AuditResult) -> None:
     population = int(codelist("police_forces").column("population")["west-yorkshire"])
-    wy = one(result, "category_by_force", Force_code="west-yorkshire")
-    assert wy["Force"] == "West Yorkshire Police"
-    assert wy["CSA offences"] == 9 and wy["Group-based CSE"] == 2
-    assert wy["Within the family"] == 3 and wy["Single perpetrator or none identified"] == 1
-    assert wy["Per 100,000"] == round(9 / population * 100_000, 2)
-    assert wy["95% interval low"] < wy["Per 100,000"] < wy["95% interval high"]
-    kent = one(result, "category_by_force", Force_code="kent")
-    assert kent["CSA offences"] == 3 and kent["Online (overlapping)"] == 2
+    wy = one(result, "category_by_force", force_code="west-yorkshire")
+    assert wy["force"] == "West Yorkshire Police"
+    assert wy["csa_offences"] == 9 and wy["group_based_cse"] == 2
+    assert wy["intra_familial"] == 3 and wy["single_perpetrator"] == 1
+    assert wy["rate"] == round(9 / population * 100_000, 2)
+    assert wy["interval_low"] < wy["rate"] < wy["interval_high"]
+    kent = one(result, "category_by_force", force_code="kent")
+    assert kent["csa_offences"] == 3 and kent["online"] == 2
     table = result.tables["category_by_force"]
-    assert sum(table.column("CSA offences")) == 12  # type: ignore[arg-type]
+    assert sum(table.column("csa_offences")) == 12  # type: ignore[arg-type]
 
 
 def test_victims_are_counted_once_per_person(result: AuditResult) -> None:
-    all_people = rows_where(result, "victim_profile", Offence_group="All CSA offences",
-                            Category="All people")
-    assert {r["People"] for r in all_people} == {11}  # V1 is victim of two offences
+    all_people = rows_where(result, "victim_profile", offence_group="All CSA offences",
+                            category="All people")
+    assert {r["people"] for r in all_people} == {11}  # V1 is victim of two offences
     # V1 was 12 and 13: the age at the earliest offence counts.
-    ages = {r["Category"]: r["People"] for r in rows_where(
-        result, "victim_profile", Offence_group="All CSA offences",
-        Characteristic="Age at offence")}
+    ages = {r["category"]: r["people"] for r in rows_where(
+        result, "victim_profile", offence_group="All CSA offences",
+        characteristic="Age at offence")}
     assert ages["Aged 10-12"] == 3 and ages["Aged 13-15"] == 6 and ages["Age not known"] == 0
 
 
 def test_ethnicity_comes_from_the_latest_stage_with_a_known_value(result: AuditResult) -> None:
-    victims = {r["Category"]: r for r in rows_where(
-        result, "victim_profile", Offence_group="All CSA offences",
-        Characteristic="Ethnic group (19 categories)")}
+    victims = {r["category"]: r for r in rows_where(
+        result, "victim_profile", offence_group="All CSA offences",
+        characteristic="Ethnic group (19 categories)")}
     # V1: '4' at report, 'NK' at charge, '13' at arrest (another offence) -> '13'.
-    assert victims["English, Welsh, Scottish, Northern Irish or British"]["People"] == 1
-    assert victims["Pakistani"]["People"] == 0
+    assert victims["English, Welsh, Scottish, Northern Irish or British"]["people"] == 1
+    assert victims["Pakistani"]["people"] == 0
     # V4: nothing at report, '11' at the end of the investigation.
-    assert victims["White and Black Caribbean"]["People"] == 1
-    assert victims["Not stated or not known"]["People"] == 9
-    assert victims["All people"]["Known (%)"] == 18.2
+    assert victims["White and Black Caribbean"]["people"] == 1
+    assert victims["Not stated or not known"]["people"] == 9
+    assert victims["All people"]["known"] == 18.2
 
-    perpetrators = {r["Category"]: r for r in rows_where(
-        result, "offender_profile", Offence_group="Group-based CSE",
-        Characteristic="Ethnic group (19 categories)")}
+    perpetrators = {r["category"]: r for r in rows_where(
+        result, "offender_profile", offence_group="Group-based CSE",
+        characteristic="Ethnic group (19 categories)")}
     # P9: '17' at report, '4' at the end; P10: only 'NS'; P11: '1'.
-    assert perpetrators["Pakistani"]["People"] == 1
-    assert perpetrators["Other White"]["People"] == 0
-    assert perpetrators["Bangladeshi"]["People"] == 1
-    assert perpetrators["Not stated or not known"]["People"] == 1
-    assert perpetrators["Pakistani"]["Share of known (%)"] == 50.0
-    assert perpetrators["Not stated or not known"]["Share of known (%)"] is None
-    assert perpetrators["Not stated or not known"]["Rate per 100,000"] is None
-    assert perpetrators["All people"]["Known (%)"] == 66.7
-    groups = {r["Category"]: r["People"] for r in rows_where(
-        result, "offender_profile", Offence_group="Group-based CSE",
-        Characteristic="Ethnic group (5 groups)")}
+    assert perpetrators["Pakistani"]["people"] == 1
+    assert perpetrators["Other White"]["people"] == 0
+    assert perpetrators["Bangladeshi"]["people"] == 1
+    assert perpetrators["Not stated or not known"]["people"] == 1
+    assert perpetrators["Pakistani"]["share_of_known"] == 50.0
+    assert perpetrators["Not stated or not known"]["share_of_known"] is None
+    assert perpetrators["Not stated or not known"]["rate"] is None
+    assert perpetrators["All people"]["known"] == 66.7
+    groups = {r["category"]: r["people"] for r in rows_where(
+        result, "offender_profile", offence_group="Group-based CSE",
+        characteristic="Ethnic group (5 groups)")}
     assert groups["Asian, Asian British or Asian Welsh"] == 2
     assert "Ethnicity known for perpetrators (Group-based CSE): 66.7% (2 of 3)." in (
         result.tables["offender_profile"].notes)
@@ -117,76 +117,76 @@ def test_ethnicity_comes_from_the_latest_stage_with_a_known_value(result: AuditR
 
 def test_profile_rates_use_the_reference_population(result: AuditResult) -> None:
     pakistani = int(codelist("ethnicity").column("population")["4"])
-    row = one(result, "offender_profile", Offence_group="All CSA offences",
-              Characteristic="Ethnic group (19 categories)", Category="Pakistani")
-    assert row["Rate per 100,000"] == round(100_000 / pakistani, 2)
-    male = one(result, "offender_profile", Offence_group="All CSA offences",
-               Characteristic="Sex", Category="Male")
-    assert male["People"] == 16
-    assert male["Rate per 100,000"] == round(16 * 100_000 /
+    row = one(result, "offender_profile", offence_group="All CSA offences",
+              characteristic="Ethnic group (19 categories)", category="Pakistani")
+    assert row["rate"] == round(100_000 / pakistani, 2)
+    male = one(result, "offender_profile", offence_group="All CSA offences",
+               characteristic="Sex", category="Male")
+    assert male["people"] == 16
+    assert male["rate"] == round(16 * 100_000 /
                                              int(codelist("sex").column("population")["M"]), 2)
 
 
 def test_every_reference_category_is_listed(result: AuditResult) -> None:
-    ethnicity = rows_where(result, "offender_profile", Offence_group="All CSA offences",
-                           Characteristic="Ethnic group (19 categories)")
+    ethnicity = rows_where(result, "offender_profile", offence_group="All CSA offences",
+                           characteristic="Ethnic group (19 categories)")
     assert len(ethnicity) == 19 + 2  # 19 categories, not known, all people
-    ages = rows_where(result, "victim_profile", Offence_group="Group-based CSE",
-                      Characteristic="Age at offence")
+    ages = rows_where(result, "victim_profile", offence_group="Group-based CSE",
+                      characteristic="Age at offence")
     assert len(ages) == len(codelist("age_bands").codes) + 2
 
 
 def test_ethnicity_completeness_by_stage(result: AuditResult) -> None:
-    perpetrators = {r["Stage"]: r for r in rows_where(
-        result, "completeness_by_stage", Offence_group="All CSA offences",
-        Party="Perpetrators")}
+    perpetrators = {r["stage"]: r for r in rows_where(
+        result, "completeness_by_stage", offence_group="All CSA offences",
+        party="Perpetrators")}
     assert list(perpetrators) == ["At report", "At arrest", "At charge",
                                   "At the end of the investigation"]
-    assert (perpetrators["At report"]["Statements"], perpetrators["At report"]["Known ethnicity"],
-            perpetrators["At report"]["Known (%)"]) == (3, 2, 66.7)
-    assert perpetrators["At charge"]["Statements"] == 0
-    assert perpetrators["At charge"]["Known (%)"] is None
-    victims = {r["Stage"]: r for r in rows_where(
-        result, "completeness_by_stage", Offence_group="All CSA offences", Party="Victims")}
-    assert victims["At charge"]["Known (%)"] == 0.0  # only 'NK'
+    assert (perpetrators["At report"]["statements"], perpetrators["At report"]["known"],
+            perpetrators["At report"]["known_share"]) == (3, 2, 66.7)
+    assert perpetrators["At charge"]["statements"] == 0
+    assert perpetrators["At charge"]["known_share"] is None
+    victims = {r["stage"]: r for r in rows_where(
+        result, "completeness_by_stage", offence_group="All CSA offences", party="Victims")}
+    assert victims["At charge"]["known_share"] == 0.0  # only 'NK'
 
 
 def test_outcomes_include_open_offences(result: AuditResult) -> None:
-    csa = {r["Outcome group code"]: r for r in rows_where(
-        result, "outcomes", Offence_group="All CSA offences")}
-    assert csa["charge_summons"]["Offences"] == 1
-    assert csa["evidential_difficulties"]["Offences"] == 1
-    assert csa["open"]["Offences"] == 10 and csa["open"]["Share (%)"] == 83.3
-    assert sum(r["Offences"] for r in csa.values()) == 12  # type: ignore[misc]
-    cse = {r["Outcome group code"]: r["Offences"] for r in rows_where(
-        result, "outcomes", Offence_group="Group-based CSE")}
+    csa = {r["outcome_group_code"]: r for r in rows_where(
+        result, "outcomes", offence_group="All CSA offences")}
+    assert csa["charge_summons"]["offences"] == 1
+    assert csa["evidential_difficulties"]["offences"] == 1
+    assert csa["open"]["offences"] == 10 and csa["open"]["share"] == 83.3
+    assert sum(r["offences"] for r in csa.values()) == 12  # type: ignore[misc]
+    cse = {r["outcome_group_code"]: r["offences"] for r in rows_where(
+        result, "outcomes", offence_group="Group-based CSE")}
     assert cse["evidential_difficulties"] == 1 and cse["open"] == 1
 
 
 def test_nationality_where_recorded(result: AuditResult) -> None:
-    rows = rows_where(result, "nationality", Offence_group="Group-based CSE",
-                      Party="Perpetrators")
-    by_label = {r["Nationality"]: r for r in rows}
-    assert by_label["United Kingdom"]["People"] == 1  # P9, from the latest statement
-    assert by_label["Romania"]["People"] == 1  # P11, from the person record
-    assert by_label["Not recorded"]["People"] == 1
-    assert by_label["Romania"]["Share of recorded (%)"] == 50.0
-    assert by_label["All people"]["Recorded (%)"] == 66.7
+    rows = rows_where(result, "nationality", offence_group="Group-based CSE",
+                      party="Perpetrators")
+    by_label = {r["nationality"]: r for r in rows}
+    assert by_label["United Kingdom"]["people"] == 1  # P9, from the latest statement
+    assert by_label["Romania"]["people"] == 1  # P11, from the person record
+    assert by_label["Not recorded"]["people"] == 1
+    assert by_label["Romania"]["share_of_recorded"] == 50.0
+    assert by_label["All people"]["recorded"] == 66.7
 
 
 def test_field_completeness(result: AuditResult) -> None:
-    rows = {r["Measure"]: r for r in result.tables["data_completeness"].records()}
+    rows = {r["measure"]: r for r in result.tables["data_completeness"].records()}
     setting = rows["CSA offences with a setting recorded"]
-    assert (setting["Recorded"], setting["Of"], setting["Recorded (%)"]) == (1, 12, 8.3)
+    assert (setting["recorded"], setting["total"], setting["recorded_share"]) == (1, 12, 8.3)
     outcome = rows["CSA offences with an outcome assigned"]
-    assert (outcome["Recorded"], outcome["Of"]) == (2, 12)
+    assert (outcome["recorded"], outcome["total"]) == (2, 12)
 
 
 def test_empty_warehouse_gives_zeros_not_errors(warehouse: FixtureWarehouse) -> None:
     result = run_audit(warehouse.engine)
-    assert set(result.tables["offence_categories"].column("Offences")) == {0}
-    assert set(result.tables["offence_categories"].column("Share of CSA offences (%)")) == {None}
-    assert result.tables["category_by_force"].rows == []
+    assert set(result.tables["offence_categories"].column("offences")) == {0}
+    assert set(result.tables["offence_categories"].column("share")) == {None}
+    assert result.tables["category_by_force"].rows == ()
     assert result.headlines[1].detail == "no CSA offences"
     assert result.headlines[2].detail == "no offences with more than one perpetrator"
 
@@ -238,14 +238,14 @@ def test_audit_reads_what_ingest_loads(tmp_path: Path, small_extract: Path,
     with Engine.open(tmp_path / "w.duckdb", read_only=True) as engine:
         result = run_audit(engine)
         explained = explain_offence(engine, "13/1/23").offences[0]
-    counts = dict(zip(result.tables["offence_categories"].column("Category code"),
-                      result.tables["offence_categories"].column("Offences"), strict=True))
+    counts = dict(zip(result.tables["offence_categories"].column("category_code"),
+                      result.tables["offence_categories"].column("offences"), strict=True))
     assert counts["csa_offences"] == 2
     assert counts["group_based_cse"] == 1 and counts["single_perpetrator"] == 1
     assert explained.category == "group_based_cse"
-    victims = one(result, "victim_profile", Offence_group="All CSA offences",
-                  Characteristic="Age at offence", Category="All people")
-    assert victims["People"] == 1
+    victims = one(result, "victim_profile", offence_group="All CSA offences",
+                  characteristic="Age at offence", category="All people")
+    assert victims["people"] == 1
 
 
 CSA_VICTIMS = ("V1", "V2m", "V3", "V4", "V5", "V6", "V7m", "V9", "V12", "V13")
@@ -254,8 +254,8 @@ CSA_VICTIMS = ("V1", "V2m", "V3", "V4", "V5", "V6", "V7m", "V9", "V12", "V13")
 
 def test_without_linkage_no_victim_is_a_child_yet(result: AuditResult) -> None:
     """Before 'tessera link' the table counts records, no children, and says what to run."""
-    row = one(result, "children", Offence_group="All CSA offences")
-    assert (row["Victim records"], row["Children"]) == (11, 0)
+    row = one(result, "children", offence_group="All CSA offences")
+    assert (row["victim_records"], row["children"]) == (11, 0)
     assert "Run 'tessera link' first" in result.tables["children"].notes[0]
     assert "Children who were victims" not in [h.label for h in result.headlines]
 
@@ -287,12 +287,12 @@ def test_children_are_counted_once_with_their_other_agencies(audit_engine: Engin
     w._insert("analysis.person_link", {"record_key": health, "agency_code": "nhs-west-yorkshire",
                                        "linked_id": "V4", "child_id": "C-V4", "run_id": 1})
     result = run_audit(audit_engine)
-    row = one(result, "children", Offence_group="All CSA offences")
-    assert (row["Victim records"], row["Children"]) == (11, 10)
-    assert row["In more than one agency"] == 2
-    assert row["Known to social care before"] == 1
-    assert row["Known to social care before (%)"] == 10.0
-    cse = one(result, "children", Offence_group="Group-based CSE")
-    assert (cse["Victim records"], cse["Children"], cse["In more than one agency"]) == (2, 2, 1)
+    row = one(result, "children", offence_group="All CSA offences")
+    assert (row["victim_records"], row["children"]) == (11, 10)
+    assert row["more_than_one_agency"] == 2
+    assert row["known_to_social_care_before"] == 1
+    assert row["known_to_social_care_before_share"] == 10.0
+    cse = one(result, "children", offence_group="Group-based CSE")
+    assert (cse["victim_records"], cse["children"], cse["more_than_one_agency"]) == (2, 2, 1)
     assert result.headlines[-1].label == "Children who were victims"
     assert result.headlines[-1].value == 10

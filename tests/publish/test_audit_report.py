@@ -73,7 +73,7 @@ def test_writes_one_csv_per_table_and_the_report(outputs: ReportOutputs,
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
         table = audit_result.tables[name]
-        assert tuple(rows[0]) == table.columns
+        assert tuple(rows[0]) == tuple(column.label for column in table.columns)
         assert len(rows) == len(table.rows) + 1
 
 

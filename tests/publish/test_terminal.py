@@ -32,7 +32,7 @@ def test_every_table_is_rendered_with_its_notes(audit_result: AuditResult) -> No
     tables = render_audit_tables(audit_result)
     titles = [str(t.title) for t in tables]
     for name, table in audit_result.tables.items():
-        if "Offence group" in table.columns:  # one terminal table per offence group
+        if "offence_group" in table.dimension_keys():  # one terminal table per offence group
             assert f"{table.title}: All CSA offences" in titles
             assert f"{table.title}: Group-based CSE" in titles
         else:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from tessera.analysis.audit import AuditResult, Cell
+from tessera.analysis.audit import AuditResult
+from tessera.analysis.audit.tables import DIMENSION_LABELS
+from tessera.analysis.results import Cell, Rows
 from tessera.publish.charts import grouped_bars_svg, horizontal_bars_svg
 from tessera.publish.sections import (
     Chart,
@@ -47,36 +49,36 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
         "Bar chart of recorded CSA offences in each category; the same figures are in the "
         "table below.",
         Markup(horizontal_bars_svg(
-            "categories", [str(v) for v in categories.column("Category")],
-            [_number(v) for v in categories.column("Offences")], xlabel="Offences")))]}
+            "categories", [str(v) for v in categories.column("category")],
+            [_number(v) for v in categories.column("offences")], xlabel="Offences")))]}
 
     forces = sorted((r for r in tables["category_by_force"].records()
-                     if isinstance(r["Per 100,000"], float)),
-                    key=lambda r: -_number(r["Per 100,000"]))
+                     if isinstance(r["rate"], float)),
+                    key=lambda r: -_number(r["rate"]))
     if forces:
         charts["category_by_force"] = [Chart(
             "chart-force-rates", "CSA offences per 100,000 residents, by force",
             "Bar chart of CSA offences per 100,000 residents of each force area, highest "
             "first, with 95% intervals; the figures are in the table below.",
             Markup(horizontal_bars_svg(
-                "force-rates", [str(r["Force"]) for r in forces],
-                [_number(r["Per 100,000"]) for r in forces], xlabel="CSA offences per 100,000",
-                intervals=[(_number(r["95% interval low"]), _number(r["95% interval high"]))
+                "force-rates", [str(r["force"]) for r in forces],
+                [_number(r["rate"]) for r in forces], xlabel="CSA offences per 100,000",
+                intervals=[(_number(r["interval_low"]), _number(r["interval_high"]))
                            for r in forces], value_format="{:,.1f}")))]
 
     charts["offender_profile"] = [
         _ethnicity_chart(result, group) for group in ("All CSA offences", "Group-based CSE")]
 
     stages = [r for r in tables["completeness_by_stage"].records()
-              if r["Offence group"] == "All CSA offences"]
-    stage_names = list(dict.fromkeys(str(r["Stage"]) for r in stages))
+              if r["offence_group"] == "All CSA offences"]
+    stage_names = list(dict.fromkeys(str(r["stage"]) for r in stages))
     charts["completeness_by_stage"] = [Chart(
         "chart-completeness-stage", "Statements with a known ethnicity, by stage (all CSA)",
         "Bar chart of the share of victim and perpetrator statements giving a known "
         "ethnicity at each investigation stage; the figures are in the table below.",
         Markup(grouped_bars_svg(
             "completeness-stage", stage_names,
-            {party: [_optional(r["Known (%)"]) for r in stages if r["Party"] == party]
+            {party: [_optional(r["known_share"]) for r in stages if r["party"] == party]
              for party in ("Victims", "Perpetrators")},
             xlabel="Statements with a known ethnicity (%)")))]
     return charts
@@ -86,13 +88,18 @@ def _ethnicity_chart(result: AuditResult, group: str) -> Chart:
     series: dict[str, list[float | None]] = {}
     labels: list[str] = []
     for name, party in (("victim_profile", "Victims"), ("offender_profile", "Perpetrators")):
-        rows = [r for r in result.tables[name].records()
-                if r["Offence group"] == group and r["Characteristic"] == "Ethnic group (5 groups)"]
-        known = [r for r in rows if r["Rate per 100,000"] is not None]
-        labels = [str(r["Category"]) for r in known]
-        completeness = next((r["Known (%)"] for r in rows if r["Category"] == "All people"), None)
+        table = result.tables[name]
+        known_people = table.columns[table.index("share_of_known")].per
+        known_labels = known_people.values if isinstance(known_people, Rows) else ()
+        rows = [(r, table.is_total(row)) for r, row in zip(table.records(), table.rows,
+                                                            strict=True)
+                if r["offence_group"] == group
+                and r["characteristic"] == DIMENSION_LABELS["ethnic_group"]]
+        known = [r for r, _ in rows if r["category"] in known_labels]
+        labels = [str(r["category"]) for r in known]
+        completeness = next((_optional(r["known"]) for r, total in rows if total), None)
         suffix = f" (ethnicity known for {completeness}%)" if completeness is not None else ""
-        series[party + suffix] = [_optional(r["Share of known (%)"]) for r in known]
+        series[party + suffix] = [_optional(r["share_of_known"]) for r in known]
     slug = "all" if group == "All CSA offences" else "cse"
     return Chart(
         f"chart-ethnicity-{slug}", f"Ethnic group of victims and perpetrators: {group}",

@@ -15,8 +15,7 @@ from enum import StrEnum
 from typing import Literal
 
 from tessera.analysis.audit.rates import rate_interval, rate_per_100k, share
-from tessera.publish.disclosure import DisclosureRule, Protection
-from tessera.publish.tabulation import (
+from tessera.analysis.results import (
     DERIVED_KINDS,
     CellRef,
     Column,
@@ -25,6 +24,7 @@ from tessera.publish.tabulation import (
     StatTable,
     Value,
 )
+from tessera.publish.disclosure import DisclosureRule, Protection
 
 
 class Symbol(StrEnum):

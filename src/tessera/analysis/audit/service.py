@@ -7,7 +7,7 @@ neither knows which queries exist or how figures are shaped.
 from __future__ import annotations
 
 from tessera.analysis.audit.rates import share
-from tessera.analysis.audit.results import AuditResult, AuditTable, Headline
+from tessera.analysis.audit.results import AuditResult, Headline
 from tessera.analysis.audit.tables import (
     category_by_force_table,
     children_table,
@@ -18,6 +18,7 @@ from tessera.analysis.audit.tables import (
     outcomes_table,
     profile_table,
 )
+from tessera.analysis.results import StatTable
 from tessera.errors import AnalysisError
 from tessera.warehouse.engine import Engine
 
@@ -78,16 +79,16 @@ def require_warehouse(engine: Engine) -> None:
             f"the warehouse has no {', '.join(missing)}; run 'tessera ingest' first")
 
 
-def headlines(categories: AuditTable, children: AuditTable) -> tuple[Headline, ...]:
+def headlines(categories: StatTable, children: StatTable) -> tuple[Headline, ...]:
     """The figures the report opens with, from the national categories table.
 
     The sub-categories are given as a share of offences with more than one perpetrator, the
     way the published taskforce figures are quoted; the others as a share of CSA offences.
     """
     counts = {str(code): value if isinstance(value, int) else 0 for code, value in
-              zip(categories.column("Category code"), categories.column("Offences"),
+              zip(categories.column("category_code"), categories.column("offences"),
                   strict=True)}
-    labels = dict(zip(categories.column("Category code"), categories.column("Category"),
+    labels = dict(zip(categories.column("category_code"), categories.column("category"),
                       strict=True))
     multiple = ("offences with more than one perpetrator", counts["more_than_one_perpetrator"])
     csa = ("CSA offences", counts["csa_offences"])
@@ -100,8 +101,8 @@ def headlines(categories: AuditTable, children: AuditTable) -> tuple[Headline, .
                   else f"no {base_label}")
         result.append(Headline(label=str(labels[code]), value=counts[code], detail=detail))
     victims = children.records()[0]
-    if victims["Children"]:
+    if victims["children"]:
         result.append(Headline(
-            label="Children who were victims", value=int(str(victims["Children"])),
-            detail=f"one child_id each, from {victims['Victim records']:,} victim records"))
+            label="Children who were victims", value=int(str(victims["children"])),
+            detail=f"one child_id each, from {victims['victim_records']:,} victim records"))
     return tuple(result)

@@ -1,0 +1,69 @@
+"""Named SQL files of an analysis product, and the one builder that chains them into statements.
+
+Why steps: a rule is written once (the audit's `offence_category.sql`) and read by every table
+that needs it. Each file is either a *step* (a SELECT that other files read by name, like a
+view) or a *table query*. `NamedSql.sql` prefixes a query with the steps it reads, in dependency
+order, as one `WITH` chain: a pure string, so the same text can be transpiled to Spark and no
+temporary views are needed in a read-only warehouse. Every product (the audit now, problem
+profiles and the performance framework later) declares its files here the same way, and may
+read another product's steps by declaring them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+from tessera.errors import AnalysisError
+
+_LEADING_COMMENTS = re.compile(r"\A(?:\s*--[^\n]*\n)*\s*")
+_LEADING_WITH = re.compile(r"\AWITH\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NamedSql:
+    """The `.sql` files of `package`, and the steps each reads by name (`reads`)."""
+
+    package: str
+    reads: Mapping[str, tuple[str, ...]]
+
+    def load(self, name: str) -> str:
+        """The text of `<name>.sql` from the package, without a trailing semicolon."""
+        self._require(name)
+        path = resources.files(self.package) / f"{name}.sql"
+        return path.read_text(encoding="utf-8").strip().rstrip(";").rstrip()
+
+    def steps_for(self, name: str) -> list[str]:
+        """The steps `name` reads, directly or through other steps, each after those it reads."""
+        ordered: list[str] = []
+
+        def visit(step: str) -> None:
+            for needed in self.reads[step]:
+                if needed not in ordered:
+                    visit(needed)
+                    ordered.append(needed)
+
+        self._require(name)
+        visit(name)
+        return ordered
+
+    def sql(self, name: str) -> str:
+        """One runnable statement: query `name` with the steps it reads as common table
+        expressions.
+
+        A query that starts with its own `WITH` has its expressions appended to the chain, so
+        files stay ordinary SQL that an analyst can read and run once the steps exist.
+        """
+        steps = [f"{step} AS (\n{self.load(step)}\n)" for step in self.steps_for(name)]
+        body = _LEADING_COMMENTS.sub("", self.load(name), count=1)
+        if not steps:
+            return body
+        if _LEADING_WITH.match(body):
+            return "WITH " + ",\n".join(steps) + ",\n" + _LEADING_WITH.sub("", body, count=1)
+        return "WITH " + ",\n".join(steps) + "\n" + body
+
+    def _require(self, name: str) -> None:
+        if name not in self.reads:
+            raise AnalysisError(f"{self.package} has no query named {name!r}")
