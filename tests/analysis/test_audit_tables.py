@@ -48,14 +48,37 @@ def test_national_categories(result: AuditResult) -> None:
     assert dict(zip(table.column("category_code"), table.column("offences"), strict=True)) == {
         "csa_offences": 12, "more_than_one_perpetrator": 8, "intra_familial": 3,
         "institutional": 2, "group_based_cse": 2, "other_multiple": 1,
-        "single_perpetrator": 4, "online": 3}
+        "single_perpetrator": 4, "online": 3, "intra_familial_any": 3, "institutional_any": 2}
     assert table.column("share")[:3] == [100.0, 66.7, 25.0]
     assert table.notes[0] == "15 offences read from 2 forces; 12 are CSA offences under the rules."
     assert "at least one perpetrator identified: 91.7% (11 of 12)" in table.notes[1]
-    assert [h.value for h in result.headlines] == [12, 8, 3, 2, 2, 3]
-    assert result.headlines[4].label == "Group-based CSE"
-    assert result.headlines[4].detail == "25.0% of 8 offences with more than one perpetrator"
-    assert result.headlines[5].detail == "25.0% of 12 CSA offences"  # online
+    assert [h.value for h in result.headlines] == [12, 3, 2, 8, 3, 2, 2, 3]
+    assert result.headlines[6].label == "Group-based CSE"
+    assert result.headlines[6].detail == "25.0% of 8 offences with more than one perpetrator"
+    assert result.headlines[7].detail == "25.0% of 12 CSA offences"  # online
+    assert result.headlines[4].label == "Within the family, more than one perpetrator"
+    assert result.headlines[1].detail == "25.0% of 12 CSA offences"  # all family CSA
+
+
+def test_family_and_institutional_csa_of_any_number_sit_beside_the_categories(
+        warehouse: FixtureWarehouse) -> None:
+    """One perpetrator in the family or at school is no category (those need two), but it is
+    family or institutional CSA, which the headlines give first."""
+    warehouse.crime("SOLO-FAMILY", [("V1", "victim", 12, None),
+                                    ("P1m", "suspect", 40, "family_member")])
+    warehouse.crime("SOLO-SCHOOL", [("V2", "victim", 13, None), ("P2m", "suspect", 30, None)],
+                    location="school")
+    warehouse.crime("PAIR-FAMILY", [("V3", "victim", 9, None), ("P3m", "suspect", 40, None),
+                                    ("P4m", "suspect", 41, None)], setting="family")
+    result = run_audit(warehouse.engine)
+    counts = dict(zip(result.tables["offence_categories"].column("category_code"),
+                      result.tables["offence_categories"].column("offences"), strict=True))
+    assert (counts["intra_familial"], counts["intra_familial_any"]) == (1, 2)
+    assert (counts["institutional"], counts["institutional_any"]) == (0, 1)
+    labels = [h.label for h in result.headlines]
+    assert labels[1:3] == ["Within the family, any number of perpetrators (overlapping)",
+                           "In an institution, any number of perpetrators (overlapping)"]
+    assert labels.index("In an institution, more than one perpetrator") > 3
 
 
 def test_categories_by_force_with_rates(result: AuditResult) -> None:
@@ -64,6 +87,7 @@ def test_categories_by_force_with_rates(result: AuditResult) -> None:
     assert wy["force"] == "West Yorkshire Police"
     assert wy["csa_offences"] == 9 and wy["group_based_cse"] == 2
     assert wy["intra_familial"] == 3 and wy["single_perpetrator"] == 1
+    assert "intra_familial_any" not in wy  # national only: it overlaps the categories
     assert wy["rate"] == round(9 / population * 100_000, 2)
     assert wy["interval_low"] < wy["rate"] < wy["interval_high"]
     kent = one(result, "category_by_force", force_code="kent")
@@ -188,7 +212,7 @@ def test_empty_warehouse_gives_zeros_not_errors(warehouse: FixtureWarehouse) -> 
     assert set(result.tables["offence_categories"].column("share")) == {None}
     assert result.tables["category_by_force"].rows == ()
     assert result.headlines[1].detail == "no CSA offences"
-    assert result.headlines[2].detail == "no offences with more than one perpetrator"
+    assert result.headlines[4].detail == "no offences with more than one perpetrator"
 
 
 def test_unloaded_warehouse_is_an_error(engine: Engine) -> None:

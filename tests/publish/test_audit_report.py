@@ -94,8 +94,12 @@ def test_csv_holds_raw_values_and_blanks(outputs: ReportOutputs) -> None:
 def test_report_opens_with_the_headline_figures(report: ReportParser,
                                                 audit_result: AuditResult) -> None:
     assert report.headlines == {
-        "All CSA offences": "12", "More than one perpetrator": "8", "Within the family": "3",
-        "In an institution": "2", "Group-based CSE": "2", "Online (overlapping)": "3"}
+        "All CSA offences": "12",
+        "Within the family, any number of perpetrators (overlapping)": "3",
+        "In an institution, any number of perpetrators (overlapping)": "2",
+        "More than one perpetrator": "8", "Within the family, more than one perpetrator": "3",
+        "In an institution, more than one perpetrator": "2", "Group-based CSE": "2",
+        "Online (overlapping)": "3"}
     assert [h.label for h in audit_result.headlines] == list(report.headlines)
 
 

@@ -86,9 +86,11 @@ def _relations(tables: dict[str, StatTable]) -> Iterator[Relation]:
                        tuple(categories.cell(national[p], "offences") for p in parts))
         for key in force_keys:
             yield Relation(forces.cell(key, total), tuple(forces.cell(key, p) for p in parts))
+    by_force = {column.key for column in forces.columns}
     for code, key in national.items():
-        yield Relation(categories.cell(key, "offences"),
-                       tuple(forces.cell(force, code) for force in force_keys))
+        if code in by_force:
+            yield Relation(categories.cell(key, "offences"),
+                           tuple(forces.cell(force, code) for force in force_keys))
     yield from _group_totals(tables["victim_profile"], ("offence_group", "characteristic"))
     yield from _group_totals(tables["offender_profile"], ("offence_group", "characteristic"))
     yield from _group_totals(tables["nationality"], ("offence_group", "party"))

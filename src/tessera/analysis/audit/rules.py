@@ -34,6 +34,11 @@ RULES: tuple[tuple[str, str], ...] = (
      "Other, more than one perpetrator: none of the three categories above matched."),
     ("single_perpetrator",
      "Single perpetrator: one perpetrator, or none identified."),
+    ("any_number",
+     "Within the family, and in an institution, any number of perpetrators (these overlap each "
+     "other and the categories): every CSA offence matching that category's rule, with one "
+     "perpetrator, none identified or more than one. The categories above count only offences "
+     "with more than one perpetrator."),
     ("online",
      "Online (overlaps the other categories): the offence was flagged as online, or its "
      "setting or place is online."),
@@ -69,8 +74,8 @@ CATEGORY_RULES: tuple[str, ...] = (
 CATEGORY_LABELS: dict[str, str] = {
     "csa_offences": "All CSA offences",
     "more_than_one_perpetrator": "More than one perpetrator",
-    "intra_familial": "Within the family",
-    "institutional": "In an institution",
+    "intra_familial": "Within the family, more than one perpetrator",
+    "institutional": "In an institution, more than one perpetrator",
     "group_based_cse": "Group-based CSE",
     "other_multiple": "Other, more than one perpetrator",
     "single_perpetrator": "Single perpetrator or none identified",
@@ -78,6 +83,13 @@ CATEGORY_LABELS: dict[str, str] = {
     "not_csa": "Not a CSA offence (not counted)",
 }
 """Labels of the counted categories, in the order the tables list them."""
+
+ANY_NUMBER_LABELS: dict[str, str] = {
+    "intra_familial_any": "Within the family, any number of perpetrators (overlapping)",
+    "institutional_any": "In an institution, any number of perpetrators (overlapping)",
+}
+"""Every CSA offence within the family or in an institution, whatever the number of
+perpetrators: the figures the categories above (which need more than one) are read beside."""
 
 OFFENCE_GROUP_LABELS: dict[str, str] = {
     "all_csa": "All CSA offences",

@@ -32,9 +32,11 @@ REQUIRED_TABLES: tuple[tuple[str, str], ...] = (
 """Warehouse tables the audit reads; a missing one means nothing has been loaded yet."""
 
 HEADLINE_CATEGORIES: tuple[str, ...] = (
-    "csa_offences", "more_than_one_perpetrator", "intra_familial", "institutional",
-    "group_based_cse", "online",
+    "csa_offences", "intra_familial_any", "institutional_any", "more_than_one_perpetrator",
+    "intra_familial", "institutional", "group_based_cse", "online",
 )
+"""The headline figures in order: all CSA within the family and in an institution come before
+the categories that need more than one perpetrator, so neither is read as the other."""
 SUB_CATEGORIES = frozenset({"intra_familial", "institutional", "group_based_cse"})
 
 
@@ -83,7 +85,8 @@ def headlines(categories: StatTable, children: StatTable) -> tuple[Headline, ...
     """The figures the report opens with, from the national categories table.
 
     The sub-categories are given as a share of offences with more than one perpetrator, the
-    way the published taskforce figures are quoted; the others as a share of CSA offences.
+    way the published taskforce figures are quoted, and their labels say so; the others
+    (all CSA within the family or in an institution among them) as a share of CSA offences.
     """
     counts = {str(code): value if isinstance(value, int) else 0 for code, value in
               zip(categories.column("category_code"), categories.column("offences"),

@@ -13,7 +13,12 @@ from itertools import groupby
 
 from tessera.analysis.audit.queries import audit_sql
 from tessera.analysis.audit.rates import rate_interval, rate_per_100k, share
-from tessera.analysis.audit.rules import CATEGORY_LABELS, OFFENCE_GROUP_LABELS, PARTY_LABELS
+from tessera.analysis.audit.rules import (
+    ANY_NUMBER_LABELS,
+    CATEGORY_LABELS,
+    OFFENCE_GROUP_LABELS,
+    PARTY_LABELS,
+)
 from tessera.analysis.results import Cell, Column, RowKey, Rows, StatTable
 from tessera.warehouse.engine import Engine
 
@@ -66,9 +71,10 @@ def offence_categories_table(engine: Engine, completeness: StatTable) -> StatTab
     """Table (a): national CSA offences by category, with each as a share of all CSA offences."""
     counts = engine.rows(audit_sql("offence_categories"))[0]
     total = counts["csa_offences"]
+    labels = {**CATEGORY_LABELS, **ANY_NUMBER_LABELS}
     rows: list[tuple[Cell, ...]] = [
-        (code, CATEGORY_LABELS[code], counts[code], share(counts[code], total))
-        for code in COUNTED_CATEGORIES
+        (code, labels[code], counts[code], share(counts[code], total))
+        for code in (*COUNTED_CATEGORIES, *ANY_NUMBER_LABELS)
     ]
     notes = (
         f"{counts['offences']:,} offences read from {counts['forces']} forces; "
@@ -80,7 +86,9 @@ def offence_categories_table(engine: Engine, completeness: StatTable) -> StatTab
         name="offence_categories",
         title="CSA offences by category, England and Wales",
         description="Recorded CSA offences counted once each, by perpetrator count and the first "
-                    "matching category rule; online overlaps the others.",
+                    "matching category rule; online overlaps the others, and so do all CSA "
+                    "offences within the family or in an institution, whatever the number of "
+                    "perpetrators.",
         columns=(Column("category_code", "Category code", "dimension"),
                  Column("category", "Category", "dimension"),
                  Column("offences", "Offences", "count"),
