@@ -52,14 +52,15 @@ class FixtureWarehouse:
 
     def person(self, person_id: str, *, agency: str = "west-yorkshire", sex: str = "F",
                birth_year: int | None = 2010, ethnicity: str | None = None,
-               nationality: str | None = None) -> str:
-        """A person record; returns its record_key."""
+               nationality: str | None = None, nominal: bool = True) -> str:
+        """A person record; returns its record_key. `nominal=False` is an unidentified
+        suspect's record: the force holds no nominal id for them."""
         key = record_key("person_record", agency, person_id)
         self._insert("analysis.person_record", {
             "record_key": key, "agency_code": agency, "extracted_at": EXTRACTED, "batch_id": 1,
             "date_of_birth_year": birth_year, "sex": sex, "ethnicity": ethnicity,
-            "nationality": nationality, "police_person_id_key": record_key("id", agency,
-                                                                           person_id)})
+            "nationality": nationality,
+            "police_person_id_key": record_key("id", agency, person_id) if nominal else None})
         return key
 
     def offence(self, crime_ref: str, *, force: str = "west-yorkshire", code: str = "19D",

@@ -51,7 +51,10 @@ def test_national_categories(result: AuditResult) -> None:
         "single_perpetrator": 4, "online": 3, "intra_familial_any": 3, "institutional_any": 2}
     assert table.column("share")[:3] == [100.0, 66.7, 25.0]
     assert table.notes[0] == "15 offences read from 2 forces; 12 are CSA offences under the rules."
-    assert "at least one perpetrator identified: 91.7% (11 of 12)" in table.notes[1]
+    assert ("CSA offences with at least one suspect or offender record: 91.7% (11 of 12)."
+            in table.notes)
+    assert ("CSA offences with at least one named perpetrator (a police nominal record): "
+            "91.7% (11 of 12).") in table.notes
     assert [h.value for h in result.headlines] == [12, 3, 2, 8, 3, 2, 2, 3]
     assert result.headlines[6].label == "Group-based CSE"
     assert result.headlines[6].detail == "25.0% of 8 offences with more than one perpetrator"
@@ -204,6 +207,24 @@ def test_field_completeness(result: AuditResult) -> None:
     assert (setting["recorded"], setting["total"], setting["recorded_share"]) == (1, 12, 8.3)
     outcome = rows["CSA offences with an outcome assigned"]
     assert (outcome["recorded"], outcome["total"]) == (2, 12)
+
+
+def test_named_perpetrators_and_missing_victims_are_counted_as_missing(
+        warehouse: FixtureWarehouse) -> None:
+    """An unidentified suspect's record is a suspect record, not a named perpetrator; an
+    offence with no victim record is missing its victim's age and sex."""
+    unnamed = warehouse.person("U1", sex="U", birth_year=None, nominal=False)
+    offence = warehouse.offence("NO-VICTIM", code="21")
+    warehouse.party(offence, unnamed, "suspect")
+    warehouse.crime("NAMED", [("V1", "victim", 12, None), ("P1m", "suspect", 30, None)])
+    rows = {r["measure"]: (r["recorded"], r["total"])
+            for r in run_audit(warehouse.engine).tables["data_completeness"].records()}
+    assert rows["CSA offences with at least one suspect or offender record"] == (2, 2)
+    assert rows["CSA offences with at least one named perpetrator (a police nominal record)"] \
+        == (1, 2)
+    assert rows["CSA offences with a victim record"] == (1, 2)
+    assert rows["CSA offences with a victim age recorded"] == (1, 2)
+    assert rows["CSA offences with a victim sex recorded"] == (1, 2)
 
 
 def test_empty_warehouse_gives_zeros_not_errors(warehouse: FixtureWarehouse) -> None:

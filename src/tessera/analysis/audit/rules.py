@@ -14,7 +14,8 @@ RULES: tuple[tuple[str, str], ...] = (
      "offence. Only CSA offences are counted."),
     ("perpetrators",
      "Perpetrators are the distinct person records among the offence's parties whose role is "
-     "suspect or offender."),
+     "suspect or offender, named or not: a record of an unidentified suspect counts towards the "
+     "categories. A named perpetrator is one the force holds a nominal record for."),
     ("more_than_one_perpetrator",
      "More than one perpetrator: two or more perpetrators. Such an offence goes to the first of "
      "the next four categories that matches."),

@@ -49,9 +49,8 @@ def run_audit(engine: Engine) -> AuditResult:
     Raises `AnalysisError` when the warehouse has not been loaded.
     """
     require_warehouse(engine)
-    completeness = data_completeness_table(engine)
     tables = {
-        "offence_categories": offence_categories_table(engine, completeness),
+        "offence_categories": offence_categories_table(engine),
         "category_by_force": category_by_force_table(engine),
         "victim_profile": profile_table(engine, "victim"),
         "offender_profile": profile_table(engine, "perpetrator"),
@@ -59,7 +58,7 @@ def run_audit(engine: Engine) -> AuditResult:
         "outcomes": outcomes_table(engine),
         "nationality": nationality_table(engine),
         "children": children_table(engine, linkage_runs(engine)),
-        "data_completeness": completeness,
+        "data_completeness": data_completeness_table(engine),
     }
     return AuditResult(tables=tables, headlines=headlines(tables["offence_categories"],
                                                           tables["children"]))

@@ -64,12 +64,20 @@ def data_completeness_table(engine: Engine) -> StatTable:
                  _share_of("recorded_share", "Recorded (%)", "recorded", "total")),
         rows=tuple((r["measure"], r["recorded"], r["total"], share(r["recorded"], r["total"]))
                    for r in rows),
+        notes=("Every measure is of all CSA offences: an offence with no victim record counts "
+               "as missing its victim's age and sex, and one whose only suspect record is of an "
+               "unidentified suspect has no named perpetrator.",),
     )
 
 
-def offence_categories_table(engine: Engine, completeness: StatTable) -> StatTable:
-    """Table (a): national CSA offences by category, with each as a share of all CSA offences."""
+def offence_categories_table(engine: Engine) -> StatTable:
+    """Table (a): national CSA offences by category, with each as a share of all CSA offences.
+
+    Its notes give the completeness of every field the category rules read, so a reader sees
+    beside the figures how far each category may be undercounted.
+    """
     counts = engine.rows(audit_sql("offence_categories"))[0]
+    read = [r for r in engine.rows(audit_sql("completeness")) if r["reads"] == "categories"]
     total = counts["csa_offences"]
     labels = {**CATEGORY_LABELS, **ANY_NUMBER_LABELS}
     rows: list[tuple[Cell, ...]] = [
@@ -79,8 +87,7 @@ def offence_categories_table(engine: Engine, completeness: StatTable) -> StatTab
     notes = (
         f"{counts['offences']:,} offences read from {counts['forces']} forces; "
         f"{total:,} are CSA offences under the rules.",
-        *(f"{m}: {p}% ({r:,} of {t:,})." if p is not None else f"{m}: no records."
-          for m, r, t, p in completeness.rows[:5]),
+        *(_known_note(str(r["measure"]), r["recorded"], r["total"]) for r in read),
     )
     return StatTable(
         name="offence_categories",
@@ -314,6 +321,6 @@ def children_table(engine: Engine, linkage_runs: int) -> StatTable:
 def _known_note(what: str, known: int, total: int) -> str:
     percent = share(known, total)
     if percent is None:
-        return f"{what}: nobody to count."
+        return f"{what}: none to count."
     return f"{what}: {percent}% ({known:,} of {total:,})."
 
