@@ -175,7 +175,12 @@ def test_ethnicity_completeness_by_stage(result: AuditResult) -> None:
     assert perpetrators["At charge"]["known_share"] is None
     victims = {r["stage"]: r for r in rows_where(
         result, "completeness_by_stage", offence_group="All CSA offences", party="Victims")}
-    assert victims["At charge"]["known_share"] == 0.0  # only 'NK'
+    assert victims["At charge"]["known_share"] == 0.0  # only 'NK', recorded though no victim
+    # is charged; where none was recorded the stage does not apply to victims: [z], not 0.
+    cse_victims = {r["stage"]: r for r in rows_where(
+        result, "completeness_by_stage", offence_group="Group-based CSE", party="Victims")}
+    assert [cse_victims[s]["statements"] for s in cse_victims] == [1, None, None, 1]
+    assert cse_victims["At arrest"]["known_share"] is None
 
 
 def test_outcomes_include_open_offences(result: AuditResult) -> None:

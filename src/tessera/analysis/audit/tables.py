@@ -191,10 +191,15 @@ def profile_table(engine: Engine, party: str) -> StatTable:
 
 
 def completeness_by_stage_table(engine: Engine) -> StatTable:
-    """Table (e), measure M4: share of demographic statements with a known ethnicity, by stage."""
+    """Table (e), measure M4: share of demographic statements with a known ethnicity, by stage.
+
+    A stage a victim never goes through (arrest, charge) has no figures for victims (None,
+    published as [z]), so 'not applicable' is not read as 'no data'.
+    """
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (OFFENCE_GROUP_LABELS[r["offence_group"]], PARTY_LABELS[r["party"]], r["stage_label"],
-         r["statements"], r["known"], share(r["known"], r["statements"]))
+         *((r["statements"], r["known"], share(r["known"], r["statements"])) if r["applies"]
+           else (None, None, None)))
         for r in engine.rows(audit_sql("completeness_by_stage")))
     return StatTable(
         name="completeness_by_stage",
