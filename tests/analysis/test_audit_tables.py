@@ -119,7 +119,7 @@ def test_ethnicity_comes_from_the_latest_stage_with_a_known_value(result: AuditR
     assert victims["Pakistani"]["people"] == 0
     # V4: nothing at report, '11' at the end of the investigation.
     assert victims["White and Black Caribbean"]["people"] == 1
-    assert victims["Not stated or not known"]["people"] == 9
+    assert victims["Not known"]["people"] == 9 and victims["Not stated"]["people"] == 0
     assert victims["All people"]["known"] == 18.2
 
     perpetrators = {r["category"]: r for r in rows_where(
@@ -129,10 +129,11 @@ def test_ethnicity_comes_from_the_latest_stage_with_a_known_value(result: AuditR
     assert perpetrators["Pakistani"]["people"] == 1
     assert perpetrators["Other White"]["people"] == 0
     assert perpetrators["Bangladeshi"]["people"] == 1
-    assert perpetrators["Not stated or not known"]["people"] == 1
+    assert perpetrators["Not stated"]["people"] == 1  # P10 declined: not a recording gap
+    assert perpetrators["Not known"]["people"] == 0
     assert perpetrators["Pakistani"]["share_of_known"] == 50.0
-    assert perpetrators["Not stated or not known"]["share_of_known"] is None
-    assert perpetrators["Not stated or not known"]["rate"] is None
+    assert perpetrators["Not stated"]["share_of_known"] is None
+    assert perpetrators["Not stated"]["rate"] is None
     assert perpetrators["All people"]["known"] == 66.7
     groups = {r["category"]: r["people"] for r in rows_where(
         result, "offender_profile", offence_group="Group-based CSE",
@@ -157,7 +158,7 @@ def test_profile_rates_use_the_reference_population(result: AuditResult) -> None
 def test_every_reference_category_is_listed(result: AuditResult) -> None:
     ethnicity = rows_where(result, "offender_profile", offence_group="All CSA offences",
                            characteristic="Ethnic group (19 categories)")
-    assert len(ethnicity) == 19 + 2  # 19 categories, not known, all people
+    assert len(ethnicity) == 19 + 3  # 19 categories, not stated, not known, all people
     ages = rows_where(result, "victim_profile", offence_group="Group-based CSE",
                       characteristic="Age at offence")
     assert len(ages) == len(codelist("age_bands").codes) + 2

@@ -87,7 +87,7 @@ def test_csv_holds_raw_values_and_blanks(outputs: ReportOutputs) -> None:
     assert kent["Population"] == "1727665"  # no thousands separators in CSV
     with outputs.csvs["victim_profile"].open(encoding="utf-8", newline="") as handle:
         unknown = next(r for r in csv.DictReader(handle)
-                       if r["Category"] == "Not stated or not known")
+                       if r["Category"] == "Not known")
     assert unknown["Share of known (%)"] == "" and unknown["Rate per 100,000"] == ""
 
 

@@ -50,7 +50,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ("ethnicity",
      "Ethnicity is taken from the latest investigation stage (report, arrest, charge, end of "
      "investigation) at which a known ONS 2021 ethnic group was stated; people with none are "
-     "shown as 'Not stated or not known' and left out of shares and rates."),
+     "shown as 'Not stated' when they were asked and declined ('NS') and 'Not known' otherwise "
+     "(not recorded, or 'NK'), and left out of shares and rates."),
     ("nationality",
      "Nationality is taken from the latest statement that records one, or else from the "
      "person record."),
