@@ -97,6 +97,7 @@ def _relations(tables: dict[str, StatTable]) -> Iterator[Relation]:
     yield from _ethnic_groups(tables["victim_profile"])
     yield from _ethnic_groups(tables["offender_profile"])
     yield from _same_people(tables)
+    yield from _perpetrators(tables["perpetrators"], tables["offender_profile"])
     yield from _outcomes(tables["outcomes"], categories, national)
 
 
@@ -144,6 +145,17 @@ def _same_people(tables: dict[str, StatTable]) -> Iterator[Relation]:
             (everyone,) = (key for key in nationality.totals if key[:2] == (group, party))
             yield Relation(profile.cell(same[0], "people"),
                            (nationality.cell(everyone, "people"),))
+
+
+def _perpetrators(perpetrators: StatTable, profile: StatTable) -> Iterator[Relation]:
+    """Records are named or unidentified; the named are the people the profile counts."""
+    totals = {key[0]: key for key in sorted(profile.totals)}
+    for key in (perpetrators.row_key(row) for row in perpetrators.rows):
+        yield Relation(perpetrators.cell(key, "perpetrator_records"),
+                       (perpetrators.cell(key, "named_records"),
+                        perpetrators.cell(key, "unidentified_records")))
+        yield Relation(perpetrators.cell(key, "people"),
+                       (profile.cell(totals[key[0]], "people"),))
 
 
 def _outcomes(outcomes: StatTable, categories: StatTable,

@@ -1,7 +1,9 @@
 -- Tables (c) victim profile and (d) offender profile, for the party named by $party ('victim'
 -- or 'perpetrator'), by age band, sex, ethnic group (5) and ethnic group (19).
--- People: counted once per person record (analysis.person_record.record_key) per offence group,
---   however many offences or party rows they have in it.
+-- People: counted once per person (csa_party.person_key: a victim's record; a perpetrator's
+--   person_id once linked, else their record) per offence group, however many offences or party
+--   rows they have in it. Records of unidentified suspects (not `named`) are left out: the
+--   `perpetrators` table counts them apart.
 -- Age: the youngest age_at_offence recorded for the person in the group, i.e. their age at the
 --   earliest offence; a person with no recorded age, or one outside every band, is not known.
 -- Sex: from the person record; a sex without a population (U, not known) counts as not known.
@@ -16,7 +18,7 @@
 WITH person AS (
     SELECT offence_group, person_key, min(age_at_offence) AS age
     FROM csa_party
-    WHERE party = $party
+    WHERE party = $party AND named
     GROUP BY offence_group, person_key
 ),
 

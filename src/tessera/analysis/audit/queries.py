@@ -22,6 +22,7 @@ READS: dict[str, tuple[str, ...]] = {
     "nationality": ("audit_group", "csa_party", "party_statement"),
     "explain": ("offence_category",),
     "children": ("audit_group", "csa_party"),
+    "perpetrators": ("audit_group", "csa_party"),
 }
 """Every SQL file of the audit and the steps it reads by name (each a file of the same name)."""
 

@@ -44,9 +44,11 @@ RULES: tuple[tuple[str, str], ...] = (
      "Online (overlaps the other categories): the offence was flagged as online, or its "
      "setting or place is online."),
     ("people",
-     "People are counted once per person record within an offence group (all CSA offences; "
-     "group-based CSE), however many offences they are party to. A person's age band is their "
-     "age at the earliest offence in the group."),
+     "People are counted once within an offence group (all CSA offences; group-based CSE), "
+     "however many offences they are party to: a victim per person record (and per child_id in "
+     "the children table), a named perpetrator per person_id once 'tessera link' has run. "
+     "Records of unidentified suspects name nobody; they are counted apart, as records. A "
+     "person's age band is their age at the earliest offence in the group."),
     ("ethnicity",
      "Ethnicity is taken from the latest investigation stage (report, arrest, charge, end of "
      "investigation) at which a known ONS 2021 ethnic group was stated; people with none are "

@@ -16,6 +16,7 @@ from tessera.analysis.audit.tables import (
     nationality_table,
     offence_categories_table,
     outcomes_table,
+    perpetrators_table,
     profile_table,
 )
 from tessera.analysis.results import StatTable
@@ -45,10 +46,11 @@ def run_audit(engine: Engine) -> AuditResult:
 
     Returns every table, in report order: offence categories, by force, victim and offender
     profiles, ethnicity completeness by stage, outcomes, nationality, victims as children
-    (by child_id) and field completeness.
+    (by child_id), perpetrators as people (by person_id) and field completeness.
     Raises `AnalysisError` when the warehouse has not been loaded.
     """
     require_warehouse(engine)
+    runs = linkage_runs(engine)
     tables = {
         "offence_categories": offence_categories_table(engine),
         "category_by_force": category_by_force_table(engine),
@@ -57,7 +59,8 @@ def run_audit(engine: Engine) -> AuditResult:
         "completeness_by_stage": completeness_by_stage_table(engine),
         "outcomes": outcomes_table(engine),
         "nationality": nationality_table(engine),
-        "children": children_table(engine, linkage_runs(engine)),
+        "children": children_table(engine, runs),
+        "perpetrators": perpetrators_table(engine, runs),
         "data_completeness": data_completeness_table(engine),
     }
     return AuditResult(tables=tables, headlines=headlines(tables["offence_categories"],

@@ -32,6 +32,13 @@ DIMENSION_LABELS: dict[str, str] = {
     "ethnicity": "Ethnic group (19 categories)",
 }
 
+PERSON_UNIT: dict[str, str] = {
+    "victim": "person records; the children table counts them by child_id",
+    "perpetrator": "named perpetrators, by person_id once linked; unidentified suspects are "
+                   "counted in the perpetrators table",
+}
+"""What one person in a profile is, for each party."""
+
 ALL_PEOPLE = "All people"
 """The label of the total row of each group of people."""
 
@@ -176,8 +183,9 @@ def profile_table(engine: Engine, party: str) -> StatTable:
     return StatTable(
         name="victim_profile" if party == "victim" else "offender_profile",
         title=f"{PARTY_LABELS[party]} of CSA offences by age, sex and ethnicity",
-        description=f"Distinct {who} (person records) per offence group, ethnicity from the "
-                    "latest stage with a known value; shares are of people with a known value.",
+        description=f"Distinct {who} per offence group ({PERSON_UNIT[party]}), ethnicity "
+                    "from the latest stage with a known value; shares are of people with a "
+                    "known value.",
         columns=(OFFENCE_GROUP, Column("characteristic", "Characteristic", "dimension"),
                  Column("category", "Category", "dimension"), PEOPLE,
                  _share_of("share_of_known", "Share of known (%)", "people", known_people),
@@ -320,6 +328,40 @@ def children_table(engine: Engine, linkage_runs: int) -> StatTable:
                            "children")),
         rows=tuple(rows),
         notes=notes,
+    )
+
+
+def perpetrators_table(engine: Engine, linkage_runs: int) -> StatTable:
+    """Perpetrators counted as people: named perpetrators by person, unidentified suspects apart.
+
+    Why beside the profiles: the category rules count every suspect record, and a record of an
+    unidentified suspect is a new record in each offence; counted as people they would inflate
+    the profiles with people nobody can describe. Here the records are split, and the named
+    ones counted by person_id once linked, which is how the profiles count them.
+    """
+    rows = tuple((OFFENCE_GROUP_LABELS[r["offence_group"]], r["perpetrator_records"],
+                  r["named_records"], r["unidentified_records"], r["people"])
+                 for r in engine.rows(audit_sql("perpetrators")))
+    return StatTable(
+        name="perpetrators",
+        title="Perpetrators counted as people (one identifier per person)",
+        description="Suspect and offender records of CSA offences, split into named "
+                    "perpetrators and unidentified suspects, and the people the named ones are.",
+        columns=(OFFENCE_GROUP,
+                 Column("perpetrator_records", "Suspect and offender records", "count"),
+                 Column("named_records", "Named perpetrator records", "count"),
+                 Column("unidentified_records", "Unidentified suspect records", "count"),
+                 Column("people", "Named perpetrators (people)", "count")),
+        rows=rows,
+        notes=(
+            "A named perpetrator is one the force holds a nominal record for; an unidentified "
+            "suspect's record names nobody, so it is counted as a record and left out of the "
+            "perpetrator profile and the nationality table.",
+            f"People are counted by person_id from 'tessera link' ({linkage_runs} linkage "
+            "run(s) in this warehouse)." if linkage_runs else
+            "Run 'tessera link' to count people: without linkage each named record counts as "
+            "one person, so a perpetrator known to two forces counts twice.",
+        ),
     )
 
 
