@@ -93,13 +93,14 @@ class FixtureWarehouse:
 
     def statement(self, party_key: str, stage: str, *, ethnicity: str | None = None,
                   nationality: str | None = None, agency: str = "west-yorkshire",
-                  extracted_at: datetime = EXTRACTED) -> str:
-        """A demographic statement about a party at an investigation stage."""
+                  extracted_at: datetime = EXTRACTED, source: str = "self_defined") -> str:
+        """A demographic statement about a party at an investigation stage; an ethnicity is
+        defined by `source` (self-defined unless said)."""
         key = record_key("party_demographics", agency, self._next_id("statement"))
         self._insert("analysis.party_demographics", {
             "record_key": key, "agency_code": agency, "extracted_at": extracted_at,
             "batch_id": 1, "offence_party_id_key": party_key, "captured_at_stage": stage,
-            "ethnicity": ethnicity, "ethnicity_source": "self_defined" if ethnicity else None,
+            "ethnicity": ethnicity, "ethnicity_source": source if ethnicity else None,
             "nationality": nationality})
         return key
 

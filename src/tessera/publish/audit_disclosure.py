@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from tessera.analysis.audit import AuditResult
 from tessera.analysis.audit.rules import OFFENCE_GROUP_LABELS
-from tessera.analysis.audit.tables import DIMENSION_LABELS
+from tessera.analysis.audit.tables import DIMENSION_LABELS, SOURCE_KEYS, STAGE_KEYS
 from tessera.analysis.results import StatTable
 from tessera.dataset.codelists import codelist
 from tessera.publish.disclosure import DisclosureRule, Protection, protect
@@ -98,6 +98,7 @@ def _relations(tables: dict[str, StatTable]) -> Iterator[Relation]:
     yield from _ethnic_groups(tables["offender_profile"])
     yield from _same_people(tables)
     yield from _perpetrators(tables["perpetrators"], tables["offender_profile"])
+    yield from _ethnicity_basis(tables["ethnicity_basis"])
     yield from _outcomes(tables["outcomes"], categories, national)
 
 
@@ -145,6 +146,8 @@ def _same_people(tables: dict[str, StatTable]) -> Iterator[Relation]:
             (everyone,) = (key for key in nationality.totals if key[:2] == (group, party))
             yield Relation(profile.cell(same[0], "people"),
                            (nationality.cell(everyone, "people"),))
+            yield Relation(profile.cell(same[0], "people"),
+                           (tables["ethnicity_basis"].cell((group, party), "people"),))
 
 
 def _perpetrators(perpetrators: StatTable, profile: StatTable) -> Iterator[Relation]:
@@ -156,6 +159,13 @@ def _perpetrators(perpetrators: StatTable, profile: StatTable) -> Iterator[Relat
                         perpetrators.cell(key, "unidentified_records")))
         yield Relation(perpetrators.cell(key, "people"),
                        (profile.cell(totals[key[0]], "people"),))
+
+
+def _ethnicity_basis(basis: StatTable) -> Iterator[Relation]:
+    """The known ethnicities add up by stage and, again, by source."""
+    for key in (basis.row_key(row) for row in basis.rows):
+        for parts in (STAGE_KEYS, SOURCE_KEYS):
+            yield Relation(basis.cell(key, "known"), tuple(basis.cell(key, p) for p in parts))
 
 
 def _outcomes(outcomes: StatTable, categories: StatTable,

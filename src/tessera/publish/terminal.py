@@ -31,6 +31,7 @@ TERMINAL_COLUMNS: dict[str, tuple[str, ...]] = {
                           "group_based_cse", "online"),
     "agency_scores": ("agency", "score", "trend", "completeness", "linked"),
     "consistency_flags": ("agency_code", "measure", "what", "earlier", "now", "z"),
+    "ethnicity_basis": ("party", "people", "known_share", "self_defined_at_end_share"),
     **{profile: ("characteristic", "category", "people", "share_of_known", "rate")
        for profile in ("victim_profile", "offender_profile")},
 }

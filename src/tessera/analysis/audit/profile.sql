@@ -24,19 +24,8 @@ WITH person AS (
 
 latest_ethnicity AS (
     SELECT offence_group, person_key, ethnicity
-    FROM (
-        SELECT
-            offence_group,
-            person_key,
-            ethnicity,
-            row_number() OVER (
-                PARTITION BY offence_group, person_key
-                ORDER BY stage_order DESC NULLS LAST, extracted_at DESC, statement_key
-            ) AS rank_in_person
-        FROM party_statement
-        WHERE party = $party AND ethnicity_known
-    ) AS ranked
-    WHERE rank_in_person = 1
+    FROM person_ethnicity
+    WHERE party = $party
 ),
 
 not_stated AS (

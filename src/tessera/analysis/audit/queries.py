@@ -12,17 +12,19 @@ READS: dict[str, tuple[str, ...]] = {
     "offence_in_group": ("offence_category",),
     "csa_party": ("offence_in_group",),
     "party_statement": ("csa_party",),
+    "person_ethnicity": ("party_statement",),
     # table queries
     "offence_categories": ("force_category_counts",),
     "category_by_force": ("force_category_counts",),
     "completeness": ("offence_category",),
-    "profile": ("audit_group", "csa_party", "party_statement"),
+    "profile": ("audit_group", "csa_party", "party_statement", "person_ethnicity"),
     "completeness_by_stage": ("audit_group", "party_statement"),
     "outcomes": ("audit_group", "offence_category", "offence_in_group"),
     "nationality": ("audit_group", "csa_party", "party_statement"),
     "explain": ("offence_category",),
     "children": ("audit_group", "csa_party"),
     "perpetrators": ("audit_group", "csa_party"),
+    "ethnicity_basis": ("audit_group", "csa_party", "party_statement", "person_ethnicity"),
 }
 """Every SQL file of the audit and the steps it reads by name (each a file of the same name)."""
 

@@ -13,6 +13,7 @@ from tessera.analysis.audit.tables import (
     children_table,
     completeness_by_stage_table,
     data_completeness_table,
+    ethnicity_basis_table,
     nationality_table,
     offence_categories_table,
     outcomes_table,
@@ -45,8 +46,9 @@ def run_audit(engine: Engine) -> AuditResult:
     """Run the national audit over the warehouse behind `engine`.
 
     Returns every table, in report order: offence categories, by force, victim and offender
-    profiles, ethnicity completeness by stage, outcomes, nationality, victims as children
-    (by child_id), perpetrators as people (by person_id) and field completeness.
+    profiles, ethnicity completeness by stage and what the ethnicity figures rest on,
+    outcomes, nationality, victims as children (by child_id), perpetrators as people (by
+    person_id) and field completeness.
     Raises `AnalysisError` when the warehouse has not been loaded.
     """
     require_warehouse(engine)
@@ -57,6 +59,7 @@ def run_audit(engine: Engine) -> AuditResult:
         "victim_profile": profile_table(engine, "victim"),
         "offender_profile": profile_table(engine, "perpetrator"),
         "completeness_by_stage": completeness_by_stage_table(engine),
+        "ethnicity_basis": ethnicity_basis_table(engine),
         "outcomes": outcomes_table(engine),
         "nationality": nationality_table(engine),
         "children": children_table(engine, runs),
