@@ -99,6 +99,7 @@ def _relations(tables: dict[str, StatTable]) -> Iterator[Relation]:
     yield from _same_people(tables)
     yield from _perpetrators(tables["perpetrators"], tables["offender_profile"])
     yield from _ethnicity_basis(tables["ethnicity_basis"])
+    yield from _rejected_related(tables["rejected_related"], categories, national)
     yield from _outcomes(tables["outcomes"], categories, national)
 
 
@@ -166,6 +167,18 @@ def _ethnicity_basis(basis: StatTable) -> Iterator[Relation]:
     for key in (basis.row_key(row) for row in basis.rows):
         for parts in (STAGE_KEYS, SOURCE_KEYS):
             yield Relation(basis.cell(key, "known"), tuple(basis.cell(key, p) for p in parts))
+
+
+def _rejected_related(lost: StatTable, categories: StatTable,
+                      national: dict[str, tuple[str, ...]]) -> Iterator[Relation]:
+    """The offences that lost a row add up like the categories; each category's offences are
+    the national figure."""
+    keys = {key[0]: key for key in (lost.row_key(row) for row in lost.rows)}
+    for total, parts in HIERARCHY:
+        yield Relation(lost.cell(keys[total], "lost_related"),
+                       tuple(lost.cell(keys[p], "lost_related") for p in parts))
+    for code, key in keys.items():
+        yield Relation(lost.cell(key, "offences"), (categories.cell(national[code], "offences"),))
 
 
 def _outcomes(outcomes: StatTable, categories: StatTable,

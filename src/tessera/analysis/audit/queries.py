@@ -24,6 +24,8 @@ READS: dict[str, tuple[str, ...]] = {
     "explain": ("offence_category",),
     "children": ("audit_group", "csa_party"),
     "perpetrators": ("audit_group", "csa_party"),
+    "rejected_rows": (),
+    "rejected_related": ("offence_category",),
     "ethnicity_basis": ("audit_group", "csa_party", "party_statement", "person_ethnicity"),
 }
 """Every SQL file of the audit and the steps it reads by name (each a file of the same name)."""

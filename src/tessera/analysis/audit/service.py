@@ -19,6 +19,8 @@ from tessera.analysis.audit.tables import (
     outcomes_table,
     perpetrators_table,
     profile_table,
+    rejected_related_table,
+    rejected_rows_table,
 )
 from tessera.analysis.results import StatTable
 from tessera.errors import AnalysisError
@@ -29,7 +31,7 @@ REQUIRED_TABLES: tuple[tuple[str, str], ...] = (
     ("analysis", "person_record"), ("reference", "offence_codes"), ("reference", "party_role"),
     ("reference", "police_forces"), ("reference", "age_bands"), ("reference", "sex"),
     ("reference", "ethnicity"), ("reference", "capture_stage"), ("reference", "outcome_types"),
-    ("reference", "nationality"),
+    ("reference", "nationality"), ("ops", "deliveries"), ("ops", "rejected_references"),
 )
 """Warehouse tables the audit reads; a missing one means nothing has been loaded yet."""
 
@@ -48,13 +50,15 @@ def run_audit(engine: Engine) -> AuditResult:
     Returns every table, in report order: offence categories, by force, victim and offender
     profiles, ethnicity completeness by stage and what the ethnicity figures rest on,
     outcomes, nationality, victims as children (by child_id), perpetrators as people (by
-    person_id) and field completeness.
+    person_id), field completeness, and the input rows rejected with the offences per
+    category that lost a related row to rejection.
     Raises `AnalysisError` when the warehouse has not been loaded.
     """
     require_warehouse(engine)
     runs = linkage_runs(engine)
+    categories = offence_categories_table(engine)
     tables = {
-        "offence_categories": offence_categories_table(engine),
+        "offence_categories": categories,
         "category_by_force": category_by_force_table(engine),
         "victim_profile": profile_table(engine, "victim"),
         "offender_profile": profile_table(engine, "perpetrator"),
@@ -65,6 +69,8 @@ def run_audit(engine: Engine) -> AuditResult:
         "children": children_table(engine, runs),
         "perpetrators": perpetrators_table(engine, runs),
         "data_completeness": data_completeness_table(engine),
+        "rejected_rows": rejected_rows_table(engine),
+        "rejected_related": rejected_related_table(engine, categories),
     }
     return AuditResult(tables=tables, headlines=headlines(tables["offence_categories"],
                                                           tables["children"]))
