@@ -108,7 +108,8 @@ def audit_table(name: str, table: StatTable) -> Table:
             rich_table.add_column(column.label,
                                   min_width=min(max(map(len, words), default=1), 14))
     for row in rows:
-        rich_table.add_row(*(format_cell(row[i], table.columns[i]) for i in shown),
+        # Text, not markup: Rich would read a symbol such as [c] as a style tag and drop it.
+        rich_table.add_row(*(Text(format_cell(row[i], table.columns[i])) for i in shown),
                            style="bold" if table.is_total(row) else None)
     return rich_table
 
