@@ -298,7 +298,7 @@ def _audit(settings: Settings, explain: str | None) -> None:
         outputs = write_audit(published, settings.output)
     console.print(f"Disclosure control: {len(protection.primary)} counts of 1 to 9 and "
                   f"{len(protection.secondary)} more cells shown as [c]; the LP audit found "
-                  f"none of them recoverable ({protection.seconds:.1f} s).")
+                  f"none of them recoverable ({protection.seconds:.1f} s).", markup=False)
     console.print(f"Audit report: {outputs.report}\nTables as CSV: {outputs.folder}")
 
 
