@@ -24,15 +24,22 @@ _LEADING_WITH = re.compile(r"\AWITH\s", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class NamedSql:
-    """The `.sql` files of `package`, and the steps each reads by name (`reads`)."""
+    """The `.sql` files of `package`, and the steps each reads by name (`reads`).
+
+    A product may read another's steps: a name it reads that is not its own is looked up in
+    the products it `uses` (the audit's `offence_category` in a problem profile, say), so the
+    rule is still written once.
+    """
 
     package: str
     reads: Mapping[str, tuple[str, ...]]
+    uses: tuple[NamedSql, ...] = ()
 
     def load(self, name: str) -> str:
-        """The text of `<name>.sql` from the package, without a trailing semicolon."""
-        self._require(name)
-        path = resources.files(self.package) / f"{name}.sql"
+        """The text of `<name>.sql` from the package that owns it, without a trailing
+        semicolon."""
+        owner = self._owner(name)
+        path = resources.files(owner.package) / f"{name}.sql"
         return path.read_text(encoding="utf-8").strip().rstrip(";").rstrip()
 
     def steps_for(self, name: str) -> list[str]:
@@ -40,12 +47,11 @@ class NamedSql:
         ordered: list[str] = []
 
         def visit(step: str) -> None:
-            for needed in self.reads[step]:
+            for needed in self._owner(step).reads[step]:
                 if needed not in ordered:
                     visit(needed)
                     ordered.append(needed)
 
-        self._require(name)
         visit(name)
         return ordered
 
@@ -64,6 +70,15 @@ class NamedSql:
             return "WITH " + ",\n".join(steps) + ",\n" + _LEADING_WITH.sub("", body, count=1)
         return "WITH " + ",\n".join(steps) + "\n" + body
 
-    def _require(self, name: str) -> None:
-        if name not in self.reads:
-            raise AnalysisError(f"{self.package} has no query named {name!r}")
+    def _owner(self, name: str) -> NamedSql:
+        """This product if `name` is its own, else the first product it uses that has it."""
+        if name in self.reads:
+            return self
+        for other in self.uses:
+            if other.has(name):
+                return other._owner(name)
+        raise AnalysisError(f"{self.package} has no query named {name!r}")
+
+    def has(self, name: str) -> bool:
+        """Whether `name` is a query of this product or of one it uses."""
+        return name in self.reads or any(other.has(name) for other in self.uses)
