@@ -24,11 +24,9 @@ the table (share, rate, interval bound), or a figure of its own (a score, a date
 DERIVED_KINDS: frozenset[ColumnKind] = frozenset({"share", "rate", "interval_low",
                                                   "interval_high"})
 
-Value = str | int | float | None
+Cell = str | int | float | None
 """One cell of a table: a label, a count, a share or rate (already rounded), or None (not
 applicable). After disclosure control a cell may hold a symbol such as `[c]` (a str)."""
-
-Cell = Value
 
 RowKey = tuple[str, ...]
 """A row's identity: the values of its dimension columns, in column order."""
@@ -105,7 +103,7 @@ class StatTable:
     name: str
     title: str
     columns: tuple[Column, ...]
-    rows: tuple[tuple[Value, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
     totals: frozenset[RowKey] = field(default_factory=frozenset)
     description: str = ""
     notes: tuple[str, ...] = ()
@@ -125,23 +123,23 @@ class StatTable:
                 return position
         raise KeyError(f"table {self.name!r} has no column {key!r}")
 
-    def column(self, key: str) -> list[Value]:
+    def column(self, key: str) -> list[Cell]:
         """Every value of the column called `key`, in row order (for charts and tests)."""
         index = self.index(key)
         return [row[index] for row in self.rows]
 
-    def records(self) -> list[dict[str, Value]]:
+    def records(self) -> list[dict[str, Cell]]:
         """Rows as dictionaries keyed by column key."""
         keys = [column.key for column in self.columns]
         return [dict(zip(keys, row, strict=True)) for row in self.rows]
 
-    def row_key(self, row: tuple[Value, ...]) -> RowKey:
+    def row_key(self, row: tuple[Cell, ...]) -> RowKey:
         """The key of `row`: its dimension values as text (None as empty text)."""
         return tuple("" if value is None else str(value)
                      for value, column in zip(row, self.columns, strict=True)
                      if column.kind == "dimension")
 
-    def is_total(self, row: tuple[Value, ...]) -> bool:
+    def is_total(self, row: tuple[Cell, ...]) -> bool:
         """Whether `row` is a total row (emphasised by renderers)."""
         return self.row_key(row) in self.totals
 

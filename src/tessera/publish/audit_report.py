@@ -85,8 +85,12 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
 
 
 def _ethnicity_chart(result: AuditResult, group: str) -> Chart:
+    """The five ethnic groups of victims and perpetrators, each series saying how complete its
+    ethnicity is and how much of it was self-defined at the end of the investigation (M4)."""
     series: dict[str, list[float | None]] = {}
     labels: list[str] = []
+    basis = {(r["offence_group"], r["party"]): r
+             for r in result.tables["ethnicity_basis"].records()}
     for name, party in (("victim_profile", "Victims"), ("offender_profile", "Perpetrators")):
         table = result.tables[name]
         known_people = table.columns[table.index("share_of_known")].per
@@ -98,14 +102,19 @@ def _ethnicity_chart(result: AuditResult, group: str) -> Chart:
         known = [r for r, _ in rows if r["category"] in known_labels]
         labels = [str(r["category"]) for r in known]
         completeness = next((_optional(r["known"]) for r, total in rows if total), None)
-        suffix = f" (ethnicity known for {completeness}%)" if completeness is not None else ""
+        self_defined = _optional(basis[(group, party)]["self_defined_at_end_share"])
+        suffix = (f" (ethnicity known for {completeness}%" if completeness is not None else "")
+        if suffix and self_defined is not None:
+            suffix += f"; self-defined at the end for {self_defined}%"
+        suffix += ")" if suffix else ""
         series[party + suffix] = [_optional(r["share_of_known"]) for r in known]
     slug = "all" if group == "All CSA offences" else "cse"
     return Chart(
         f"chart-ethnicity-{slug}", f"Ethnic group of victims and perpetrators: {group}",
         f"Bar chart of the share of victims and of perpetrators ({group}) in each of the five "
         "ethnic groups, among people whose ethnicity is known; the figures are in the "
-        "victim and offender profile tables.",
+        "victim and offender profile tables, and what they rest on (stage and source) in "
+        "the ethnicity basis table.",
         Markup(grouped_bars_svg(f"ethnicity-{slug}", labels, series,
                                 xlabel="Share of people with a known ethnicity (%)")))
 
