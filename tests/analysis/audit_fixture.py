@@ -13,6 +13,7 @@ import hashlib
 from datetime import date, datetime
 from typing import Any
 
+from tessera.analysis.audit import AuditResult
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.reference import refresh_reference_tables
 from tessera.warehouse.schema import create_schema_sqls
@@ -182,3 +183,15 @@ def populate_audit_fixture(engine: Engine) -> FixtureWarehouse:
     engine.execute("UPDATE analysis.person_record SET nationality = 'ROU' WHERE record_key = ?",
                    [record_key("person_record", "west-yorkshire", "P11m")])
     return w
+
+
+def rows_where(result: AuditResult, table: str, **match: object) -> list[dict[str, object]]:
+    """The rows of one audit table whose columns (by key) hold the values given."""
+    return [r for r in result.tables[table].records()
+            if all(r[k] == v for k, v in match.items())]
+
+
+def one(result: AuditResult, table: str, **match: object) -> dict[str, object]:
+    """The one row of an audit table matching `match`."""
+    (row,) = rows_where(result, table, **match)
+    return row

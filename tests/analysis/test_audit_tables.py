@@ -15,23 +15,8 @@ from tessera.sources.delivery import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
-from tests.analysis.audit_fixture import FixtureWarehouse, record_key
+from tests.analysis.audit_fixture import FixtureWarehouse, one, record_key, rows_where
 from tests.conftest import offence, party, person, write_extract
-
-
-@pytest.fixture
-def result(audit_engine: Engine) -> AuditResult:
-    return run_audit(audit_engine)
-
-
-def rows_where(result: AuditResult, table: str, **match: object) -> list[dict[str, object]]:
-    return [r for r in result.tables[table].records()
-            if all(r[k] == v for k, v in match.items())]
-
-
-def one(result: AuditResult, table: str, **match: object) -> dict[str, object]:
-    (row,) = rows_where(result, table, **match)
-    return row
 
 
 def test_tables_are_in_report_order_and_described(result: AuditResult) -> None:
@@ -350,107 +335,4 @@ def test_children_are_counted_once_with_their_other_agencies(audit_engine: Engin
     assert result.headlines[-1].value == 10
 
 
-def test_perpetrators_are_people_by_person_id_and_unidentified_suspects_apart(
-        warehouse: FixtureWarehouse) -> None:
-    """P1 is known to two forces (one person_id); U1 and U2 are blank records of unidentified
-    suspects. Four suspect records: three named, two people once linked."""
-    a = warehouse.crime("WY-1", [("V1", "victim", 12, None), ("P1m", "suspect", 30, None)])
-    b = warehouse.crime("K-1", [("V2", "victim", 13, None), ("P1m", "suspect", 30, None),
-                                ("P2m", "offender", 40, None)], force="kent")
-    for crime, force, unnamed in (("WY-1", "west-yorkshire", "U1"), ("K-1", "kent", "U2")):
-        suspect = warehouse.person(unnamed, agency=force, sex="U", birth_year=None,
-                                   nominal=False)
-        warehouse.party(record_key("offence", force, crime), suspect, "suspect", agency=force)
-    warehouse.statement(a["P1m"], "investigation_end", ethnicity="4")
-    warehouse.statement(b["P1m"], "report", ethnicity="NS", agency="kent")
 
-    def perpetrators() -> dict[str, object]:
-        return one(run_audit(warehouse.engine), "perpetrators", offence_group="All CSA offences")
-
-    unlinked = perpetrators()
-    assert (unlinked["perpetrator_records"], unlinked["named_records"],
-            unlinked["unidentified_records"], unlinked["people"]) == (5, 3, 2, 3)
-    for agency, perpetrator in (("west-yorkshire", "P1m"), ("kent", "P1m"), ("kent", "P2m")):
-        warehouse._insert("analysis.person_link", {
-            "record_key": record_key("person_record", agency, perpetrator),
-            "agency_code": agency, "linked_id": perpetrator, "person_id": f"P-{perpetrator}",
-            "run_id": 1})
-    warehouse._insert("ops.linkage_runs", {"run_id": 1})
-    result = run_audit(warehouse.engine)
-    linked = one(result, "perpetrators", offence_group="All CSA offences")
-    assert (linked["perpetrator_records"], linked["people"]) == (5, 2)
-    assert "1 linkage run(s)" in result.tables["perpetrators"].notes[1]
-    sexes = {r["category"]: r["people"] for r in rows_where(
-        result, "offender_profile", offence_group="All CSA offences", characteristic="Sex")}
-    assert sexes["Male"] == 2 and sexes["All people"] == 2  # no blank 'U' suspect in it
-    ethnicity = {r["category"]: r["people"] for r in rows_where(
-        result, "offender_profile", offence_group="All CSA offences",
-        characteristic="Ethnic group (19 categories)")}
-    # P1's two records are one person: the known '4' from west-yorkshire wins over kent's 'NS'.
-    assert ethnicity["Pakistani"] == 1 and ethnicity["Not stated"] == 0
-    assert ethnicity["Not known"] == 1  # P2
-
-
-def test_ethnicity_figures_say_what_they_rest_on(result: AuditResult) -> None:
-    """Victims: V1's '13' taken at arrest, V4's '11' at the end, both self-defined; of 11
-    victims one self-defined an ethnicity at the end (M4). Perpetrators: P9's '4' at the end
-    and P11's '1' at report."""
-    victims = one(result, "ethnicity_basis", offence_group="All CSA offences", party="Victims")
-    assert (victims["people"], victims["known"], victims["at_arrest"], victims["at_end"],
-            victims["self_defined"], victims["self_defined_at_end"]) == (11, 2, 1, 1, 2, 1)
-    assert victims["self_defined_at_end_share"] == 9.1
-    assert victims["known_share"] == one(
-        result, "victim_profile", offence_group="All CSA offences",
-        characteristic="Ethnic group (19 categories)", category="All people")["known"]
-    perpetrators = one(result, "ethnicity_basis", offence_group="All CSA offences",
-                       party="Perpetrators")
-    assert (perpetrators["at_report"], perpetrators["at_end"],
-            perpetrators["self_defined_at_end"]) == (1, 1, 1)
-
-
-def test_an_officer_observed_ethnicity_is_not_measure_m4(warehouse: FixtureWarehouse) -> None:
-    """P1 self-defined at report, an officer recorded Roma at the end: the profile takes the
-    later Roma (which can be recorded), but M4 counts only self-defined at the end."""
-    parties = warehouse.crime("C-1", [("V1", "victim", 12, None), ("P1m", "suspect", 30, None)])
-    warehouse.statement(parties["P1m"], "report", ethnicity="13")
-    warehouse.statement(parties["P1m"], "investigation_end", ethnicity="16",
-                        source="officer_defined")
-    result = run_audit(warehouse.engine)
-    basis = one(result, "ethnicity_basis", offence_group="All CSA offences",
-                party="Perpetrators")
-    assert (basis["known"], basis["at_end"], basis["officer_defined"],
-            basis["self_defined_at_end"]) == (1, 1, 1, 0)
-    roma = one(result, "offender_profile", offence_group="All CSA offences",
-               characteristic="Ethnic group (19 categories)", category="Roma")
-    assert roma["people"] == 1
-
-
-def test_rejected_rows_and_the_offences_that_lost_one(tmp_path: Path, small_extract: Path,
-                                                      key: PseudonymKey) -> None:
-    """A CSE offence with two suspects, one of whose party rows breaks a rule: it is placed as
-    single perpetrator without that row, and the audit says so; a person record with a bad
-    sex code is rejected too, and with it the party row that points at it."""
-    folder = small_extract
-    write_extract(folder / "offence.csv", "offence", [offence("13/1/23"), offence("13/2/23")])
-    write_extract(folder / "person_record.csv", "person_record", [
-        person("P1"), person("P2", sex="M"), person("P3", sex="M"), person("P4", sex="Q")])
-    write_extract(folder / "offence_party.csv", "offence_party", [
-        party("X1", "13/1/23", "P1"),
-        party("X2", "13/1/23", "P2", role="suspect", age_at_offence="39"),
-        party("X3", "13/1/23", "P3", role="suspect", age_at_offence="thirty"),
-        party("X4", "13/2/23", "P1"),
-        party("X5", "13/2/23", "P4", role="suspect", age_at_offence="30")])
-    ingest(Delivery.find([folder]), warehouse=tmp_path / "w.duckdb", key=key,
-           output=tmp_path / "o")
-
-    with Engine.open(tmp_path / "w.duckdb", read_only=True) as engine:
-        result = run_audit(engine)
-    rejected = {r["entity"]: (r["rows_in"], r["rows_rejected"])
-                for r in result.tables["rejected_rows"].records()}
-    assert rejected == {"offence": (2, 0), "offence_party": (5, 2), "person_record": (4, 1),
-                        "party_demographics": (0, 0)}
-    lost = {r["category_code"]: (r["offences"], r["lost_related"])
-            for r in result.tables["rejected_related"].records()}
-    assert lost["csa_offences"] == (2, 2)
-    assert lost["single_perpetrator"] == (2, 2)  # 13/1/23 lost its second suspect
-    assert lost["group_based_cse"] == (0, 0)

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from tessera.analysis.audit import AuditResult
+from tessera.analysis.audit.ethnicity import SOURCE_KEYS, STAGE_KEYS
 from tessera.analysis.audit.rules import OFFENCE_GROUP_LABELS
-from tessera.analysis.audit.tables import DIMENSION_LABELS, SOURCE_KEYS, STAGE_KEYS
+from tessera.analysis.audit.tables import DIMENSION_LABELS
 from tessera.analysis.results import StatTable
 from tessera.dataset.codelists import codelist
 from tessera.publish.disclosure import DisclosureRule, Protection, protect

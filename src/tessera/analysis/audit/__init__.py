@@ -2,8 +2,9 @@
 
 Public API: `run_audit(engine) -> AuditResult` and `explain_offence(engine, crime_ref) ->
 OffenceExplanation`, with the rule texts in `RULES`. The rules are SQL (`offence_category.sql`),
-the tables are the other `.sql` files here, and `tables.py` shapes their counts into typed
-tables (`analysis.results.StatTable`).
+the tables are the other `.sql` files here, and `tables.py` (with `ethnicity.py`,
+`perpetrators.py` and `rejections.py` for the tables of those concerns) shapes their counts
+into typed tables (`analysis.results.StatTable`).
 """
 
 from tessera.analysis.audit.explain import (

@@ -6,21 +6,20 @@ neither knows which queries exist or how figures are shaped.
 
 from __future__ import annotations
 
+from tessera.analysis.audit.ethnicity import ethnicity_basis_table
+from tessera.analysis.audit.perpetrators import perpetrators_table
 from tessera.analysis.audit.rates import share
+from tessera.analysis.audit.rejections import rejected_related_table, rejected_rows_table
 from tessera.analysis.audit.results import AuditResult, Headline
 from tessera.analysis.audit.tables import (
     category_by_force_table,
     children_table,
     completeness_by_stage_table,
     data_completeness_table,
-    ethnicity_basis_table,
     nationality_table,
     offence_categories_table,
     outcomes_table,
-    perpetrators_table,
     profile_table,
-    rejected_related_table,
-    rejected_rows_table,
 )
 from tessera.analysis.results import StatTable
 from tessera.errors import AnalysisError

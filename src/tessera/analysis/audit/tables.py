@@ -47,7 +47,8 @@ PARTY = Column("party", "Party", "dimension")
 PEOPLE = Column("people", "People", "count")
 
 
-def _share_of(key: str, label: str, of: str | Rows, per: str | Rows) -> Column:
+def share_column(key: str, label: str, of: str | Rows, per: str | Rows) -> Column:
+    """A share column: `of` as a percentage of `per` (each a count of the row or a `Rows`)."""
     return Column(key, label, "share", of=of, per=per)
 
 
@@ -68,7 +69,7 @@ def data_completeness_table(engine: Engine) -> StatTable:
                     "outcomes depend on; a gap moves offences into single or other categories.",
         columns=(Column("measure", "Measure", "dimension"),
                  Column("recorded", "Recorded", "count"), Column("total", "Of", "count"),
-                 _share_of("recorded_share", "Recorded (%)", "recorded", "total")),
+                 share_column("recorded_share", "Recorded (%)", "recorded", "total")),
         rows=tuple((r["measure"], r["recorded"], r["total"], share(r["recorded"], r["total"]))
                    for r in rows),
         notes=("Every measure is of all CSA offences: an offence with no victim record counts "
@@ -106,7 +107,7 @@ def offence_categories_table(engine: Engine) -> StatTable:
         columns=(Column("category_code", "Category code", "dimension"),
                  Column("category", "Category", "dimension"),
                  Column("offences", "Offences", "count"),
-                 _share_of("share", "Share of CSA offences (%)", "offences",
+                 share_column("share", "Share of CSA offences (%)", "offences",
                            Rows("offences", "category_code", ("csa_offences",)))),
         rows=tuple(rows),
         totals=frozenset({("csa_offences", CATEGORY_LABELS["csa_offences"])}),
@@ -188,9 +189,9 @@ def profile_table(engine: Engine, party: str) -> StatTable:
                     "known value.",
         columns=(OFFENCE_GROUP, Column("characteristic", "Characteristic", "dimension"),
                  Column("category", "Category", "dimension"), PEOPLE,
-                 _share_of("share_of_known", "Share of known (%)", "people", known_people),
+                 share_column("share_of_known", "Share of known (%)", "people", known_people),
                  Column("rate", "Rate per 100,000", "rate", of="people"),
-                 _share_of("known", "Known (%)", known_people, "people")),
+                 share_column("known", "Known (%)", known_people, "people")),
         rows=tuple(rows),
         totals=_totals(rows, (0, 1, 2), ALL_PEOPLE),
         notes=(*notes, "Each ethnicity is the person's latest known one, whatever its stage or "
@@ -220,59 +221,10 @@ def completeness_by_stage_table(engine: Engine) -> StatTable:
         columns=(OFFENCE_GROUP, PARTY, Column("stage", "Stage", "dimension"),
                  Column("statements", "Statements", "count"),
                  Column("known", "Known ethnicity", "count"),
-                 _share_of("known_share", "Known (%)", "known", "statements")),
+                 share_column("known_share", "Known (%)", "known", "statements")),
         rows=rows,
         notes=("A party may have a statement at several stages or none; the profiles use the "
                "latest stage with a known ethnicity.",),
-    )
-
-
-ETHNICITY_BASIS_COLUMNS: tuple[Column, ...] = (
-    OFFENCE_GROUP, PARTY, PEOPLE, Column("known", "Known ethnicity", "count"),
-    _share_of("known_share", "Known (%)", "known", "people"),
-    Column("at_report", "Taken at report", "count"),
-    Column("at_arrest", "Taken at arrest", "count"),
-    Column("at_charge", "Taken at charge", "count"),
-    Column("at_end", "Taken at the end of the investigation", "count"),
-    Column("self_defined", "Self-defined", "count"),
-    Column("officer_defined", "Officer-defined", "count"),
-    Column("third_party", "Stated by a third party", "count"),
-    Column("source_not_recorded", "Source not recorded", "count"),
-    Column("self_defined_at_end", "Self-defined at the end of the investigation", "count"),
-    _share_of("self_defined_at_end_share", "Self-defined at the end (%)", "self_defined_at_end",
-              "people"),
-)
-STAGE_KEYS = ("at_report", "at_arrest", "at_charge", "at_end")
-SOURCE_KEYS = ("self_defined", "officer_defined", "third_party", "source_not_recorded")
-"""How the known ethnicities split by stage, and by who defined them (each adds up to known)."""
-
-
-def ethnicity_basis_table(engine: Engine) -> StatTable:
-    """Measure M4: what every ethnicity figure rests on, and how many people self-defined it at
-    the end of the investigation.
-
-    Why beside the profiles: an ethnicity an officer wrote down at report is a different fact
-    from one the person gave at the end of the investigation; a profile figure drawn mostly
-    from the first must say so.
-    """
-    rows = tuple(
-        (OFFENCE_GROUP_LABELS[r["offence_group"]], PARTY_LABELS[r["party"]], r["people"],
-         r["known"], share(r["known"], r["people"]), *(r[key] for key in STAGE_KEYS),
-         *(r[key] for key in SOURCE_KEYS), r["self_defined_at_end"],
-         share(r["self_defined_at_end"], r["people"]))
-        for r in engine.rows(audit_sql("ethnicity_basis")))
-    return StatTable(
-        name="ethnicity_basis",
-        title="What the ethnicity figures rest on (measure M4)",
-        description="People in the profiles with a known ethnicity, by the investigation stage "
-                    "and the source of the statement it was taken from, and the share with a "
-                    "self-defined ethnicity stated at the end of the investigation.",
-        columns=ETHNICITY_BASIS_COLUMNS,
-        rows=rows,
-        notes=("Measure M4 is 'Self-defined at the end (%)': a person's own answer, given at "
-               "the end of the investigation. The profiles take each person's latest known "
-               "ethnicity, whatever its stage or source; the columns by stage and by source "
-               "say how much of each figure is officer-observed or from an early stage.",),
     )
 
 
@@ -294,7 +246,7 @@ def outcomes_table(engine: Engine) -> StatTable:
         columns=(OFFENCE_GROUP, Column("outcome_group_code", "Outcome group code", "dimension"),
                  Column("outcome", "Outcome", "dimension"),
                  Column("offences", "Offences", "count"),
-                 _share_of("share", "Share (%)", "offences",
+                 share_column("share", "Share (%)", "offences",
                            Rows("offences", "outcome_group_code", outcome_groups,
                                 ("offence_group",)))),
         rows=tuple(rows),
@@ -329,9 +281,9 @@ def nationality_table(engine: Engine) -> StatTable:
                     "shares are of people with a nationality recorded.",
         columns=(OFFENCE_GROUP, PARTY, Column("nationality_code", "Nationality code", "dimension"),
                  Column("nationality", "Nationality", "dimension"), PEOPLE,
-                 _share_of("share_of_recorded", "Share of recorded (%)", "people",
+                 share_column("share_of_recorded", "Share of recorded (%)", "people",
                            recorded_people),
-                 _share_of("recorded", "Recorded (%)", recorded_people, "people")),
+                 share_column("recorded", "Recorded (%)", recorded_people, "people")),
         rows=tuple(rows),
         totals=_totals(rows, (0, 1, 2, 3), ALL_PEOPLE),
         notes=tuple(notes),
@@ -372,101 +324,14 @@ def children_table(engine: Engine, linkage_runs: int) -> StatTable:
         columns=(OFFENCE_GROUP, Column("victim_records", "Victim records", "count"),
                  Column("children", "Children", "count"),
                  Column("more_than_one_agency", "In more than one agency", "count"),
-                 _share_of("more_than_one_agency_share", "In more than one agency (%)",
+                 share_column("more_than_one_agency_share", "In more than one agency (%)",
                            "more_than_one_agency", "children"),
                  Column("known_to_social_care_before", "Known to social care before", "count"),
-                 _share_of("known_to_social_care_before_share",
+                 share_column("known_to_social_care_before_share",
                            "Known to social care before (%)", "known_to_social_care_before",
                            "children")),
         rows=tuple(rows),
         notes=notes,
-    )
-
-
-def perpetrators_table(engine: Engine, linkage_runs: int) -> StatTable:
-    """Perpetrators counted as people: named perpetrators by person, unidentified suspects apart.
-
-    Why beside the profiles: the category rules count every suspect record, and a record of an
-    unidentified suspect is a new record in each offence; counted as people they would inflate
-    the profiles with people nobody can describe. Here the records are split, and the named
-    ones counted by person_id once linked, which is how the profiles count them.
-    """
-    rows = tuple((OFFENCE_GROUP_LABELS[r["offence_group"]], r["perpetrator_records"],
-                  r["named_records"], r["unidentified_records"], r["people"])
-                 for r in engine.rows(audit_sql("perpetrators")))
-    return StatTable(
-        name="perpetrators",
-        title="Perpetrators counted as people (one identifier per person)",
-        description="Suspect and offender records of CSA offences, split into named "
-                    "perpetrators and unidentified suspects, and the people the named ones are.",
-        columns=(OFFENCE_GROUP,
-                 Column("perpetrator_records", "Suspect and offender records", "count"),
-                 Column("named_records", "Named perpetrator records", "count"),
-                 Column("unidentified_records", "Unidentified suspect records", "count"),
-                 Column("people", "Named perpetrators (people)", "count")),
-        rows=rows,
-        notes=(
-            "A named perpetrator is one the force holds a nominal record for; an unidentified "
-            "suspect's record names nobody, so it is counted as a record and left out of the "
-            "perpetrator profile and the nationality table.",
-            f"People are counted by person_id from 'tessera link' ({linkage_runs} linkage "
-            "run(s) in this warehouse)." if linkage_runs else
-            "Run 'tessera link' to count people: without linkage each named record counts as "
-            "one person, so a perpetrator known to two forces counts twice.",
-        ),
-    )
-
-
-def rejected_rows_table(engine: Engine) -> StatTable:
-    """How many input rows of the entities the audit reads were rejected at ingest."""
-    rows = tuple((r["entity"], r["rows_in"], r["rows_rejected"],
-                  share(r["rows_rejected"], r["rows_in"]))
-                 for r in engine.rows(audit_sql("rejected_rows")))
-    return StatTable(
-        name="rejected_rows",
-        title="Input rows rejected at ingest",
-        description="Rows of the extracts the audit reads, over every delivery loaded, and how "
-                    "many 'tessera ingest' rejected for breaking a core dataset rule.",
-        columns=(Column("entity", "Entity", "dimension"),
-                 Column("rows_in", "Rows delivered", "count", protected=False),
-                 Column("rows_rejected", "Rows rejected", "count", protected=False),
-                 _share_of("rejected_share", "Rejected (%)", "rows_rejected", "rows_in")),
-        rows=rows,
-        notes=("A rejected offence is in no count of the audit; a rejected party, person record "
-               "or demographic statement leaves its offence counted without it (see 'CSA "
-               "offences that lost a related row'). The rejections CSV of each batch says what "
-               "to fix.",),
-    )
-
-
-def rejected_related_table(engine: Engine, categories: StatTable) -> StatTable:
-    """CSA offences per category that were placed without a row rejected at ingest.
-
-    Why per category: a rejected second perpetrator moves an offence from 'more than one
-    perpetrator' to 'single', so rejections bias the small categories most; a reader must
-    see how many offences each figure may have lost or gained that way.
-    """
-    lost = engine.rows(audit_sql("rejected_related"))[0]
-    offences = dict(zip(categories.column("category_code"), categories.column("offences"),
-                        strict=True))
-    rows = tuple((code, CATEGORY_LABELS[code], offences[code], lost[code],
-                  share(lost[code], int(str(offences[code]))))
-                 for code in COUNTED_CATEGORIES)
-    return StatTable(
-        name="rejected_related",
-        title="CSA offences that lost a related row to rejection",
-        description="CSA offences in each category one of whose party rows, or a demographic "
-                    "statement about one of its parties, was rejected at ingest: each was "
-                    "placed without that row.",
-        columns=(Column("category_code", "Category code", "dimension"),
-                 Column("category", "Category", "dimension"),
-                 Column("offences", "Offences", "count"),
-                 Column("lost_related", "With a related row rejected", "count"),
-                 _share_of("lost_related_share", "With a related row rejected (%)",
-                           "lost_related", "offences")),
-        rows=rows,
-        totals=frozenset({("csa_offences", CATEGORY_LABELS["csa_offences"])}),
-        notes=("A row rejected in one delivery and loaded in a later one no longer counts.",),
     )
 
 
