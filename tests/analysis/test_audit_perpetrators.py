@@ -36,6 +36,9 @@ def test_perpetrators_are_people_by_person_id_and_unidentified_suspects_apart(
     linked = one(result, "perpetrators", offence_group="All CSA offences")
     assert (linked["perpetrator_records"], linked["people"]) == (5, 2)
     assert "1 linkage run(s)" in result.tables["perpetrators"].notes[1]
+    headline = result.headlines[-1]
+    assert (headline.label, headline.value) == ("Named perpetrators", 2)
+    assert headline.detail == "one person_id each; and 2 records of unidentified suspects"
     sexes = {r["category"]: r["people"] for r in rows_where(
         result, "offender_profile", offence_group="All CSA offences", characteristic="Sex")}
     assert sexes["Male"] == 2 and sexes["All people"] == 2  # no blank 'U' suspect in it

@@ -63,3 +63,14 @@ def test_a_stage_victims_never_reach_is_not_applicable(
                    if r["offence_group"] == "Group-based CSE" and r["party"] == "Victims"]
     assert [r["statements"] for r in cse_victims][1:3] == [Symbol.NOT_APPLICABLE] * 2
     assert [r["known_share"] for r in cse_victims][1:3] == [Symbol.NOT_APPLICABLE] * 2
+
+
+def test_a_headline_made_of_a_hidden_cell_is_left_out(
+        disclosed: tuple[AuditResult, Protection]) -> None:
+    """In the fixture every category count is [c] (12 CSA offences, each part small), so
+    every category headline goes; 18 named perpetrators and 0 unidentified records are
+    shown, so that headline stays."""
+    published, _ = disclosed
+    assert set(published.tables["offence_categories"].column("offences")) == {
+        Symbol.CONFIDENTIAL}
+    assert [h.label for h in published.headlines] == ["Named perpetrators"]

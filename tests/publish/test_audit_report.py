@@ -99,7 +99,7 @@ def test_report_opens_with_the_headline_figures(report: ReportParser,
         "In an institution, any number of perpetrators (overlapping)": "2",
         "More than one perpetrator": "8", "Within the family, more than one perpetrator": "3",
         "In an institution, more than one perpetrator": "2", "Group-based CSE": "2",
-        "Online (overlapping)": "3"}
+        "Online (overlapping)": "3", "Named perpetrators": "18"}
     assert [h.label for h in audit_result.headlines] == list(report.headlines)
 
 

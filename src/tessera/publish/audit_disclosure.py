@@ -27,7 +27,6 @@ from tessera.publish.tabulation import Relation
 
 COUNTED_NOTE = re.compile(r"\d[\d,]* of \d")
 """A note that gives counts of people, such as "(409 of 555)"."""
-CHILDREN_HEADLINE = "Children who were victims"
 
 HIERARCHY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("csa_offences", ("more_than_one_perpetrator", "single_perpetrator")),
@@ -51,8 +50,8 @@ def as_audit_result(result: AuditResult, edition: Edition) -> AuditResult:
     """`result` with every table's rows replaced by the edition's (symbols in place).
 
     The analysis wrote its notes and headlines from every figure: a note that counts people
-    ("73.7% (409 of 555)") is dropped from a table with hidden cells, and a headline whose
-    figure is hidden is dropped, so neither gives back what the tables hide.
+    ("73.7% (409 of 555)") is dropped from a table with hidden cells, and a headline any of
+    whose source cells is hidden is dropped, so neither gives back what the tables hide.
     """
     tables = {}
     for name, table in result.tables.items():
@@ -60,13 +59,12 @@ def as_audit_result(result: AuditResult, edition: Edition) -> AuditResult:
         hidden = any(Symbol.CONFIDENTIAL in row for row in rows)
         notes = tuple(n for n in table.notes if not (hidden and COUNTED_NOTE.search(n)))
         tables[name] = replace(table, rows=rows, notes=notes)
-    categories = tables["offence_categories"]
-    hidden_labels = {label for label, offences in zip(
-        categories.column("category"), categories.column("offences"), strict=True)
-        if offences == Symbol.CONFIDENTIAL}
-    if Symbol.CONFIDENTIAL in tables["children"].column("children"):
-        hidden_labels.add(CHILDREN_HEADLINE)
-    headlines = tuple(h for h in result.headlines if h.label not in hidden_labels)
+    shown = {(name, table.row_key(row), column.key): value
+             for name, table in tables.items() for row in table.rows
+             for column, value in zip(table.columns, row, strict=True)}
+    headlines = tuple(h for h in result.headlines
+                      if all(shown[(ref.table, ref.row, ref.column)] != Symbol.CONFIDENTIAL
+                             for ref in h.sources))
     return replace(result, tables=tables, headlines=headlines)
 
 

@@ -9,16 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tessera.analysis.audit.rules import RULES
-from tessera.analysis.results import StatTable
+from tessera.analysis.results import CellRef, StatTable
 
 
 @dataclass(frozen=True)
 class Headline:
-    """One headline figure of the audit, with a line saying what it is a share of."""
+    """One headline figure of the audit, with a line saying what it is a share of.
+
+    `sources` are the table cells its value and detail are made of, so a release that hides
+    any of them can leave the headline out rather than give the hidden figure back.
+    """
 
     label: str
     value: int
     detail: str
+    sources: tuple[CellRef, ...] = ()
 
 
 @dataclass(frozen=True)

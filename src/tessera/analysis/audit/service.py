@@ -21,7 +21,7 @@ from tessera.analysis.audit.tables import (
     outcomes_table,
     profile_table,
 )
-from tessera.analysis.results import StatTable
+from tessera.analysis.results import CellRef, StatTable
 from tessera.errors import AnalysisError
 from tessera.warehouse.engine import Engine
 
@@ -71,8 +71,8 @@ def run_audit(engine: Engine) -> AuditResult:
         "rejected_rows": rejected_rows_table(engine),
         "rejected_related": rejected_related_table(engine, categories),
     }
-    return AuditResult(tables=tables, headlines=headlines(tables["offence_categories"],
-                                                          tables["children"]))
+    return AuditResult(tables=tables, headlines=headlines(
+        categories, tables["children"], tables["perpetrators"], runs > 0))
 
 
 def linkage_runs(engine: Engine) -> int:
@@ -91,31 +91,51 @@ def require_warehouse(engine: Engine) -> None:
             f"the warehouse has no {', '.join(missing)}; run 'tessera ingest' first")
 
 
-def headlines(categories: StatTable, children: StatTable) -> tuple[Headline, ...]:
-    """The figures the report opens with, from the national categories table.
+def headlines(categories: StatTable, children: StatTable, perpetrators: StatTable,
+              linked: bool) -> tuple[Headline, ...]:
+    """The figures the report opens with: the national categories, then people.
 
     The sub-categories are given as a share of offences with more than one perpetrator, the
     way the published taskforce figures are quoted, and their labels say so; the others
     (all CSA within the family or in an institution among them) as a share of CSA offences.
+    Perpetrators are given as named people, with the records of unidentified suspects beside
+    them, so a record is never read as a person; `linked` says whether people were counted
+    by person_id ('tessera link' has run) or one per record.
     """
+    keys = {key[0]: key for key in (categories.row_key(row) for row in categories.rows)}
     counts = {str(code): value if isinstance(value, int) else 0 for code, value in
               zip(categories.column("category_code"), categories.column("offences"),
                   strict=True)}
     labels = dict(zip(categories.column("category_code"), categories.column("category"),
                       strict=True))
-    multiple = ("offences with more than one perpetrator", counts["more_than_one_perpetrator"])
-    csa = ("CSA offences", counts["csa_offences"])
+
+    def cell(code: str) -> CellRef:
+        return categories.cell(keys[code], "offences")
+
+    multiple = "offences with more than one perpetrator", "more_than_one_perpetrator"
+    csa = "CSA offences", "csa_offences"
     result = [Headline(label=str(labels["csa_offences"]), value=counts["csa_offences"],
-                       detail="recorded child sexual abuse offences")]
+                       detail="recorded child sexual abuse offences",
+                       sources=(cell("csa_offences"),))]
     for code in HEADLINE_CATEGORIES[1:]:
         base_label, base = multiple if code in SUB_CATEGORIES else csa
-        percent = share(counts[code], base)
-        detail = (f"{percent}% of {base:,} {base_label}" if percent is not None
+        percent = share(counts[code], counts[base])
+        detail = (f"{percent}% of {counts[base]:,} {base_label}" if percent is not None
                   else f"no {base_label}")
-        result.append(Headline(label=str(labels[code]), value=counts[code], detail=detail))
-    victims = children.records()[0]
+        result.append(Headline(label=str(labels[code]), value=counts[code], detail=detail,
+                               sources=(cell(code), cell(base))))
+    victims, victims_key = children.records()[0], children.row_key(children.rows[0])
     if victims["children"]:
         result.append(Headline(
             label="Children who were victims", value=int(str(victims["children"])),
-            detail=f"one child_id each, from {victims['victim_records']:,} victim records"))
+            detail=f"one child_id each, from {victims['victim_records']:,} victim records",
+            sources=(children.cell(victims_key, "children"),
+                     children.cell(victims_key, "victim_records"))))
+    named, named_key = perpetrators.records()[0], perpetrators.row_key(perpetrators.rows[0])
+    result.append(Headline(
+        label="Named perpetrators", value=int(str(named["people"])),
+        detail=(f"{'one person_id each' if linked else 'one per record until linked'}; "
+                f"and {named['unidentified_records']:,} records of unidentified suspects"),
+        sources=tuple(perpetrators.cell(named_key, column)
+                      for column in ("people", "unidentified_records"))))
     return tuple(result)
