@@ -38,7 +38,7 @@ def test_perpetrators_are_people_by_person_id_and_unidentified_suspects_apart(
     assert "1 linkage run(s)" in result.tables["perpetrators"].notes[1]
     headline = result.headlines[-1]
     assert (headline.label, headline.value) == ("Named perpetrators", 2)
-    assert headline.detail == "one person_id each; and 2 records of unidentified suspects"
+    assert headline.detail == "one person_id each; besides them, 2 records of unidentified suspects"
     sexes = {r["category"]: r["people"] for r in rows_where(
         result, "offender_profile", offence_group="All CSA offences", characteristic="Sex")}
     assert sexes["Male"] == 2 and sexes["All people"] == 2  # no blank 'U' suspect in it

@@ -135,7 +135,8 @@ def headlines(categories: StatTable, children: StatTable, perpetrators: StatTabl
     result.append(Headline(
         label="Named perpetrators", value=int(str(named["people"])),
         detail=(f"{'one person_id each' if linked else 'one per record until linked'}; "
-                f"and {named['unidentified_records']:,} records of unidentified suspects"),
+                f"besides them, {named['unidentified_records']:,} records of unidentified "
+                "suspects"),
         sources=tuple(perpetrators.cell(named_key, column)
                       for column in ("people", "unidentified_records"))))
     return tuple(result)
