@@ -53,7 +53,10 @@ RULES: tuple[tuple[str, str], ...] = (
      "Ethnicity is taken from the latest investigation stage (report, arrest, charge, end of "
      "investigation) at which a known ONS 2021 ethnic group was stated; people with none are "
      "shown as 'Not stated' when they were asked and declined ('NS') and 'Not known' otherwise "
-     "(not recorded, or 'NK'), and left out of shares and rates."),
+     "(not recorded, or 'NK'), and left out of shares and rates. Measure M4 is the share of "
+     "people with a self-defined ethnicity stated at the end of the investigation; every "
+     "ethnicity figure is shown with the stages and sources (self-defined, officer-observed, "
+     "third party) it rests on."),
     ("nationality",
      "Nationality is taken from the latest statement that records one, or else from the "
      "person record."),
@@ -64,7 +67,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ("completeness",
      "Every figure that can be incomplete is shown with how complete its source fields are. "
      "All counts are of recorded crime and so are underestimates: most abuse is never "
-     "reported."),
+     "reported. Input rows rejected at ingest are counted, and so are the offences of each "
+     "category placed without a related row that was rejected."),
 )
 """(rule key, rule text) in the order the rules apply; the category rules share their key with
 the category they decide."""
