@@ -295,3 +295,77 @@ def test_quality_writes_scores_and_says_what_to_do_without_a_warehouse(
     with (folder / "agency_scores.csv").open(encoding="utf-8", newline="") as handle:
         (scores,) = csv.DictReader(handle)
     assert scores["Linked to another agency (%)"] == "0.0"  # one agency: nobody else to join
+
+
+def _audit_warehouse(tmp_path: Path) -> Path:
+    """The hand-made audit warehouse (tests/analysis/audit_fixture.py) in a file."""
+    from tessera.warehouse.engine import Engine
+    from tests.analysis.audit_fixture import populate_audit_fixture
+
+    path = tmp_path / "audit.duckdb"
+    with Engine.open(path) as engine:
+        populate_audit_fixture(engine)
+    return path
+
+
+def test_audit_records_each_release_in_the_periods_register(
+        tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """Two runs for 2023: both pass the LP audit, and the register (kept apart from what is
+    published) holds both releases."""
+    import json
+
+    warehouse = _audit_warehouse(tmp_path)
+    for _ in range(2):
+        result = run_cli("audit", "--warehouse", str(warehouse), env=_env(tmp_path))
+        assert result.returncode == 0, result.stderr
+        assert "with every earlier release of 2023" in result.stdout
+    register = json.loads((tmp_path / "restricted" / "register-2023.json").read_text())
+    assert len(register["releases"]) == 2
+    elsewhere = tmp_path / "elsewhere.json"
+    result = run_cli("audit", "--warehouse", str(warehouse), "--register", str(elsewhere),
+                     "--period", "2023-24", env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(elsewhere.read_text())["period"] == "2023-24"
+
+
+def test_the_restricted_audit_is_shown_only_to_a_national_analyst_and_logged(
+        tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    from sqlalchemy import select
+
+    from tessera.casework.editions import RECORD_KIND
+    from tessera.casework.models import ReadLogEntry
+    from tessera.casework.signing import Signer
+    from tessera.casework.store import Casework
+    from tests.casework.populate import PASSWORD
+
+    env = _casework_env(tmp_path)
+    warehouse = _audit_warehouse(tmp_path)
+    (tmp_path / "pw").write_text(PASSWORD + "\n", encoding="utf-8")
+    for username, role in (("stats", "national_analyst"), ("teacher", "reporter")):
+        added = run_cli("users", "add", username, "--role", role, "--name", username,
+                        "--password-file", str(tmp_path / "pw"), env=env)
+        assert added.returncode == 0, added.stderr
+
+    def view(username: str, *extra: str) -> Any:
+        return run_cli("audit", "--warehouse", str(warehouse), "--edition", "restricted",
+                       "--user", username, "--password-file", str(tmp_path / "pw"), *extra,
+                       env=env)
+
+    shown = view("stats", "--purpose", "checking the [c] cells")
+    assert shown.returncode == 0, shown.stderr
+    assert "Restricted edition for stats" in shown.stdout and "[c]" not in shown.stdout
+    refused = view("teacher", "--purpose", "curious")
+    assert (refused.returncode, refused.stderr.strip()) == (
+        1, "error: a reporter user cannot do this")
+    no_reason = view("stats")
+    assert no_reason.returncode == 2 and "--purpose" in no_reason.stderr
+    registered = view("stats", "--purpose", "to publish", "--period", "2023")
+    assert registered.returncode == 2 and "publishes nothing" in registered.stderr
+    assert not (tmp_path / "audit").exists(), "the restricted edition is never written out"
+    casework = Casework.open(env["TESSERA_CASEWORK_URL"],
+                             Signer.from_file(Path(env["TESSERA_SIGNING_KEY_FILE"])))
+    with casework.reading() as session:
+        reads = [(r.actor, r.record_id, r.purpose) for r in session.scalars(
+            select(ReadLogEntry).where(ReadLogEntry.record_kind == RECORD_KIND))]
+    casework.close()
+    assert reads == [("stats", f"audit of {warehouse}", "checking the [c] cells")]

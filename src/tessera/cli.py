@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Final, Literal
 
@@ -158,7 +158,9 @@ def synth(
     bad_share: Annotated[float, typer.Option(min=0.0, max=0.5, help=(
         "Share of rows made invalid on purpose, so validation has work."))] = 0.005,
     rates: Annotated[Path | None, typer.Option(help=(
-        "CSV of dimension,code,weight overriding the ONS 2021 population base rates."))] = None,
+        "CSV of dimension,code,weight[,source] overriding the shares people are drawn at: "
+        "ethnicity, sex, nationality, perpetrator_sex, perpetrator_age (bands LOW-HIGH, "
+        "10 and over)."))] = None,
 ) -> None:
     """Write a synthetic national set of agency extracts, with ground truth kept apart.
 
@@ -261,27 +263,96 @@ def audit(
     explain: Annotated[str | None, typer.Option(
         metavar="CRIME_REF", help="Show which rule placed this offence in its category.")]
     = None,
+    register: Annotated[Path | None, typer.Option(help=(
+        "Release register of the period: what earlier releases published, kept with the "
+        "restricted data \\[default: OUTPUT/restricted/register-PERIOD.json]."))] = None,
+    period: Annotated[str | None, typer.Option(help=(
+        "Period the release covers \\[default: the years its offences were recorded in]."))]
+    = None,
+    edition: Annotated[Literal["published", "restricted"], typer.Option(help=(
+        "published: disclosure controlled, written out and recorded in the register; "
+        "restricted: every figure, shown on screen only, to a signed-in national analyst, "
+        "each view written to the read log."))] = "published",
+    user: Annotated[str | None, typer.Option(help=(
+        "With --edition restricted: your casework username (the password is asked for)."))]
+    = None,
+    password_file: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=(
+        "With --edition restricted: read the password from this file instead."))] = None,
+    purpose: Annotated[str | None, typer.Option(help=(
+        "With --edition restricted: why you are viewing it (kept in the read log)."))] = None,
     warehouse: WarehouseOption = None,
     output: OutputOption = None,
+    casework_url: CaseworkOption = None,
 ) -> None:
     """The national audit of group-based offending (measure M5): tables, CSVs and a report.
 
     Needs a warehouse loaded by `tessera ingest` (and, for figures by child, linked by
     `tessera link`). Prints the audit's tables and writes them as CSV with an HTML report
     to the output folder, after disclosure control: counts of 1 to 9, and the cells that
-    would give them back, show as [c] (docs/disclosure.md). `--explain` shows why one
-    offence is in its category.
+    would give them back, show as [c] (docs/disclosure.md), also against every earlier
+    release of the period in the register, where this release is then recorded. `--explain`
+    shows why one offence is in its category. `--edition restricted` shows every figure to a
+    national analyst, and logs the view.
     """
     settings = load_settings(warehouse=warehouse, output=output)
-    _audit(settings, explain)
+    if edition == "restricted":
+        if not user or not purpose:
+            raise typer.BadParameter("--edition restricted needs --user and --purpose")
+        if explain or register or period:
+            raise typer.BadParameter("--edition restricted publishes nothing: it takes no "
+                                     "--explain, --register or --period")
+        password = (password_file.read_text(encoding="utf-8").rstrip("\r\n") if password_file
+                    else typer.prompt("Password", hide_input=True))
+        _audit_restricted(settings, casework_url, user, password, purpose)
+        return
+    if user or purpose or password_file:
+        raise typer.BadParameter("--user, --password-file and --purpose are for --edition "
+                                 "restricted")
+    _audit(settings, explain, register, period)
 
 
-def _audit(settings: Settings, explain: str | None) -> None:
+def _audit_restricted(settings: Settings, casework_url: str | None, user: str, password: str,
+                      purpose: str) -> None:
+    """Every figure, unsuppressed, on screen only; the view is logged before it is shown."""
+    from tessera.analysis.audit import run_audit
+    from tessera.casework.editions import log_restricted_view
+    from tessera.casework.signing import Signer
+    from tessera.casework.store import Casework
+    from tessera.publish.audit_disclosure import as_audit_result, audit_tables
+    from tessera.publish.editions import restricted_edition
+    from tessera.publish.terminal import render_audit_tables
+    from tessera.warehouse.engine import Engine
+    from tessera.warehouse.provenance import release_provenance
+
+    with Engine.open(settings.warehouse, read_only=True) as engine:
+        result = run_audit(engine)
+        provenance = release_provenance(engine).sentence
+    casework_settings = load_settings(casework_url=casework_url)
+    casework = Casework.open(casework_settings.casework_url,
+                             Signer.from_file(casework_settings.signing_key_file))
+    try:
+        viewer = log_restricted_view(casework, user, password,
+                                     f"audit of {settings.warehouse}", purpose)
+    finally:
+        casework.close()
+    tables, _ = audit_tables(result)
+    console.print(f"Restricted edition for {viewer}: every figure, not disclosure controlled; "
+                  f"do not publish or copy. This view is in the read log. {provenance}",
+                  highlight=False)
+    for table in render_audit_tables(as_audit_result(result, restricted_edition(tables))):
+        console.print(table)
+
+
+def _audit(settings: Settings, explain: str | None, register: Path | None = None,
+           period: str | None = None) -> None:
     from tessera.analysis.audit import explain_offence, run_audit
-    from tessera.publish.audit_disclosure import disclose_audit
+    from tessera.analysis.audit.period import audit_period
+    from tessera.publish.audit_release import default_register, release_audit
     from tessera.publish.audit_report import write_audit
+    from tessera.publish.audit_spreadsheets import audit_release, write_audit_files
     from tessera.publish.terminal import render_audit_tables, render_explanation
     from tessera.warehouse.engine import Engine
+    from tessera.warehouse.provenance import release_provenance
 
     with Engine.open(settings.warehouse, read_only=True) as engine:
         if explain:
@@ -290,16 +361,25 @@ def _audit(settings: Settings, explain: str | None) -> None:
             return
         with console.status("Running the audit queries"):
             result = run_audit(engine)
+        provenance = release_provenance(engine).sentence
+        period = period or audit_period(engine)
+    register = register or default_register(settings.output, period)
     with console.status("Disclosure control: choosing and auditing suppressions"):
-        published, protection = disclose_audit(result)
+        published, protection = release_audit(result, register=register, period=period)
+    console.print(provenance, highlight=False)
     for table in render_audit_tables(published):
         console.print(table)
-    with console.status("Writing the CSVs and the HTML report"):
-        outputs = write_audit(published, settings.output)
+    release = audit_release(result, published, protection, provenance, date.today())
+    with console.status("Writing the CSVs, the HTML report and the workbooks"):
+        outputs = write_audit(published, settings.output, provenance=provenance)
+        files = write_audit_files(release, outputs.csvs, outputs.folder)
     console.print(f"Disclosure control: {len(protection.primary)} counts of 1 to 9 and "
                   f"{len(protection.secondary)} more cells shown as [c]; the LP audit found "
-                  f"none of them recoverable ({protection.seconds:.1f} s).", markup=False)
-    console.print(f"Audit report: {outputs.report}\nTables as CSV: {outputs.folder}")
+                  f"none of them recoverable, with every earlier release of {period} "
+                  f"({protection.seconds:.1f} s). Release recorded in {register} (keep it "
+                  "with the restricted data).", markup=False, highlight=False)
+    console.print(f"Audit report: {outputs.report}\nTables as CSV: {outputs.folder} "
+                  f"(notes in {files.csv_metadata.name})\nWorkbooks: {files.ods}, {files.xlsx}")
 
 
 @app.command()
@@ -326,10 +406,22 @@ def _quality(settings: Settings, *, lowest: int | None) -> None:
     from tessera.publish.terminal import render_quality
 
     result = score_warehouse(settings.warehouse)
+    provenance = _provenance(settings)
+    console.print(provenance, highlight=False)
     for table in render_quality(result, lowest=lowest):
         console.print(table)
-    outputs = write_quality(result, settings.output)
+    outputs = write_quality(result, settings.output, provenance=provenance)
     console.print(f"Quality report: {outputs.report}\nTables as CSV: {outputs.folder}")
+
+
+def _provenance(settings: Settings) -> str:
+    """The sentence every report prints about where the warehouse's data came from, read
+    from the batch record (never a template's wording)."""
+    from tessera.warehouse.engine import Engine
+    from tessera.warehouse.provenance import release_provenance
+
+    with Engine.open(settings.warehouse, read_only=True) as engine:
+        return release_provenance(engine).sentence
 
 
 @app.command()
@@ -396,7 +488,7 @@ def _link_warehouse(settings: Settings, truth: Path | None, threshold: float | N
                              threshold=threshold or DEFAULT_THRESHOLD)
     for renderable in render_linkage(run):
         console.print(renderable)
-    outputs = write_linkage(run, settings.output)
+    outputs = write_linkage(run, settings.output, provenance=_provenance(settings))
     console.print(f"Linkage report: {outputs.report}\nTrained model: {outputs.model}")
 
 
@@ -417,6 +509,7 @@ def demo(
 
     # The demo owns its folder: each run starts from fresh extracts and a fresh warehouse.
     shutil.rmtree(out / "synthetic", ignore_errors=True)
+    shutil.rmtree(out / "output" / "restricted", ignore_errors=True)  # the last world's register
     for stale in (out / "tessera.duckdb", out / "tessera.duckdb.wal"):
         stale.unlink(missing_ok=True)
     started = time.perf_counter()

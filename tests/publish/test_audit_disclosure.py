@@ -12,6 +12,7 @@ from tessera.publish.audit_disclosure import audit_tables, disclose_audit
 from tessera.publish.audit_report import write_audit
 from tessera.publish.disclosure import Protection
 from tessera.publish.editions import Symbol
+from tessera.warehouse.provenance import Provenance
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def test_the_lp_audit_leaves_every_hidden_small_count_its_range(
 def test_the_csvs_show_the_symbol(disclosed: tuple[AuditResult, Protection],
                                   tmp_path: Path) -> None:
     published, _ = disclosed
-    outputs = write_audit(published, tmp_path)
+    outputs = write_audit(published, tmp_path, provenance=Provenance(1, 0).sentence)
     with outputs.csvs["category_by_force"].open(encoding="utf-8") as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert str(Symbol.CONFIDENTIAL) in cells

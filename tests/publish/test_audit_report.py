@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from tessera.analysis.audit import RULES, AuditResult
+from tessera.dataset import codelist
 from tessera.publish.audit_report import render_report, write_audit
 from tessera.publish.sections import ReportOutputs
+from tessera.warehouse.engine import Engine
+from tessera.warehouse.provenance import release_provenance
 
 
 class ReportParser(HTMLParser):
@@ -52,8 +55,15 @@ class ReportParser(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def outputs(audit_result: AuditResult, tmp_path_factory: pytest.TempPathFactory) -> ReportOutputs:
-    return write_audit(audit_result, tmp_path_factory.mktemp("out"))
+def provenance(audit_engine: Engine) -> str:
+    """What the hand-made warehouse's batch record says of its data (no files loaded)."""
+    return release_provenance(audit_engine).sentence
+
+
+@pytest.fixture(scope="module")
+def outputs(audit_result: AuditResult, provenance: str,
+            tmp_path_factory: pytest.TempPathFactory) -> ReportOutputs:
+    return write_audit(audit_result, tmp_path_factory.mktemp("out"), provenance=provenance)
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +94,8 @@ def test_csv_holds_raw_values_and_blanks(outputs: ReportOutputs) -> None:
                        "Offences": "12", "Share of CSA offences (%)": "100.0"}
     with outputs.csvs["category_by_force"].open(encoding="utf-8", newline="") as handle:
         kent = next(r for r in csv.DictReader(handle) if r["Force code"] == "kent")
-    assert kent["Population"] == "1727665"  # no thousands separators in CSV
+    # no thousands separators in CSV
+    assert kent["Population"] == codelist("police_forces").column("population")["kent"]
     with outputs.csvs["victim_profile"].open(encoding="utf-8", newline="") as handle:
         unknown = next(r for r in csv.DictReader(handle)
                        if r["Category"] == "Not known")
@@ -103,9 +114,10 @@ def test_report_opens_with_the_headline_figures(report: ReportParser,
     assert [h.label for h in audit_result.headlines] == list(report.headlines)
 
 
-def test_report_says_what_it_is_and_states_the_rules(report: ReportParser) -> None:
+def test_report_says_what_it_is_and_states_the_rules(report: ReportParser,
+                                                    provenance: str) -> None:
     text = " ".join(" ".join(report.text).split())
-    assert "management statistics on synthetic data, not official statistics" in text
+    assert f"{provenance} These are management statistics, not official statistics" in text
     for _, rule in RULES:
         assert " ".join(rule.split()) in text
     assert "Ethnicity known for perpetrators (Group-based CSE): 66.7% (2 of 3)." in text
@@ -123,7 +135,7 @@ def test_every_table_has_a_caption_and_a_csv_link(report: ReportParser,
 def test_report_is_self_contained_with_inline_charts(report: ReportParser,
                                                      outputs: ReportOutputs) -> None:
     assert report.external == []
-    assert report.svgs == 5  # categories, force rates, ethnicity x2, completeness by stage
+    assert report.svgs == 5  # categories, force funnel, ethnicity x2, completeness by stage
     html = outputs.report.read_text(encoding="utf-8")
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html
     assert "#1d70b8" in html and "GDS Transport" in html
@@ -131,8 +143,9 @@ def test_report_is_self_contained_with_inline_charts(report: ReportParser,
 
 def test_report_formats_numbers_for_reading(outputs: ReportOutputs) -> None:
     html = outputs.report.read_text(encoding="utf-8")
-    assert ">1,727,665<" in html  # kent population
-    assert ">0.17<" in html  # kent rate, two decimals
+    kent = int(codelist("police_forces").column("population")["kent"])
+    assert f">{kent:,}<" in html  # kent population
+    assert f">{round(3 * 100_000 / kent, 2):.2f}<" in html  # kent's 3 offences, two decimals
 
 
 def test_totals_are_emphasised(outputs: ReportOutputs) -> None:
@@ -143,12 +156,14 @@ def test_totals_are_emphasised(outputs: ReportOutputs) -> None:
     assert html.count('<tr class="total">') == 1 + 16 + 4 + 1
 
 
-def test_report_is_reproducible(audit_result: AuditResult) -> None:
-    assert render_report(audit_result) == render_report(audit_result)
+def test_report_is_reproducible(audit_result: AuditResult, provenance: str) -> None:
+    assert render_report(audit_result, provenance=provenance) == render_report(
+        audit_result, provenance=provenance)
 
 
-def test_write_audit_creates_missing_folders(audit_result: AuditResult, tmp_path: Path) -> None:
-    outputs = write_audit(audit_result, tmp_path / "new" / "place")
+def test_write_audit_creates_missing_folders(audit_result: AuditResult, provenance: str,
+                                             tmp_path: Path) -> None:
+    outputs = write_audit(audit_result, tmp_path / "new" / "place", provenance=provenance)
     assert outputs.report.is_file()
 
 
@@ -157,3 +172,10 @@ def test_the_ethnicity_chart_says_what_its_figures_rest_on(outputs: ReportOutput
     of the investigation (measure M4): 2 of 11 victims known, 1 of them self-defined then."""
     html = outputs.report.read_text(encoding="utf-8")
     assert "Victims (ethnicity known for 18.2%; self-defined at the end for 9.1%)" in html
+
+
+def test_forces_are_compared_on_a_funnel_not_ranked(outputs: ReportOutputs) -> None:
+    """The force chart is a funnel plot around the national rate; no ranked bar chart."""
+    html = outputs.report.read_text(encoding="utf-8")
+    assert 'id="chart-force-funnel-caption"' in html and "chart-force-rates" not in html
+    assert "99.8% limits" in html and "National rate" in html

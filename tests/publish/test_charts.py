@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from tessera.publish.charts import grouped_bars_svg, horizontal_bars_svg
+from tessera.publish.charts import (
+    FunnelLimits,
+    funnel_plot_svg,
+    grouped_bars_svg,
+    horizontal_bars_svg,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -46,3 +51,21 @@ def test_grouped_bars_label_missing_values() -> None:
 def test_empty_chart_still_renders() -> None:
     ET.fromstring(horizontal_bars_svg("empty", [], [], xlabel="x"))
     ET.fromstring(grouped_bars_svg("empty-grouped", [], {}, xlabel="x"))
+
+
+def test_funnel_plot_labels_only_the_areas_outside_the_limits() -> None:
+    """Dots are drawn where their population puts them; only the named ones get a label."""
+    limits = [FunnelLimits("95% limits", [1e4, 1e6], [2.0, 9.0], [25.0, 11.0]),
+              FunnelLimits("99.8% limits", [1e4, 1e6], [0.5, 8.0], [35.0, 12.0])]
+    svg = funnel_plot_svg("funnel", [("City", 8_580, 30.0), ("Kent", 1_855_842, 10.1),
+                                     ("West", 2_351_579, 14.0)],
+                          centre=10.0, limits=limits, named=["West"],
+                          xlabel="Residents", ylabel="per 100,000")
+    texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert "West" in texts and "City" not in texts and "Kent" not in texts
+    assert "95% limits" in texts and "99.8% limits" in texts and "National rate" in texts
+
+
+def test_empty_funnel_still_renders() -> None:
+    ET.fromstring(funnel_plot_svg("empty-funnel", [], centre=0.0, limits=[], named=[],
+                                  xlabel="x", ylabel="y"))

@@ -9,7 +9,10 @@ from pathlib import Path
 from tessera.linkage.quality import Quality, Scores
 from tessera.linkage.service import LinkRun
 from tessera.publish.linkage_report import match_weights, write_linkage
+from tessera.warehouse.provenance import Provenance
 
+SYNTHETIC = Provenance(synthetic_files=1, supplied_files=0).sentence
+SUPPLIED = Provenance(synthetic_files=0, supplied_files=1).sentence
 MODEL = {
     "probability_two_random_records_match": 0.0001,
     "comparisons": [
@@ -54,7 +57,7 @@ def test_report_shows_figures_scores_history_and_masked_pairs(tmp_path: Path) ->
     """Everything a reviewer needs is on the page, and the model is saved beside it."""
     quality = Quality(pairs=Scores(90, 100, 95), clusters=Scores(680, 700, 690),
                       child_pairs=Scores(40, 40, 41), records_scored=1200)
-    outputs = write_linkage(_run(quality), tmp_path)
+    outputs = write_linkage(_run(quality), tmp_path, provenance=SYNTHETIC)
     html = outputs.report.read_text(encoding="utf-8")
     assert json.loads(outputs.model.read_text(encoding="utf-8")) == MODEL
     for text in ("1,200", "700", "450", "AB12", "CD34", "0.9000", "0.9474", "<svg",
@@ -66,6 +69,8 @@ def test_report_shows_figures_scores_history_and_masked_pairs(tmp_path: Path) ->
 
 def test_without_a_truth_there_is_no_quality_section(tmp_path: Path) -> None:
     """Real data has no ground truth: the report says what it can and no more."""
-    html = write_linkage(_run(None), tmp_path).report.read_text(encoding="utf-8")
+    html = write_linkage(_run(None), tmp_path, provenance=SUPPLIED).report.read_text(
+        encoding="utf-8")
     assert "Quality against the ground truth" not in html
     assert "Truly one person" not in html
+    assert SUPPLIED in html and "Synthetic" not in html

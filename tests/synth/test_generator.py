@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from tessera.dataset import entity
+from tessera.dataset.manifest import MANIFEST_NAME
 from tessera.errors import ConfigurationError
 from tessera.synth import SynthSummary, generate
 from tessera.synth.writer import KIND_ENTITIES
@@ -64,6 +66,17 @@ def test_summary_matches_the_files(clean: SynthSummary, db: Sql) -> None:
     assert sum(clean.categories.values()) == clean.offences
     assert clean.files == sum(1 for p in clean.extracts.rglob("*.csv"))
     assert (clean.ground_truth / "README.md").read_text().startswith("# Ground truth: never")
+
+
+def test_the_manifest_marks_every_file_written_as_synthetic(clean: SynthSummary) -> None:
+    """Ingest records a file as made by tessera synth only if its folder's manifest lists it
+    with its bytes: every extract and CIN return is listed, and nothing else."""
+    for folder in (clean.extracts, clean.census):
+        manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+        assert manifest["made_by"] == "tessera synth"
+        written = {k: v for k, v in _digests(folder).items() if k != MANIFEST_NAME}
+        assert manifest["files"] == {Path(k).as_posix(): v for k, v in written.items()}
+    assert not (clean.ground_truth / MANIFEST_NAME).exists()
 
 
 def test_parquet_has_the_same_rows_as_text_columns(tmp_path: Path) -> None:

@@ -63,3 +63,34 @@ def test_a_bad_rates_file_is_explained(tmp_path: Path, text: str, message: str) 
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigurationError, match=message):
         load_rates(path)
+
+
+def test_perpetrator_ages_are_published_bands_with_their_source() -> None:
+    """The bands start at the age of criminal responsibility and name where they come from,
+    second-hand figures and assumptions said so."""
+    rates = load_rates()
+    assert rates.perpetrator_age_bands[0] == "10-17"
+    assert rates.perpetrator_age.sum() == pytest.approx(1.0)
+    source = rates.sources["perpetrator_age"]
+    assert "VKPP" in source and "second-hand" in source and "assumption" in source
+
+
+@pytest.mark.parametrize(("band", "message"), [
+    ("5-17", "age of criminal responsibility"),
+    ("adults", "not an age band"),
+    ("17-10", "must lie within"),
+])
+def test_a_bad_perpetrator_age_band_is_explained(tmp_path: Path, band: str,
+                                                 message: str) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text(f"dimension,code,weight\nperpetrator_age,{band},1\n", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match=message):
+        load_rates(path)
+
+
+def test_overlapping_perpetrator_age_bands_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text("dimension,code,weight\nperpetrator_age,10-20,1\nperpetrator_age,18-30,1\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="overlaps"):
+        load_rates(path)

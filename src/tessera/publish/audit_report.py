@@ -11,9 +11,15 @@ from pathlib import Path
 from markupsafe import Markup
 
 from tessera.analysis.audit import AuditResult
+from tessera.analysis.audit.funnel import LEVELS, AreaCount, compare_areas, control_lines
 from tessera.analysis.audit.tables import DIMENSION_LABELS
 from tessera.analysis.results import Cell, Rows
-from tessera.publish.charts import grouped_bars_svg, horizontal_bars_svg
+from tessera.publish.charts import (
+    FunnelLimits,
+    funnel_plot_svg,
+    grouped_bars_svg,
+    horizontal_bars_svg,
+)
 from tessera.publish.sections import (
     Chart,
     ReportOutputs,
@@ -25,19 +31,26 @@ from tessera.publish.sections import (
 TITLE = "National audit of child sexual abuse and exploitation offences"
 
 
-def write_audit(result: AuditResult, out_dir: Path) -> ReportOutputs:
-    """Write `out_dir/audit/<table>.csv` for every table and `out_dir/audit/report.html`."""
-    return write_report(out_dir / "audit", result.tables, render_report(result))
+def write_audit(result: AuditResult, out_dir: Path, *, provenance: str) -> ReportOutputs:
+    """Write `out_dir/audit/<table>.csv` for every table and `out_dir/audit/report.html`.
+
+    `provenance` is the sentence saying where the data came from
+    (`tessera.warehouse.provenance.release_provenance(engine).sentence`).
+    """
+    return write_report(out_dir / "audit", result.tables,
+                        render_report(result, provenance=provenance))
 
 
-def render_report(result: AuditResult) -> str:
-    """The HTML report: headlines, rules, then each table with its notes and charts."""
+def render_report(result: AuditResult, *, provenance: str) -> str:
+    """The HTML report: provenance, headlines, rules, then each table with its notes and
+    charts."""
     environment = report_environment()
     charts = audit_charts(result)
     sections = [table_section(name, table, charts.get(name, []))
                 for name, table in result.tables.items()]
     return environment.get_template("audit_report.html").render(
-        title=TITLE, headlines=result.headlines, rules=result.rules, sections=sections)
+        title=TITLE, headlines=result.headlines, rules=result.rules, sections=sections,
+        provenance=provenance)
 
 
 def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
@@ -52,19 +65,9 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
             "categories", [str(v) for v in categories.column("category")],
             [_number(v) for v in categories.column("offences")], xlabel="Offences")))]}
 
-    forces = sorted((r for r in tables["category_by_force"].records()
-                     if isinstance(r["rate"], float)),
-                    key=lambda r: -_number(r["rate"]))
-    if forces:
-        charts["category_by_force"] = [Chart(
-            "chart-force-rates", "CSA offences per 100,000 residents, by force",
-            "Bar chart of CSA offences per 100,000 residents of each force area, highest "
-            "first, with 95% intervals; the figures are in the table below.",
-            Markup(horizontal_bars_svg(
-                "force-rates", [str(r["force"]) for r in forces],
-                [_number(r["rate"]) for r in forces], xlabel="CSA offences per 100,000",
-                intervals=[(_number(r["interval_low"]), _number(r["interval_high"]))
-                           for r in forces], value_format="{:,.1f}")))]
+    funnel = _force_funnel(tables["category_by_force"].records())
+    if funnel is not None:
+        charts["category_by_force"] = [funnel]
 
     charts["offender_profile"] = [
         _ethnicity_chart(result, group) for group in ("All CSA offences", "Group-based CSE")]
@@ -82,6 +85,37 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
              for party in ("Victims", "Perpetrators")},
             xlabel="Statements with a known ethnicity (%)")))]
     return charts
+
+
+def _force_funnel(records: list[dict[str, Cell]]) -> Chart | None:
+    """Forces' CSA offences per 100,000 residents against their population, around the
+    national rate with 95% and 99.8% limits; the forces outside the limits are labelled."""
+    areas = [AreaCount(str(r["force"]), r["csa_offences"], r["population"]) for r in records
+             if isinstance(r["csa_offences"], int) and isinstance(r["population"], int)
+             and r["population"] > 0]
+    comparison = compare_areas(areas)
+    if comparison is None:
+        return None
+    smallest = min(a.population for a in areas)
+    largest = max(a.population for a in areas)
+    limits = [FunnelLimits(f"{level * 100:g}% limits",
+                           *control_lines(comparison.national_rate, smallest, largest, level))
+              for level in LEVELS]
+    named = comparison.outside[LEVELS[-1]]
+    return Chart(
+        "chart-force-funnel", "CSA offences per 100,000 residents: forces against the national "
+        "rate",
+        "Funnel plot: each force is a dot at its population (log scale) and its rate of CSA "
+        "offences per 100,000 residents, around the national rate with 95% and 99.8% control "
+        "limits that narrow as the population grows. Forces outside the 99.8% limits are "
+        f"labelled ({', '.join(named) if named else 'none'}); the figures are in the table "
+        "below.",
+        Markup(funnel_plot_svg(
+            "force-funnel", [(a.label, a.population, 100_000 * a.count / a.population)
+                             for a in areas],
+            centre=comparison.national_rate, limits=limits, named=named,
+            xlabel="Residents of the force area (2021 Census, log scale)",
+            ylabel="CSA offences per 100,000")))
 
 
 def _ethnicity_chart(result: AuditResult, group: str) -> Chart:

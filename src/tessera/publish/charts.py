@@ -12,10 +12,12 @@ import io
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 BLUE = "#1d70b8"
 """GOV.UK link blue: the single-series colour."""
@@ -116,6 +118,56 @@ def grouped_bars_svg(name: str, categories: Sequence[str],
     if series:
         axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(count, 2),
                     frameon=False, fontsize=8)
+    _style(axes)
+    return _svg(figure, name)
+
+
+@dataclass(frozen=True)
+class FunnelLimits:
+    """One pair of control limits, drawn as two lines over a run of populations."""
+
+    label: str
+    populations: Sequence[float]
+    lower: Sequence[float]
+    upper: Sequence[float]
+
+
+def funnel_plot_svg(name: str, points: Sequence[tuple[str, float, float]], *, centre: float,
+                    limits: Sequence[FunnelLimits], named: Sequence[str], xlabel: str,
+                    ylabel: str) -> str:
+    """Each area as a dot at (population, rate) around the `centre` line and its control
+    `limits`, the areas in `named` labelled beside their dot.
+
+    Why no bars and no order: the points are drawn where their population puts them, so the
+    eye compares each with the limits for its size rather than with its neighbours in a rank.
+    The population axis is logarithmic, as forces range from thousands to millions.
+    """
+    figure = Figure(figsize=(WIDTH_INCHES, 5.0))
+    axes = figure.subplots()
+    styles = ("--", ":")
+    for index, limit in enumerate(limits):
+        style = styles[index % len(styles)]
+        axes.plot(limit.populations, limit.upper, style, color=SECONDARY, linewidth=1,
+                  label=limit.label)
+        axes.plot(limit.populations, limit.lower, style, color=SECONDARY, linewidth=1)
+    if points:
+        axes.axhline(centre, color=SERIES[0], linewidth=1, label="National rate")
+    populations = [population for _, population, _ in points]
+    rates = [rate for _, _, rate in points]
+    outside = set(named)
+    axes.scatter(populations, rates, s=18, zorder=3,
+                 color=[SERIES[1] if label in outside else BLUE for label, _, _ in points])
+    for label, population, rate in points:
+        if label in outside:
+            axes.annotate(label, (population, rate), xytext=(4, 3), textcoords="offset points",
+                          fontsize=7, color=TEXT)
+    axes.set_xscale("log")
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel, color=TEXT)
+    axes.set_ylim(bottom=0)
+    if points:
+        axes.legend(loc="upper right", frameon=False, fontsize=8)
     _style(axes)
     return _svg(figure, name)
 

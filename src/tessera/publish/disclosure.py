@@ -100,17 +100,21 @@ def protect(tables: Sequence[StatTable], relations: Sequence[Relation],
     """Decide which cells of `tables` to suppress, and prove the decision by LP audit.
 
     `relations` are every additive relation a reader could use among the tables' counts and
-    the cells of earlier releases in `register` (an empty register: nothing published yet).
+    the cells of earlier releases in `register` (an empty register: nothing published yet;
+    an earlier figure this release revises is kept apart, `ReleaseRegister.revised`).
     Raises `PublicationError` when a relation does not hold, or no safe pattern exists.
     """
     rule = rule or DisclosureRule()
-    register = register or ReleaseRegister("")
+    register = (register or ReleaseRegister("")).revised(
+        {ref: value for table in tables for ref, _, value in table.count_cells()})
     started = time.perf_counter()
     rounded = _rounded_totals(tables, relations, rule)
     system = build_system(tables, relations, register,
                           {ref: rounded_range(shown, rule.round_totals_to)
                            for ref, shown in rounded.items()})
-    primary = np.array([system.current[i] and status == "free"
+    # A small count hidden by an earlier release is still primary (its own reason to be
+    # hidden); one published earlier stays published, whatever it counts now.
+    primary = np.array([system.current[i] and status != "shown"
                         and rule.is_primary(int(system.values[i]))
                         for i, status in enumerate(system.status)], dtype=np.bool_)
     system = _with_hidden(system, primary)

@@ -34,19 +34,21 @@ class LinkageOutputs:
     model: Path
 
 
-def write_linkage(run: LinkRun, out_dir: Path) -> LinkageOutputs:
-    """Write `out_dir/linkage/report.html` and `model.json` (the trained Splink model)."""
+def write_linkage(run: LinkRun, out_dir: Path, *, provenance: str) -> LinkageOutputs:
+    """Write `out_dir/linkage/report.html` and `model.json` (the trained Splink model);
+    `provenance` is the sentence saying where the linked records came from."""
     folder = out_dir / "linkage"
     folder.mkdir(parents=True, exist_ok=True)
     model = folder / "model.json"
     model.write_text(json.dumps(run.model, indent=2), encoding="utf-8")
     report = folder / "report.html"
-    report.write_text(render_report(run), encoding="utf-8")
+    report.write_text(render_report(run, provenance=provenance), encoding="utf-8")
     return LinkageOutputs(folder=folder, report=report, model=model)
 
 
-def render_report(run: LinkRun) -> str:
-    """The HTML report: what the run did, how good it is, what the model learnt, near misses."""
+def render_report(run: LinkRun, *, provenance: str) -> str:
+    """The HTML report: where the data came from, what the run did, how good it is, what the
+    model learnt, near misses."""
     environment = report_environment()
     weights = match_weights(run.model)
     chart = Markup(diverging_bars_svg(
@@ -59,7 +61,7 @@ def render_report(run: LinkRun) -> str:
                   _scores_row("Record pairs of children", run.quality.child_pairs)]
     return environment.get_template("linkage_report.html").render(
         title=TITLE, run=run, scores=scores, chart=chart, weights=weights,
-        prior=run.model.get("probability_two_random_records_match"))
+        prior=run.model.get("probability_two_random_records_match"), provenance=provenance)
 
 
 def match_weights(model: dict[str, Any]) -> list[tuple[str, float]]:

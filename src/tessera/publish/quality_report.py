@@ -37,20 +37,23 @@ class Headline:
     detail: str
 
 
-def write_quality(result: QualityResult, out_dir: Path) -> ReportOutputs:
-    """Write `out_dir/quality/<table>.csv` for every table and `out_dir/quality/report.html`."""
-    return write_report(out_dir / "quality", result.tables, render_report(result))
+def write_quality(result: QualityResult, out_dir: Path, *, provenance: str) -> ReportOutputs:
+    """Write `out_dir/quality/<table>.csv` for every table and `out_dir/quality/report.html`;
+    `provenance` is the sentence saying where the data came from."""
+    return write_report(out_dir / "quality", result.tables,
+                        render_report(result, provenance=provenance))
 
 
-def render_report(result: QualityResult) -> str:
-    """The HTML report: headlines, how each dimension is scored, then every table."""
+def render_report(result: QualityResult, *, provenance: str) -> str:
+    """The HTML report: provenance, headlines, how each dimension is scored, then every
+    table."""
     charts = {"agency_scores": [lowest_scores_chart(result)]}
     sections = [table_section(name, table, charts.get(name, []))
                 for name, table in result.tables.items()]
     return report_environment().get_template("quality_report.html").render(
         title=TITLE, headlines=headlines(result), sections=sections, weights=WEIGHTS,
         prompt_days=PROMPT_DAYS, stale_days=STALE_DAYS, linked=result.linked,
-        not_linked=NOT_LINKED)
+        not_linked=NOT_LINKED, provenance=provenance)
 
 
 def headlines(result: QualityResult) -> list[Headline]:

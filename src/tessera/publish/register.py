@@ -5,14 +5,21 @@ Why a register: disclosure control of one release is not enough when a force tot
 in March and a breakdown published in June add up to each other; the June run must treat the
 March figures as known to every reader. The register holds true values, so it is kept with the
 restricted data (never published); it is one JSON file per period, written atomically.
+
+Why revisions are renamed: a later run may count a cell differently (a late delivery, a
+corrected record). The earlier figure is then another quantity, the cell as it was, which held
+the earlier release's relations; merging both into one cell would make a system no figure
+satisfies. `revised` keeps such an earlier cell, and the relations it was part of, under its
+own name (the table name with `@` and how many releases were recorded before), so a later
+release is protected against it without being bound to equal it.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +62,8 @@ class ReleaseRegister:
 
     def record(self, release: str, cells: Iterable[CellRecord],
                relations: Iterable[Relation]) -> ReleaseRegister:
-        """This register with one more release's cells and relations added.
+        """This register with one more release's cells and relations added (earlier cells
+        whose value the release revised kept apart, as `revised` does).
 
         Raises `PublicationError` if the release name was already recorded, because a second
         run of the same release would have to publish exactly what the first did.
@@ -63,8 +71,28 @@ class ReleaseRegister:
         if release in self.releases:
             raise PublicationError(f"release {release!r} of {self.period} is already in the "
                                    "register; give the new release another name")
+        cells = tuple(cells)
+        earlier = self.revised({cell.ref: cell.value for cell in cells})
         return ReleaseRegister(self.period, (*self.releases, release),
-                               (*self.cells, *cells), (*self.relations, *relations))
+                               (*earlier.cells, *cells), (*earlier.relations, *relations))
+
+    def revised(self, values: Mapping[CellRef, int]) -> ReleaseRegister:
+        """This register with every cell whose true value differs from `values` (a new
+        release's counts) renamed as the earlier figure it is, in its cells and relations."""
+        changed = {cell.ref for cell in self.cells
+                   if cell.ref in values and values[cell.ref] != cell.value}
+        if not changed:
+            return self
+        vintage = f"@{len(self.releases)}"
+
+        def kept(ref: CellRef) -> CellRef:
+            return replace(ref, table=ref.table + vintage) if ref in changed else ref
+
+        return ReleaseRegister(
+            self.period, self.releases,
+            tuple(replace(cell, ref=kept(cell.ref)) for cell in self.cells),
+            tuple(Relation(kept(rel.total), tuple(kept(p) for p in rel.parts))
+                  for rel in self.relations))
 
 
 def load_register(path: Path, period: str) -> ReleaseRegister:

@@ -54,6 +54,7 @@ from tessera.synth.tables import (
 )
 from tessera.synth.writer import (
     corrupt_sorted,
+    mark_synthetic,
     sort_rows,
     write_census_returns,
     write_extracts,
@@ -137,8 +138,8 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
         file_format: "csv" or "parquet" (every column text).
         bad_share: Share of each file's rows given one deliberate fault (0 for a clean set,
             whose audit categories then equal the ground truth exactly).
-        rates: CSV (dimension, code, weight) replacing the population base rates for
-            ethnicity, sex or nationality.
+        rates: CSV (dimension, code, weight, optional source) replacing the shares of
+            ethnicity, sex, nationality, perpetrators' sex or perpetrators' age bands.
         end_year: Last year of the recording period.
         progress: Called with (step, fraction done) as the work proceeds.
     """
@@ -198,6 +199,8 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
     census_year = collection_year_holding(date.fromisoformat(world.period.extracted_at[:10]))
     census_returns = write_census_returns(out / CENSUS, clean["person_record"],
                                           clean["referral"], census_year)
+    mark_synthetic(out / "extracts")
+    mark_synthetic(out / CENSUS)
     report("writing ground truth", 0.95)
     persons, person_agency, _ = truth_persons(world, records, ids, serial)
     truth, offence_agency, _ = truth_offences(world, offences, refs, offence_serial, category,

@@ -41,6 +41,7 @@ from tessera.synth.population import (
     perpetrator_sexes,
     relatives_of,
 )
+from tessera.synth.rates import MIN_PERPETRATOR_AGE, BaseRates
 
 FAMILY = codes.index("relationship", "family_member")
 TRUST = codes.index("relationship", "position_of_trust")
@@ -51,8 +52,8 @@ ONLINE_SETTING = codes.index("setting", "online")
 ONLINE_PLACE = codes.index("location_type", "online")
 UNKNOWN_SUSPECT = {"stranger": 40, "": 40, "online_contact": 20}
 """What a victim can say of a suspect the police never identify."""
-MIN_PERPETRATOR_AGE = 10
-"""The age of criminal responsibility in England and Wales: nobody younger is a suspect."""
+ADULT_AGE = 18
+"""Bands from this age are adults': the only ones an adult in a position of trust is drawn from."""
 REPEAT_AGE_TOLERANCE = 5
 """Years a repeat offender's age may differ from the age drawn for the party they fill."""
 OPEN_UNIDENTIFIED = 0.12
@@ -150,8 +151,57 @@ def committed_dates(rng: np.random.Generator, recorded: np.ndarray,
 
 
 def perpetrator_ages(rng: np.random.Generator, relationship: np.ndarray,
-                     victim_age: np.ndarray) -> np.ndarray:
-    """Ages at the offence, by relationship (parents, siblings, peers, adults in trust...)."""
+                     victim_age: np.ndarray, rates: BaseRates) -> np.ndarray:
+    """Ages at the offence: the published age bands overall, handed out by relationship.
+
+    Why two steps: the published figures give the ages of all perpetrators, not by
+    relationship, while the relationship says who is older than whom (a parent than a
+    sibling, a peer than an adult met online). So ages are drawn from the configured bands
+    (`rates.perpetrator_age`, uniform within each band: no age piles up, nobody is under the
+    lowest band) and given out in the order of the ages the relationships suggest: the
+    youngest drawn age to the party its relationship makes youngest. An adult in a position
+    of trust is an adult: drawn from the adult bands alone, with the others' shares moved so
+    that all together keep the configured shares (`shares_beside`), wherever the adults in
+    trust are fewer than the adult share (not in the institutional pattern, which is mostly
+    them and so has more adults than the bands).
+    """
+    limits = rates.perpetrator_age_limits()
+    adult = limits[:, 0] >= ADULT_AGE
+    trust = (relationship == TRUST) & bool(rates.perpetrator_age[adult].sum())
+    age = np.empty(len(relationship), dtype=np.int64)
+    age[trust] = band_ages(rng, limits, np.where(adult, rates.perpetrator_age, 0.0),
+                           int(trust.sum()))
+    others = np.flatnonzero(~trust)
+    drawn = np.sort(band_ages(rng, limits, shares_beside(rates.perpetrator_age, adult,
+                                                         float(trust.mean())), len(others)))
+    order = np.lexsort((rng.random(len(others)),
+                        relationship_ages(rng, relationship[others], victim_age[others])))
+    age[others[order]] = drawn
+    return age
+
+
+def band_ages(rng: np.random.Generator, limits: np.ndarray, weights: np.ndarray, n: int
+              ) -> np.ndarray:
+    """`n` ages: a band by `weights`, then an age uniform within it."""
+    band = rng.choice(len(limits), size=n, p=weights / weights.sum())
+    return np.asarray(rng.integers(limits[band, 0], limits[band, 1] + 1))
+
+
+def shares_beside(shares: np.ndarray, adult: np.ndarray, fixed_adults: float) -> np.ndarray:
+    """The bands' shares for the rest, when a share `fixed_adults` of all is drawn from the
+    adult bands alone, so that the two together have `shares`: the adult bands give up what
+    the fixed adults take (no band below zero, when they are more than the adult share)."""
+    adult_share = float(shares[adult].sum())
+    if not fixed_adults or not adult_share:
+        return shares
+    rest = np.where(adult, np.maximum(shares * (1 - fixed_adults / adult_share), 0.0), shares)
+    return np.asarray(rest / rest.sum()) if rest.sum() else shares
+
+
+def relationship_ages(rng: np.random.Generator, relationship: np.ndarray,
+                      victim_age: np.ndarray) -> np.ndarray:
+    """The age each relationship suggests (parents, siblings, peers, adults in trust...): used
+    only to order perpetrators by age, never as their age."""
     n = len(relationship)
     u = rng.random(n)
     age = rng.integers(18, 71, n)
@@ -164,14 +214,8 @@ def perpetrator_ages(rng: np.random.Generator, relationship: np.ndarray,
     age = np.where(relationship == PEER, np.minimum(victim_age + rng.integers(-2, 4, n), 19),
                    age)
     age = np.where((relationship == ACQUAINTANCE) & (young < 0.3), rng.integers(14, 20, n), age)
-    age = np.where((relationship == ONLINE_CONTACT) & (young < 0.15), rng.integers(13, 19, n),
-                   age)
-    # A sibling or peer of a young child would be under 10: spread them over 10-13 rather
-    # than clipping them all to 10, which piled a spike of perpetrators up at that one age.
-    too_young = age < MIN_PERPETRATOR_AGE
-    age = np.where(too_young, rng.integers(MIN_PERPETRATOR_AGE, MIN_PERPETRATOR_AGE + 4, n),
-                   age)
-    return np.minimum(age, 75)
+    return np.where((relationship == ONLINE_CONTACT) & (young < 0.15), rng.integers(13, 19, n),
+                    age)
 
 
 def draw_victims(world: World, force: np.ndarray, age: np.ndarray, on_day: np.ndarray,
@@ -220,9 +264,11 @@ def draw_perpetrators(world: World, pattern: Pattern, victim: np.ndarray,
     candidate = np.where(donor >= 0, person[np.maximum(donor, 0)], -1)
     their_age = age_on(world.people.column("dob")[np.maximum(candidate, 0)], on_day[rows])
     # A repeat offender only where their age fits this offence's relationship (a "peer" of 78
-    # from an offence years apart would not), and never under the age of responsibility.
+    # from an offence years apart would not, nor a child in a position of trust), and never
+    # under the age of responsibility.
     ok = ((candidate >= 0) & (their_age >= MIN_PERPETRATOR_AGE)
-          & (np.abs(their_age - age[rows]) <= REPEAT_AGE_TOLERANCE))
+          & (np.abs(their_age - age[rows]) <= REPEAT_AGE_TOLERANCE)
+          & ((relationship[rows] != TRUST) | (their_age >= ADULT_AGE)))
     person[rows[ok]] = candidate[ok]
     left = rows[~ok]
     person[left] = new_people(world, dob=dob[left], force=force[left], sex=sex[left])
@@ -301,8 +347,8 @@ def draw_offences(world: World, pattern: Pattern, force: np.ndarray
     relationship = relationship.astype(np.int16)
     perpetrator = draw_perpetrators(
         world, pattern, victim[off], relationship,
-        perpetrator_ages(rng, relationship, victim_age[off]), committed_from[off], force[off],
-        ~unknown)
+        perpetrator_ages(rng, relationship, victim_age[off], world.rates), committed_from[off],
+        force[off], ~unknown)
 
     setting, location, online_flag, cse = draw_places(rng, pattern, relationship[slot == 0])
     online = online_flag | (setting == ONLINE_SETTING) | (location == ONLINE_PLACE)

@@ -6,9 +6,11 @@ offenders are all drawn from the same population shares (ONS Census 2021, from t
 `population` columns of the sex and ethnicity code lists). Any difference the audit then finds
 between groups is noise, which is what a test of the audit needs.
 
-Why perpetrators' sex is the exception: drawing it at the population's shares made half of all
-perpetrators female, which no published figure supports; it comes from a published share,
-named in `rates.csv`'s source column. A `rates` CSV (dimension, code, weight, optional source)
+Why perpetrators' sex and age are the exception: drawing sex at the population's shares made
+half of all perpetrators female, which no published figure supports, and ages drawn by
+relationship alone had no published basis; both come from published shares, named in
+`rates.csv`'s source column (perpetrator_age codes are age bands, `LOW-HIGH`, from the age of
+criminal responsibility up). A `rates` CSV (dimension, code, weight, optional source)
 replaces whole dimensions when a scenario wants other shares; nationality, which no code list
 weights, comes from `rates.csv` shipped here.
 """
@@ -26,7 +28,10 @@ import numpy as np
 from tessera.dataset import codelist
 from tessera.errors import ConfigurationError
 
-DIMENSIONS = ("ethnicity", "sex", "nationality", "perpetrator_sex")
+DIMENSIONS = ("ethnicity", "sex", "nationality", "perpetrator_sex", "perpetrator_age")
+MIN_PERPETRATOR_AGE = 10
+"""The age of criminal responsibility in England and Wales: nobody younger is a suspect."""
+MAX_PERPETRATOR_AGE = 99
 SEXES = ("F", "M")
 """Sexes a true person can have; 'U' (not known) is a recording, never a truth."""
 ETHNIC_GROUPS: tuple[str, ...] = tuple(
@@ -46,6 +51,10 @@ class BaseRates:
     nationality: np.ndarray
     perpetrator_sex: np.ndarray
     """Over `SEXES`: perpetrators are mostly male, unlike the population they are drawn from."""
+    perpetrator_age_bands: tuple[str, ...]
+    """Age bands at the offence, `LOW-HIGH` in whole years (both included)."""
+    perpetrator_age: np.ndarray
+    """Over `perpetrator_age_bands`."""
     sources: dict[str, str]
     """Where each dimension's shares come from, written beside the ground truth."""
 
@@ -53,10 +62,41 @@ class BaseRates:
         """Every share drawn from: dimension, code, probability, source."""
         columns = {"ethnicity": (ETHNIC_GROUPS, self.ethnicity), "sex": (SEXES, self.sex),
                    "nationality": (self.nationality_codes, self.nationality),
-                   "perpetrator_sex": (SEXES, self.perpetrator_sex)}
+                   "perpetrator_sex": (SEXES, self.perpetrator_sex),
+                   "perpetrator_age": (self.perpetrator_age_bands, self.perpetrator_age)}
         return [(dimension, code, float(p), self.sources[dimension])
                 for dimension, (codes, shares) in columns.items()
                 for code, p in zip(codes, shares, strict=True)]
+
+    def perpetrator_age_limits(self) -> np.ndarray:
+        """(lowest, highest) age of each perpetrator age band, one row per band."""
+        return np.array([age_band(code) for code in self.perpetrator_age_bands])
+
+
+def age_band(code: str) -> tuple[int, int]:
+    """The ages a band code `LOW-HIGH` covers (both included)."""
+    low, _, high = code.partition("-")
+    return int(low), int(high)
+
+
+def _check_age_bands(codes: tuple[str, ...], source: object) -> None:
+    """Bands are `LOW-HIGH`, from the age of criminal responsibility, and do not overlap."""
+    covered: set[int] = set()
+    for code in codes:
+        try:
+            low, high = age_band(code)
+        except ValueError:
+            raise ConfigurationError(f"{source}: perpetrator_age code {code!r} is not an age "
+                                     "band LOW-HIGH, such as 18-24") from None
+        if not MIN_PERPETRATOR_AGE <= low <= high <= MAX_PERPETRATOR_AGE:
+            raise ConfigurationError(
+                f"{source}: perpetrator_age band {code!r} must lie within "
+                f"{MIN_PERPETRATOR_AGE}-{MAX_PERPETRATOR_AGE} (nobody under the age of "
+                "criminal responsibility is a suspect)")
+        ages = set(range(low, high + 1))
+        if ages & covered:
+            raise ConfigurationError(f"{source}: perpetrator_age band {code!r} overlaps another")
+        covered |= ages
 
 
 def _read(source: Path | Traversable) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
@@ -120,6 +160,8 @@ def load_rates(path: Path | None = None) -> BaseRates:
     if bad:
         raise ConfigurationError(f"{source}: nationality codes {', '.join(bad)} are not ISO "
                                  "3166-1 alpha-3 codes of the nationality code list")
+    age_bands = tuple(chosen["perpetrator_age"])
+    _check_age_bands(age_bands, source)
     return BaseRates(
         ethnicity=_probabilities("ethnicity", ETHNIC_GROUPS, chosen["ethnicity"], source),
         sex=_probabilities("sex", SEXES, chosen["sex"], source),
@@ -127,6 +169,9 @@ def load_rates(path: Path | None = None) -> BaseRates:
         nationality=_probabilities("nationality", nationality_codes, chosen["nationality"],
                                    source),
         perpetrator_sex=_probabilities("perpetrator_sex", SEXES, chosen["perpetrator_sex"],
+                                       source),
+        perpetrator_age_bands=age_bands,
+        perpetrator_age=_probabilities("perpetrator_age", age_bands, chosen["perpetrator_age"],
                                        source),
         sources=sources,
     )

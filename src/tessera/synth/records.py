@@ -18,9 +18,10 @@ from tessera.synth.calibration import NO_DATE
 from tessera.synth.ethnicity import recorded_ethnicity, recorded_source
 from tessera.synth.investigation import ROLE
 from tessera.synth.noise import PROFILE_NAMES, Identity, blank_identity, noisy_identity
-from tessera.synth.offending import MIN_PERPETRATOR_AGE, Offences, Parties
+from tessera.synth.offending import Offences, Parties
 from tessera.synth.places import agencies
 from tessera.synth.population import World, age_on, shift_years
+from tessera.synth.rates import MIN_PERPETRATOR_AGE
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from tessera import __version__
 from tessera.dataset import codelist
+from tessera.dataset.manifest import MANIFEST_NAME, write_manifest
 from tessera.synth.cin_census import write_cin_census
 from tessera.synth.corruption import BadRow, choose_rows, corrupt
 from tessera.synth.places import agencies
@@ -155,6 +157,15 @@ def write_census_returns(folder: Path, people: Sorted, referrals: Sorted,
 
 def _agency_rows(data: Sorted, agency: int) -> pa.Table:
     return data.table.slice(int(data.starts[agency]), int(data.sizes[agency]))
+
+
+def mark_synthetic(folder: Path) -> None:
+    """List every file under `folder` in its synthetic-data manifest, so that `tessera ingest`
+    records them as made by tessera synth (`tessera.dataset.manifest`)."""
+    if folder.is_dir():
+        write_manifest(folder, (p for p in folder.rglob("*")
+                                if p.is_file() and p.name != MANIFEST_NAME),
+                       version=__version__)
 
 
 def write_ground_truth(folder: Path, persons: pa.Table, offences: pa.Table,

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from tessera import __version__
 from tessera.dataset import Entity
+from tessera.dataset.manifest import file_origins
 from tessera.errors import WarehouseError
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.engine import quote_identifier as q
@@ -240,7 +241,7 @@ def _batches_by_hash(engine: Engine, entity: Entity, hashes: list[str]) -> dict[
 
 def _record_files(engine: Engine, batch_id: int, extracts: Sequence[Extract],
                   results: Sequence[FileResult]) -> None:
-    """Add one `ops.files` row per loaded file, in one statement."""
+    """Add one `ops.files` row per loaded file, with its provenance, in one statement."""
     engine.register("file_rows", pa.table({
         "batch_id": pa.array([batch_id] * len(extracts), pa.int32()),
         "path": [str(e.path) for e in extracts],
@@ -249,6 +250,7 @@ def _record_files(engine: Engine, batch_id: int, extracts: Sequence[Extract],
         "rows_in": pa.array([r.rows_in for r in results], pa.int64()),
         "rows_loaded": pa.array([r.rows_loaded for r in results], pa.int64()),
         "rows_rejected": pa.array([r.rows_rejected for r in results], pa.int64()),
+        "provenance": file_origins((e.path, e.sha256) for e in extracts),
     }))
     engine.execute("INSERT INTO ops.files SELECT * FROM file_rows")
     engine.unregister("file_rows")

@@ -2,7 +2,8 @@
 
 Three zones, three schemas: `identity` holds direct identifiers and raw keys (readable by
 linkage and cleared casework only); `analysis` holds the same rows with identifiers replaced
-by keyed hashes and dates of birth by years; `ops` records batches, files and rejections.
+by keyed hashes and dates of birth by years; `ops` records batches, files (with each file's
+provenance: made by `tessera synth` or supplied) and rejections.
 Code lists are copied into `reference` so analysis SQL can join them.
 """
 
@@ -108,7 +109,10 @@ def create_schema_sqls() -> list[str]:
         "started_at TIMESTAMP, finished_at TIMESTAMP, tessera_version VARCHAR)",
         "CREATE TABLE IF NOT EXISTS ops.files (batch_id INTEGER, path VARCHAR, "
         "sha256 VARCHAR, entity VARCHAR, rows_in BIGINT, rows_loaded BIGINT, "
-        "rows_rejected BIGINT)",
+        "rows_rejected BIGINT, provenance VARCHAR)",
+        # Warehouses made before provenance was recorded gain the column, empty: their
+        # files' origin is unknown, and releases treat it as supplied (warehouse/provenance.py).
+        "ALTER TABLE ops.files ADD COLUMN IF NOT EXISTS provenance VARCHAR",
         "CREATE TABLE IF NOT EXISTS ops.rejections (batch_id INTEGER, file VARCHAR, "
         "row BIGINT, field VARCHAR, rule VARCHAR, value VARCHAR, message VARCHAR)",
         *linkage_table_sqls(),

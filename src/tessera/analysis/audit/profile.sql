@@ -6,7 +6,7 @@
 --   `perpetrators` table counts them apart.
 -- Age: the youngest age_at_offence recorded for the person in the group, i.e. their age at the
 --   earliest offence; a person with no recorded age, or one outside every band, is not known.
--- Sex: from the person record; a sex without a population (U, not known) counts as not known.
+-- Sex: from the person record; U (not known or unborn) counts as not known.
 -- Ethnicity: from the person's LATEST statement (highest capture_stage.stage_order, then latest
 --   extracted_at) that has a known ethnicity, across their party rows in the group; a person
 --   with no such statement is 'Not stated' when a statement says they did not state it ('NS':
@@ -15,6 +15,11 @@
 -- Every category of the reference lists is returned (zero if nobody is in it), with its
 -- population, plus one row per characteristic (code NULL) for people whose value is not known,
 -- two for ethnicity ('NS' not stated, 'NK' not known).
+-- Population: the age band's own Census 2021 population (reference.age_bands). Sex and ethnic
+--   group have none: the reference lists hold all-ages figures, but victims are children and
+--   perpetrators are aged 10 and over, so an all-ages rate would overstate groups with young
+--   age profiles; until the Census 2021 population of those ages by sex and ethnic group is
+--   held with its source, their rates are left out (population NULL).
 WITH person AS (
     SELECT offence_group, person_key, min(age_at_offence) AS age
     FROM csa_party
@@ -54,7 +59,7 @@ person_value AS (
         p.offence_group,
         p.person_key,
         'sex' AS dimension,
-        CASE WHEN TRY_CAST(s.population AS BIGINT) IS NOT NULL THEN s.code END AS code
+        CASE WHEN s.code IN ('F', 'M') THEN s.code END AS code
     FROM person AS p
     LEFT JOIN analysis.person_record AS pr ON pr.record_key = p.person_key
     LEFT JOIN reference.sex AS s ON s.code = pr.sex
@@ -83,20 +88,16 @@ category AS (
         code, label, TRY_CAST(population AS BIGINT) AS population
     FROM reference.age_bands
     UNION ALL
-    SELECT
-        2, 'sex', row_number() OVER (ORDER BY code), code, label,
-        TRY_CAST(population AS BIGINT)
+    SELECT 2, 'sex', row_number() OVER (ORDER BY code), code, label, NULL
     FROM reference.sex
-    WHERE TRY_CAST(population AS BIGINT) IS NOT NULL
+    WHERE code IN ('F', 'M')
     UNION ALL
-    SELECT
-        3, 'ethnic_group', min(TRY_CAST(code AS INTEGER)), "group", "group",
-        sum(TRY_CAST(population AS BIGINT))
+    SELECT 3, 'ethnic_group', min(TRY_CAST(code AS INTEGER)), "group", "group", NULL
     FROM reference.ethnicity
     WHERE code NOT IN ('NS', 'NK')
     GROUP BY "group"
     UNION ALL
-    SELECT 4, 'ethnicity', TRY_CAST(code AS INTEGER), code, label, TRY_CAST(population AS BIGINT)
+    SELECT 4, 'ethnicity', TRY_CAST(code AS INTEGER), code, label, NULL
     FROM reference.ethnicity
     WHERE code NOT IN ('NS', 'NK')
     UNION ALL

@@ -61,9 +61,11 @@ RULES: tuple[tuple[str, str], ...] = (
      "Nationality is taken from the latest statement that records one, or else from the "
      "person record."),
     ("rates",
-     "Rates are per 100,000 people of the group's Census population (all ages for sex and "
-     "ethnicity; the force area's population for forces). The 95% intervals on force rates "
-     "reflect random variation only, not under-reporting."),
+     "Rates are per 100,000 residents at the 2021 Census: of the force area for forces, of "
+     "the age band for ages; sex and ethnic group have no rate until the population of the "
+     "right ages is held. Every rate has an exact 95% Poisson interval, which reflects random "
+     "variation only, not under-reporting; a rate from fewer than 20 events is marked [u]. "
+     "Forces are compared with the national rate on a funnel plot, not ranked."),
     ("completeness",
      "Every figure that can be incomplete is shown with how complete its source fields are. "
      "All counts are of recorded crime and so are underestimates: most abuse is never "

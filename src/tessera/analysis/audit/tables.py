@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from tessera.analysis.audit.funnel import AreaCount, compare_areas, comparison_notes
+from tessera.analysis.audit.populations import force_population_note, profile_population_note
 from tessera.analysis.audit.queries import audit_sql
 from tessera.analysis.audit.rates import rate_interval, rate_per_100k, share
 from tessera.analysis.audit.rules import (
@@ -118,7 +120,10 @@ def offence_categories_table(engine: Engine) -> StatTable:
 def category_by_force_table(engine: Engine) -> StatTable:
     """Table (b): CSA offences by force and category, with rates per 100,000 and intervals."""
     rows: list[tuple[Cell, ...]] = []
+    areas: list[AreaCount] = []
     for r in engine.rows(audit_sql("category_by_force")):
+        if r["population"]:
+            areas.append(AreaCount(r["force_label"], r["csa_offences"], r["population"]))
         low, high = rate_interval(r["csa_offences"], r["population"])
         rows.append((
             r["force_code"], r["force_label"], r["population"], r["csa_offences"],
@@ -142,8 +147,8 @@ def category_by_force_table(engine: Engine) -> StatTable:
                  *(Column(code, CATEGORY_LABELS[code], "count")
                    for code in COUNTED_CATEGORIES[1:])),
         rows=tuple(rows),
-        notes=("Only forces that supplied offences are listed. Population: force area "
-               "residents from the reference list; intervals show random variation only.",),
+        notes=("Only forces that supplied offences are listed.", force_population_note(),
+               *comparison_notes(compare_areas(areas), "forces")),
     )
 
 
@@ -168,13 +173,15 @@ def profile_table(engine: Engine, party: str) -> StatTable:
         dimension_label = DIMENSION_LABELS[dimension]
         known_labels.update((r["label"], None) for r in items if r["known"])
         for r in items:
+            population = r["population"] if r["known"] else None
             rows.append((
                 group_label, dimension_label, r["label"], r["people"],
                 share(r["people"], known) if r["known"] else None,
-                rate_per_100k(r["people"], r["population"]) if r["known"] else None,
+                rate_per_100k(r["people"], population),
+                *rate_interval(r["people"], population),
                 None,
             ))
-        rows.append((group_label, dimension_label, ALL_PEOPLE, total, None, None,
+        rows.append((group_label, dimension_label, ALL_PEOPLE, total, None, None, None, None,
                      share(known, total)))
         if dimension == "ethnicity":
             notes.append(_known_note(f"Ethnicity known for {who} ({group_label})",
@@ -191,14 +198,15 @@ def profile_table(engine: Engine, party: str) -> StatTable:
                  Column("category", "Category", "dimension"), PEOPLE,
                  share_column("share_of_known", "Share of known (%)", "people", known_people),
                  Column("rate", "Rate per 100,000", "rate", of="people"),
+                 Column("interval_low", "95% interval low", "interval_low", of="people"),
+                 Column("interval_high", "95% interval high", "interval_high", of="people"),
                  share_column("known", "Known (%)", known_people, "people")),
         rows=tuple(rows),
         totals=_totals(rows, (0, 1, 2), ALL_PEOPLE),
         notes=(*notes, "Each ethnicity is the person's latest known one, whatever its stage or "
                        "source: 'What the ethnicity figures rest on' gives the stages and how "
                        "many were self-defined or officer-observed.",
-               "Rates use the all-ages Census 2021 population of each sex and ethnic "
-               "group, and the age band's population for ages."),
+               profile_population_note()),
     )
 
 

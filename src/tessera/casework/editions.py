@@ -1,0 +1,45 @@
+"""Who may view the restricted edition of a product, and the read log entry of every view.
+
+Why a casework concern: the restricted edition shows every figure unsuppressed (single
+children among them), so it is read like an identifiable record: only a signed-in user whose
+role allows it, with a reason, and each view written to the read log (and so into the ledger)
+before anything is shown.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tessera.casework.access import acting_user
+from tessera.casework.models import User
+from tessera.casework.readlog import log_read
+from tessera.casework.roles import Role
+from tessera.casework.store import Casework
+from tessera.casework.users import check_password
+from tessera.errors import NotPermitted
+
+RESTRICTED_ROLES = (Role.NATIONAL_ANALYST,)
+"""Roles that may view a national product's restricted edition."""
+RECORD_KIND = "restricted_edition"
+
+
+def log_restricted_view(casework: Casework, username: str, password: str, product: str,
+                        purpose: str) -> str:
+    """Sign the user in, refuse unless their role allows the restricted edition, and log the
+    view of `product` (who, what, when, why); returns the user's name to show.
+
+    Raises `NotPermitted` for a wrong username or password, a disabled account or a role not
+    allowed. The password is checked (argon2, a third of a second) outside any transaction.
+    """
+    with casework.reading() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        user_id = user.id if user is not None else None
+        correct = check_password(user, password)
+    if not correct or user_id is None:
+        raise NotPermitted("the username or password is not right")
+    with casework.session() as session:
+        current = session.get(User, user_id)
+        assert current is not None  # read above; users are disabled, never deleted
+        current = acting_user(session, current, *RESTRICTED_ROLES)
+        log_read(session, current, RECORD_KIND, product, purpose)
+        return current.display_name or current.username
