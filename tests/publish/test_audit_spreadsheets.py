@@ -24,7 +24,7 @@ def written(audit_result: AuditResult, tmp_path_factory: pytest.TempPathFactory
             ) -> tuple[AuditResult, ReportOutputs, AuditFiles]:
     published, protection = disclose_audit(audit_result)
     release = audit_release(audit_result, published, protection, SOURCE, date(2026, 11, 30))
-    outputs = write_audit(published, tmp_path_factory.mktemp("out"))
+    outputs = write_audit(published, tmp_path_factory.mktemp("out"), provenance=SOURCE)
     return published, outputs, write_audit_files(release, outputs.csvs, outputs.folder)
 
 
