@@ -6,17 +6,20 @@ shows one decimal and a rate two, so 40.0 does not print as 40 in one place and 
 
 from __future__ import annotations
 
-from tessera.analysis.results import Cell, Column
+from tessera.analysis.results import Cell, Column, ColumnKind
 
 BLANK = "–"
 """Shown for a cell with no value (not applicable or not computable), in text outputs."""
 
-KIND_DECIMALS = {"share": 1, "rate": 2, "interval_low": 2, "interval_high": 2}
-"""Decimal places of each derived kind's floats."""
+KIND_DECIMALS: dict[ColumnKind, int] = {"count": 0, "share": 1, "rate": 2, "interval_low": 2,
+                                        "interval_high": 2}
+"""Decimal places each kind of figure is shown to, in text and in workbooks alike (the
+analysis rounds shares and rates the same)."""
 
 
 def decimals(column: Column) -> int | None:
-    """Decimal places of a column's floats: 1 for shares, 2 for rates; None if free."""
+    """Decimal places of a column's figures: 0 for counts, 1 for shares, 2 for rates, a
+    figure's own if it says; None for a label or a free figure."""
     return column.decimals if column.decimals is not None else KIND_DECIMALS.get(column.kind)
 
 
