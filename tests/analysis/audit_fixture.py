@@ -13,6 +13,7 @@ import hashlib
 from datetime import date, datetime
 from typing import Any
 
+from tessera.analysis.audit import AuditResult
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.reference import refresh_reference_tables
 from tessera.warehouse.schema import create_schema_sqls
@@ -52,14 +53,15 @@ class FixtureWarehouse:
 
     def person(self, person_id: str, *, agency: str = "west-yorkshire", sex: str = "F",
                birth_year: int | None = 2010, ethnicity: str | None = None,
-               nationality: str | None = None) -> str:
-        """A person record; returns its record_key."""
+               nationality: str | None = None, nominal: bool = True) -> str:
+        """A person record; returns its record_key. `nominal=False` is an unidentified
+        suspect's record: the force holds no nominal id for them."""
         key = record_key("person_record", agency, person_id)
         self._insert("analysis.person_record", {
             "record_key": key, "agency_code": agency, "extracted_at": EXTRACTED, "batch_id": 1,
             "date_of_birth_year": birth_year, "sex": sex, "ethnicity": ethnicity,
-            "nationality": nationality, "police_person_id_key": record_key("id", agency,
-                                                                           person_id)})
+            "nationality": nationality,
+            "police_person_id_key": record_key("id", agency, person_id) if nominal else None})
         return key
 
     def offence(self, crime_ref: str, *, force: str = "west-yorkshire", code: str = "19D",
@@ -92,13 +94,14 @@ class FixtureWarehouse:
 
     def statement(self, party_key: str, stage: str, *, ethnicity: str | None = None,
                   nationality: str | None = None, agency: str = "west-yorkshire",
-                  extracted_at: datetime = EXTRACTED) -> str:
-        """A demographic statement about a party at an investigation stage."""
+                  extracted_at: datetime = EXTRACTED, source: str = "self_defined") -> str:
+        """A demographic statement about a party at an investigation stage; an ethnicity is
+        defined by `source` (self-defined unless said)."""
         key = record_key("party_demographics", agency, self._next_id("statement"))
         self._insert("analysis.party_demographics", {
             "record_key": key, "agency_code": agency, "extracted_at": extracted_at,
             "batch_id": 1, "offence_party_id_key": party_key, "captured_at_stage": stage,
-            "ethnicity": ethnicity, "ethnicity_source": "self_defined" if ethnicity else None,
+            "ethnicity": ethnicity, "ethnicity_source": source if ethnicity else None,
             "nationality": nationality})
         return key
 
@@ -180,3 +183,15 @@ def populate_audit_fixture(engine: Engine) -> FixtureWarehouse:
     engine.execute("UPDATE analysis.person_record SET nationality = 'ROU' WHERE record_key = ?",
                    [record_key("person_record", "west-yorkshire", "P11m")])
     return w
+
+
+def rows_where(result: AuditResult, table: str, **match: object) -> list[dict[str, object]]:
+    """The rows of one audit table whose columns (by key) hold the values given."""
+    return [r for r in result.tables[table].records()
+            if all(r[k] == v for k, v in match.items())]
+
+
+def one(result: AuditResult, table: str, **match: object) -> dict[str, object]:
+    """The one row of an audit table matching `match`."""
+    (row,) = rows_where(result, table, **match)
+    return row

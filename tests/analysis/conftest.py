@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tessera.analysis.audit import AuditResult, run_audit
 from tessera.warehouse.engine import Engine
 from tests.analysis.audit_fixture import FixtureWarehouse, populate_audit_fixture
 
@@ -28,3 +29,9 @@ def audit_engine(engine: Engine) -> Engine:
     """The hand-made audit warehouse of `populate_audit_fixture`."""
     populate_audit_fixture(engine)
     return engine
+
+
+@pytest.fixture
+def result(audit_engine: Engine) -> AuditResult:
+    """The audit of the hand-made warehouse."""
+    return run_audit(audit_engine)

@@ -18,7 +18,7 @@ def test_explains_the_facts_and_each_rule_in_order(audit_engine: Engine) -> None
     assert offence.force_code == "west-yorkshire"
     assert offence.force_label == "West Yorkshire Police"
     assert offence.category == "intra_familial"
-    assert offence.category_label == "Within the family"
+    assert offence.category_label == "Within the family, more than one perpetrator"
     facts = dict(offence.facts)
     assert facts["Home Office offence code"].startswith("19E Rape of a female child under 13")
     assert "identifies a child victim: yes" in facts["Home Office offence code"]

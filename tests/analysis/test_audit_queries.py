@@ -6,7 +6,7 @@ from importlib import resources
 
 import pytest
 
-from tessera.analysis.audit.queries import READS, audit_sql, load_sql, steps_for
+from tessera.analysis.audit.queries import AUDIT_SQL, READS, audit_sql
 from tessera.errors import AnalysisError
 from tests.analysis.audit_fixture import FixtureWarehouse
 
@@ -23,7 +23,7 @@ def test_every_sql_file_is_declared_and_every_declared_query_has_a_file() -> Non
 
 @pytest.mark.parametrize("name", SQL_FILES)
 def test_every_query_says_what_it_counts(name: str) -> None:
-    text = load_sql(name)
+    text = AUDIT_SQL.load(name)
     assert text.startswith("-- "), f"{name}.sql must open with a comment saying what it counts"
 
 
@@ -36,12 +36,13 @@ def test_every_query_runs_on_the_warehouse_schema(warehouse: FixtureWarehouse,
 
 
 def test_steps_come_after_the_steps_they_read() -> None:
-    assert steps_for("party_statement") == ["offence_category", "offence_in_group", "csa_party"]
-    order = steps_for("profile")
+    assert AUDIT_SQL.steps_for("party_statement") == [
+        "offence_category", "offence_in_group", "csa_party"]
+    order = AUDIT_SQL.steps_for("profile")
     assert order.index("offence_category") < order.index("csa_party")
     assert order.index("csa_party") < order.index("party_statement")
     assert len(order) == len(set(order))
-    assert steps_for("offence_category") == []
+    assert AUDIT_SQL.steps_for("offence_category") == []
 
 
 def test_a_query_with_its_own_with_joins_the_chain() -> None:
@@ -51,5 +52,5 @@ def test_a_query_with_its_own_with_joins_the_chain() -> None:
 
 
 def test_unknown_query_is_an_error() -> None:
-    with pytest.raises(AnalysisError, match="no query named 'nope'"):
+    with pytest.raises(AnalysisError, match="has no query named 'nope'"):
         audit_sql("nope")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tessera.analysis.audit import RULES, explain_offence, run_audit
-from tessera.analysis.audit.queries import load_sql
+from tessera.analysis.audit.queries import AUDIT_SQL
 from tessera.analysis.audit.rules import CATEGORY_LABELS, CATEGORY_RULES
 from tests.analysis.audit_fixture import FixtureWarehouse
 
@@ -22,6 +22,8 @@ class Case:
     category: str
     online: bool = False
     offence: dict[str, Any] = field(default_factory=dict)
+    any_number: tuple[str, ...] = ()
+    """The overlapping all-CSA figures the offence is also in (family, institution)."""
 
 
 V = ("V", "victim", 14, None)
@@ -76,11 +78,12 @@ CASES = [
          offence={"cse": True}),
     Case("first match wins: family setting beats school location",
          [V, *perps("peer", "peer")], "intra_familial",
-         offence={"setting": "family", "location": "school"}),
+         offence={"setting": "family", "location": "school"},
+         any_number=("institutional_any",)),
     Case("a single perpetrator with a CSE flag is single, not group-based",
          [V, *perps("acquaintance")], "single_perpetrator", offence={"cse": True}),
     Case("a single family-member perpetrator is single, not intra-familial",
-         [V, *perps("family_member")], "single_perpetrator"),
+         [V, *perps("family_member")], "single_perpetrator", any_number=("intra_familial_any",)),
     Case("family relationship of a witness does not make it intra-familial",
          [V, *perps("stranger", "stranger"), ("W", "witness", 40, "family_member")],
          "other_multiple"),
@@ -98,6 +101,11 @@ CASES = [
          [("V", "victim", 30, None), *perps("online_contact")], "not_csa", online=False,
          offence={"code": "19C", "online": True}),
 ]
+
+
+ANY_NUMBER_OF = {"intra_familial": ("intra_familial_any",),
+                 "institutional": ("institutional_any",)}
+"""A category that needs more than one perpetrator is also in its all-CSA figure."""
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.description for c in CASES])
@@ -118,6 +126,8 @@ def test_category_rule(warehouse: FixtureWarehouse, case: Case) -> None:
         if case.category not in ("single_perpetrator",):
             expected["more_than_one_perpetrator"] = 1
         expected["online"] = int(case.online)
+        for code in (*case.any_number, *ANY_NUMBER_OF.get(case.category, ())):
+            expected[code] = 1
     assert counts == expected
 
 
@@ -130,7 +140,7 @@ def test_every_category_rule_is_written_in_rules() -> None:
 
 
 def test_every_category_is_documented_in_the_rule_sql() -> None:
-    sql = load_sql("offence_category")
+    sql = AUDIT_SQL.load("offence_category")
     categories = [c for c in CATEGORY_LABELS if c not in ("csa_offences",
                                                           "more_than_one_perpetrator")]
     for category in categories:

@@ -15,29 +15,15 @@ from tessera.sources.delivery import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
 from tessera.warehouse.pseudonym import PseudonymKey
-from tests.analysis.audit_fixture import FixtureWarehouse, record_key
+from tests.analysis.audit_fixture import FixtureWarehouse, one, record_key, rows_where
 from tests.conftest import offence, party, person, write_extract
-
-
-@pytest.fixture
-def result(audit_engine: Engine) -> AuditResult:
-    return run_audit(audit_engine)
-
-
-def rows_where(result: AuditResult, table: str, **match: object) -> list[dict[str, object]]:
-    return [r for r in result.tables[table].records()
-            if all(r[k.replace("_", " ")] == v for k, v in match.items())]
-
-
-def one(result: AuditResult, table: str, **match: object) -> dict[str, object]:
-    (row,) = rows_where(result, table, **match)
-    return row
 
 
 def test_tables_are_in_report_order_and_described(result: AuditResult) -> None:
     assert list(result.tables) == [
         "offence_categories", "category_by_force", "victim_profile", "offender_profile",
-        "completeness_by_stage", "outcomes", "nationality", "children", "data_completeness"]
+        "completeness_by_stage", "ethnicity_basis", "outcomes", "nationality", "children",
+        "perpetrators", "data_completeness", "rejected_rows", "rejected_related"]
     for table in result.tables.values():
         assert table.title and table.description.endswith(".")
         assert all(len(row) == len(table.columns) for row in table.rows)
@@ -45,31 +31,58 @@ def test_tables_are_in_report_order_and_described(result: AuditResult) -> None:
 
 def test_national_categories(result: AuditResult) -> None:
     table = result.tables["offence_categories"]
-    assert dict(zip(table.column("Category code"), table.column("Offences"), strict=True)) == {
+    assert dict(zip(table.column("category_code"), table.column("offences"), strict=True)) == {
         "csa_offences": 12, "more_than_one_perpetrator": 8, "intra_familial": 3,
         "institutional": 2, "group_based_cse": 2, "other_multiple": 1,
-        "single_perpetrator": 4, "online": 3}
-    assert table.column("Share of CSA offences (%)")[:3] == [100.0, 66.7, 25.0]
+        "single_perpetrator": 4, "online": 3, "intra_familial_any": 3, "institutional_any": 2}
+    assert table.column("share")[:3] == [100.0, 66.7, 25.0]
     assert table.notes[0] == "15 offences read from 2 forces; 12 are CSA offences under the rules."
-    assert "at least one perpetrator identified: 91.7% (11 of 12)" in table.notes[1]
-    assert [h.value for h in result.headlines] == [12, 8, 3, 2, 2, 3]
-    assert result.headlines[4].label == "Group-based CSE"
-    assert result.headlines[4].detail == "25.0% of 8 offences with more than one perpetrator"
-    assert result.headlines[5].detail == "25.0% of 12 CSA offences"  # online
+    assert ("CSA offences with at least one suspect or offender record: 91.7% (11 of 12)."
+            in table.notes)
+    assert ("CSA offences with at least one named perpetrator (a police nominal record): "
+            "91.7% (11 of 12).") in table.notes
+    assert [h.value for h in result.headlines] == [12, 3, 2, 8, 3, 2, 2, 3, 18]
+    assert result.headlines[6].label == "Group-based CSE"
+    assert result.headlines[6].detail == "25.0% of 8 offences with more than one perpetrator"
+    assert result.headlines[7].detail == "25.0% of 12 CSA offences"  # online
+    assert result.headlines[4].label == "Within the family, more than one perpetrator"
+    assert result.headlines[1].detail == "25.0% of 12 CSA offences"  # all family CSA
+
+
+def test_family_and_institutional_csa_of_any_number_sit_beside_the_categories(
+        warehouse: FixtureWarehouse) -> None:
+    """One perpetrator in the family or at school is no category (those need two), but it is
+    family or institutional CSA, which the headlines give first."""
+    warehouse.crime("SOLO-FAMILY", [("V1", "victim", 12, None),
+                                    ("P1m", "suspect", 40, "family_member")])
+    warehouse.crime("SOLO-SCHOOL", [("V2", "victim", 13, None), ("P2m", "suspect", 30, None)],
+                    location="school")
+    warehouse.crime("PAIR-FAMILY", [("V3", "victim", 9, None), ("P3m", "suspect", 40, None),
+                                    ("P4m", "suspect", 41, None)], setting="family")
+    result = run_audit(warehouse.engine)
+    counts = dict(zip(result.tables["offence_categories"].column("category_code"),
+                      result.tables["offence_categories"].column("offences"), strict=True))
+    assert (counts["intra_familial"], counts["intra_familial_any"]) == (1, 2)
+    assert (counts["institutional"], counts["institutional_any"]) == (0, 1)
+    labels = [h.label for h in result.headlines]
+    assert labels[1:3] == ["Within the family, any number of perpetrators (overlapping)",
+                           "In an institution, any number of perpetrators (overlapping)"]
+    assert labels.index("In an institution, more than one perpetrator") > 3
 
 
 def test_categories_by_force_with_rates(result: AuditResult) -> None:
     population = int(codelist("police_forces").column("population")["west-yorkshire"])
-    wy = one(result, "category_by_force", Force_code="west-yorkshire")
-    assert wy["Force"] == "West Yorkshire Police"
-    assert wy["CSA offences"] == 9 and wy["Group-based CSE"] == 2
-    assert wy["Within the family"] == 3 and wy["Single perpetrator or none identified"] == 1
-    assert wy["Per 100,000"] == round(9 / population * 100_000, 2)
-    assert wy["95% interval low"] < wy["Per 100,000"] < wy["95% interval high"]
-    kent = one(result, "category_by_force", Force_code="kent")
-    assert kent["CSA offences"] == 3 and kent["Online (overlapping)"] == 2
+    wy = one(result, "category_by_force", force_code="west-yorkshire")
+    assert wy["force"] == "West Yorkshire Police"
+    assert wy["csa_offences"] == 9 and wy["group_based_cse"] == 2
+    assert wy["intra_familial"] == 3 and wy["single_perpetrator"] == 1
+    assert "intra_familial_any" not in wy  # national only: it overlaps the categories
+    assert wy["rate"] == round(9 / population * 100_000, 2)
+    assert wy["interval_low"] < wy["rate"] < wy["interval_high"]
+    kent = one(result, "category_by_force", force_code="kent")
+    assert kent["csa_offences"] == 3 and kent["online"] == 2
     table = result.tables["category_by_force"]
-    assert sum(table.column("CSA offences")) == 12  # type: ignore[arg-type]
+    assert sum(table.column("csa_offences")) == 12  # type: ignore[arg-type]
 
 
 def test_force_notes_give_the_population_vintage_and_the_comparison(
@@ -83,43 +96,44 @@ def test_force_notes_give_the_population_vintage_and_the_comparison(
 
 
 def test_victims_are_counted_once_per_person(result: AuditResult) -> None:
-    all_people = rows_where(result, "victim_profile", Offence_group="All CSA offences",
-                            Category="All people")
-    assert {r["People"] for r in all_people} == {11}  # V1 is victim of two offences
+    all_people = rows_where(result, "victim_profile", offence_group="All CSA offences",
+                            category="All people")
+    assert {r["people"] for r in all_people} == {11}  # V1 is victim of two offences
     # V1 was 12 and 13: the age at the earliest offence counts.
-    ages = {r["Category"]: r["People"] for r in rows_where(
-        result, "victim_profile", Offence_group="All CSA offences",
-        Characteristic="Age at offence")}
+    ages = {r["category"]: r["people"] for r in rows_where(
+        result, "victim_profile", offence_group="All CSA offences",
+        characteristic="Age at offence")}
     assert ages["Aged 10-12"] == 3 and ages["Aged 13-15"] == 6 and ages["Age not known"] == 0
 
 
 def test_ethnicity_comes_from_the_latest_stage_with_a_known_value(result: AuditResult) -> None:
-    victims = {r["Category"]: r for r in rows_where(
-        result, "victim_profile", Offence_group="All CSA offences",
-        Characteristic="Ethnic group (19 categories)")}
+    victims = {r["category"]: r for r in rows_where(
+        result, "victim_profile", offence_group="All CSA offences",
+        characteristic="Ethnic group (19 categories)")}
     # V1: '4' at report, 'NK' at charge, '13' at arrest (another offence) -> '13'.
-    assert victims["English, Welsh, Scottish, Northern Irish or British"]["People"] == 1
-    assert victims["Pakistani"]["People"] == 0
+    assert victims["English, Welsh, Scottish, Northern Irish or British"]["people"] == 1
+    assert victims["Pakistani"]["people"] == 0
     # V4: nothing at report, '11' at the end of the investigation.
-    assert victims["White and Black Caribbean"]["People"] == 1
-    assert victims["Not stated or not known"]["People"] == 9
-    assert victims["All people"]["Known (%)"] == 18.2
+    assert victims["White and Black Caribbean"]["people"] == 1
+    assert victims["Not known"]["people"] == 9 and victims["Not stated"]["people"] == 0
+    assert victims["All people"]["known"] == 18.2
 
-    perpetrators = {r["Category"]: r for r in rows_where(
-        result, "offender_profile", Offence_group="Group-based CSE",
-        Characteristic="Ethnic group (19 categories)")}
+    perpetrators = {r["category"]: r for r in rows_where(
+        result, "offender_profile", offence_group="Group-based CSE",
+        characteristic="Ethnic group (19 categories)")}
     # P9: '17' at report, '4' at the end; P10: only 'NS'; P11: '1'.
-    assert perpetrators["Pakistani"]["People"] == 1
-    assert perpetrators["Other White"]["People"] == 0
-    assert perpetrators["Bangladeshi"]["People"] == 1
-    assert perpetrators["Not stated or not known"]["People"] == 1
-    assert perpetrators["Pakistani"]["Share of known (%)"] == 50.0
-    assert perpetrators["Not stated or not known"]["Share of known (%)"] is None
-    assert perpetrators["Not stated or not known"]["Rate per 100,000"] is None
-    assert perpetrators["All people"]["Known (%)"] == 66.7
-    groups = {r["Category"]: r["People"] for r in rows_where(
-        result, "offender_profile", Offence_group="Group-based CSE",
-        Characteristic="Ethnic group (5 groups)")}
+    assert perpetrators["Pakistani"]["people"] == 1
+    assert perpetrators["Other White"]["people"] == 0
+    assert perpetrators["Bangladeshi"]["people"] == 1
+    assert perpetrators["Not stated"]["people"] == 1  # P10 declined: not a recording gap
+    assert perpetrators["Not known"]["people"] == 0
+    assert perpetrators["Pakistani"]["share_of_known"] == 50.0
+    assert perpetrators["Not stated"]["share_of_known"] is None
+    assert perpetrators["Not stated"]["rate"] is None
+    assert perpetrators["All people"]["known"] == 66.7
+    groups = {r["category"]: r["people"] for r in rows_where(
+        result, "offender_profile", offence_group="Group-based CSE",
+        characteristic="Ethnic group (5 groups)")}
     assert groups["Asian, Asian British or Asian Welsh"] == 2
     assert "Ethnicity known for perpetrators (Group-based CSE): 66.7% (2 of 3)." in (
         result.tables["offender_profile"].notes)
@@ -130,85 +144,108 @@ def test_profile_rates_use_the_age_bands_population(result: AuditResult) -> None
     population of the right ages (children, people aged 10 and over), so no rate."""
     bands = codelist("age_bands")
     population = {bands.label(code): int(p) for code, p in bands.column("population").items()}
-    ages = [r for r in rows_where(result, "victim_profile", Offence_group="All CSA offences",
-                                  Characteristic="Age at offence")
-            if r["People"] and r["Category"] in population]
+    ages = [r for r in rows_where(result, "victim_profile", offence_group="All CSA offences",
+                                  characteristic="Age at offence")
+            if r["people"] and r["category"] in population]
     assert ages
     for row in ages:
-        assert row["Rate per 100,000"] == round(
-            int(row["People"]) * 100_000 / population[str(row["Category"])], 2)
-        low, high = rate_interval(int(row["People"]), population[str(row["Category"])])
-        assert (row["95% interval low"], row["95% interval high"]) == (low, high)
-    pakistani = one(result, "offender_profile", Offence_group="All CSA offences",
-                    Characteristic="Ethnic group (19 categories)", Category="Pakistani")
-    male = one(result, "offender_profile", Offence_group="All CSA offences",
-               Characteristic="Sex", Category="Male")
-    assert male["People"] == 16
-    assert pakistani["Rate per 100,000"] is None and male["Rate per 100,000"] is None
+        assert row["rate"] == round(
+            int(row["people"]) * 100_000 / population[str(row["category"])], 2)
+        low, high = rate_interval(int(row["people"]), population[str(row["category"])])
+        assert (row["interval_low"], row["interval_high"]) == (low, high)
+    pakistani = one(result, "offender_profile", offence_group="All CSA offences",
+                    characteristic="Ethnic group (19 categories)", category="Pakistani")
+    male = one(result, "offender_profile", offence_group="All CSA offences",
+               characteristic="Sex", category="Male")
+    assert male["people"] == 16
+    assert pakistani["rate"] is None and male["rate"] is None
 
 
 def test_every_reference_category_is_listed(result: AuditResult) -> None:
-    ethnicity = rows_where(result, "offender_profile", Offence_group="All CSA offences",
-                           Characteristic="Ethnic group (19 categories)")
-    assert len(ethnicity) == 19 + 2  # 19 categories, not known, all people
-    ages = rows_where(result, "victim_profile", Offence_group="Group-based CSE",
-                      Characteristic="Age at offence")
+    ethnicity = rows_where(result, "offender_profile", offence_group="All CSA offences",
+                           characteristic="Ethnic group (19 categories)")
+    assert len(ethnicity) == 19 + 3  # 19 categories, not stated, not known, all people
+    ages = rows_where(result, "victim_profile", offence_group="Group-based CSE",
+                      characteristic="Age at offence")
     assert len(ages) == len(codelist("age_bands").codes) + 2
 
 
 def test_ethnicity_completeness_by_stage(result: AuditResult) -> None:
-    perpetrators = {r["Stage"]: r for r in rows_where(
-        result, "completeness_by_stage", Offence_group="All CSA offences",
-        Party="Perpetrators")}
+    perpetrators = {r["stage"]: r for r in rows_where(
+        result, "completeness_by_stage", offence_group="All CSA offences",
+        party="Perpetrators")}
     assert list(perpetrators) == ["At report", "At arrest", "At charge",
                                   "At the end of the investigation"]
-    assert (perpetrators["At report"]["Statements"], perpetrators["At report"]["Known ethnicity"],
-            perpetrators["At report"]["Known (%)"]) == (3, 2, 66.7)
-    assert perpetrators["At charge"]["Statements"] == 0
-    assert perpetrators["At charge"]["Known (%)"] is None
-    victims = {r["Stage"]: r for r in rows_where(
-        result, "completeness_by_stage", Offence_group="All CSA offences", Party="Victims")}
-    assert victims["At charge"]["Known (%)"] == 0.0  # only 'NK'
+    assert (perpetrators["At report"]["statements"], perpetrators["At report"]["known"],
+            perpetrators["At report"]["known_share"]) == (3, 2, 66.7)
+    assert perpetrators["At charge"]["statements"] == 0
+    assert perpetrators["At charge"]["known_share"] is None
+    victims = {r["stage"]: r for r in rows_where(
+        result, "completeness_by_stage", offence_group="All CSA offences", party="Victims")}
+    assert victims["At charge"]["known_share"] == 0.0  # only 'NK', recorded though no victim
+    # is charged; where none was recorded the stage does not apply to victims: [z], not 0.
+    cse_victims = {r["stage"]: r for r in rows_where(
+        result, "completeness_by_stage", offence_group="Group-based CSE", party="Victims")}
+    assert [cse_victims[s]["statements"] for s in cse_victims] == [1, None, None, 1]
+    assert cse_victims["At arrest"]["known_share"] is None
 
 
 def test_outcomes_include_open_offences(result: AuditResult) -> None:
-    csa = {r["Outcome group code"]: r for r in rows_where(
-        result, "outcomes", Offence_group="All CSA offences")}
-    assert csa["charge_summons"]["Offences"] == 1
-    assert csa["evidential_difficulties"]["Offences"] == 1
-    assert csa["open"]["Offences"] == 10 and csa["open"]["Share (%)"] == 83.3
-    assert sum(r["Offences"] for r in csa.values()) == 12  # type: ignore[misc]
-    cse = {r["Outcome group code"]: r["Offences"] for r in rows_where(
-        result, "outcomes", Offence_group="Group-based CSE")}
+    csa = {r["outcome_group_code"]: r for r in rows_where(
+        result, "outcomes", offence_group="All CSA offences")}
+    assert csa["charge_summons"]["offences"] == 1
+    assert csa["evidential_difficulties"]["offences"] == 1
+    assert csa["open"]["offences"] == 10 and csa["open"]["share"] == 83.3
+    assert sum(r["offences"] for r in csa.values()) == 12  # type: ignore[misc]
+    cse = {r["outcome_group_code"]: r["offences"] for r in rows_where(
+        result, "outcomes", offence_group="Group-based CSE")}
     assert cse["evidential_difficulties"] == 1 and cse["open"] == 1
 
 
 def test_nationality_where_recorded(result: AuditResult) -> None:
-    rows = rows_where(result, "nationality", Offence_group="Group-based CSE",
-                      Party="Perpetrators")
-    by_label = {r["Nationality"]: r for r in rows}
-    assert by_label["United Kingdom"]["People"] == 1  # P9, from the latest statement
-    assert by_label["Romania"]["People"] == 1  # P11, from the person record
-    assert by_label["Not recorded"]["People"] == 1
-    assert by_label["Romania"]["Share of recorded (%)"] == 50.0
-    assert by_label["All people"]["Recorded (%)"] == 66.7
+    rows = rows_where(result, "nationality", offence_group="Group-based CSE",
+                      party="Perpetrators")
+    by_label = {r["nationality"]: r for r in rows}
+    assert by_label["United Kingdom"]["people"] == 1  # P9, from the latest statement
+    assert by_label["Romania"]["people"] == 1  # P11, from the person record
+    assert by_label["Not recorded"]["people"] == 1
+    assert by_label["Romania"]["share_of_recorded"] == 50.0
+    assert by_label["All people"]["recorded"] == 66.7
 
 
 def test_field_completeness(result: AuditResult) -> None:
-    rows = {r["Measure"]: r for r in result.tables["data_completeness"].records()}
+    rows = {r["measure"]: r for r in result.tables["data_completeness"].records()}
     setting = rows["CSA offences with a setting recorded"]
-    assert (setting["Recorded"], setting["Of"], setting["Recorded (%)"]) == (1, 12, 8.3)
+    assert (setting["recorded"], setting["total"], setting["recorded_share"]) == (1, 12, 8.3)
     outcome = rows["CSA offences with an outcome assigned"]
-    assert (outcome["Recorded"], outcome["Of"]) == (2, 12)
+    assert (outcome["recorded"], outcome["total"]) == (2, 12)
+
+
+def test_named_perpetrators_and_missing_victims_are_counted_as_missing(
+        warehouse: FixtureWarehouse) -> None:
+    """An unidentified suspect's record is a suspect record, not a named perpetrator; an
+    offence with no victim record is missing its victim's age and sex."""
+    unnamed = warehouse.person("U1", sex="U", birth_year=None, nominal=False)
+    offence = warehouse.offence("NO-VICTIM", code="21")
+    warehouse.party(offence, unnamed, "suspect")
+    warehouse.crime("NAMED", [("V1", "victim", 12, None), ("P1m", "suspect", 30, None)])
+    rows = {r["measure"]: (r["recorded"], r["total"])
+            for r in run_audit(warehouse.engine).tables["data_completeness"].records()}
+    assert rows["CSA offences with at least one suspect or offender record"] == (2, 2)
+    assert rows["CSA offences with at least one named perpetrator (a police nominal record)"] \
+        == (1, 2)
+    assert rows["CSA offences with a victim record"] == (1, 2)
+    assert rows["CSA offences with a victim age recorded"] == (1, 2)
+    assert rows["CSA offences with a victim sex recorded"] == (1, 2)
 
 
 def test_empty_warehouse_gives_zeros_not_errors(warehouse: FixtureWarehouse) -> None:
     result = run_audit(warehouse.engine)
-    assert set(result.tables["offence_categories"].column("Offences")) == {0}
-    assert set(result.tables["offence_categories"].column("Share of CSA offences (%)")) == {None}
-    assert result.tables["category_by_force"].rows == []
+    assert set(result.tables["offence_categories"].column("offences")) == {0}
+    assert set(result.tables["offence_categories"].column("share")) == {None}
+    assert result.tables["category_by_force"].rows == ()
     assert result.headlines[1].detail == "no CSA offences"
-    assert result.headlines[2].detail == "no offences with more than one perpetrator"
+    assert result.headlines[4].detail == "no offences with more than one perpetrator"
 
 
 def test_unloaded_warehouse_is_an_error(engine: Engine) -> None:
@@ -253,14 +290,14 @@ def test_audit_reads_what_ingest_loads(tmp_path: Path, small_extract: Path,
     with Engine.open(tmp_path / "w.duckdb", read_only=True) as engine:
         result = run_audit(engine)
         explained = explain_offence(engine, "13/1/23").offences[0]
-    counts = dict(zip(result.tables["offence_categories"].column("Category code"),
-                      result.tables["offence_categories"].column("Offences"), strict=True))
+    counts = dict(zip(result.tables["offence_categories"].column("category_code"),
+                      result.tables["offence_categories"].column("offences"), strict=True))
     assert counts["csa_offences"] == 2
     assert counts["group_based_cse"] == 1 and counts["single_perpetrator"] == 1
     assert explained.category == "group_based_cse"
-    victims = one(result, "victim_profile", Offence_group="All CSA offences",
-                  Characteristic="Age at offence", Category="All people")
-    assert victims["People"] == 1
+    victims = one(result, "victim_profile", offence_group="All CSA offences",
+                  characteristic="Age at offence", category="All people")
+    assert victims["people"] == 1
 
 
 CSA_VICTIMS = ("V1", "V2m", "V3", "V4", "V5", "V6", "V7m", "V9", "V12", "V13")
@@ -269,8 +306,8 @@ CSA_VICTIMS = ("V1", "V2m", "V3", "V4", "V5", "V6", "V7m", "V9", "V12", "V13")
 
 def test_without_linkage_no_victim_is_a_child_yet(result: AuditResult) -> None:
     """Before 'tessera link' the table counts records, no children, and says what to run."""
-    row = one(result, "children", Offence_group="All CSA offences")
-    assert (row["Victim records"], row["Children"]) == (11, 0)
+    row = one(result, "children", offence_group="All CSA offences")
+    assert (row["victim_records"], row["children"]) == (11, 0)
     assert "Run 'tessera link' first" in result.tables["children"].notes[0]
     assert "Children who were victims" not in [h.label for h in result.headlines]
 
@@ -302,12 +339,15 @@ def test_children_are_counted_once_with_their_other_agencies(audit_engine: Engin
     w._insert("analysis.person_link", {"record_key": health, "agency_code": "nhs-west-yorkshire",
                                        "linked_id": "V4", "child_id": "C-V4", "run_id": 1})
     result = run_audit(audit_engine)
-    row = one(result, "children", Offence_group="All CSA offences")
-    assert (row["Victim records"], row["Children"]) == (11, 10)
-    assert row["In more than one agency"] == 2
-    assert row["Known to social care before"] == 1
-    assert row["Known to social care before (%)"] == 10.0
-    cse = one(result, "children", Offence_group="Group-based CSE")
-    assert (cse["Victim records"], cse["Children"], cse["In more than one agency"]) == (2, 2, 1)
-    assert result.headlines[-1].label == "Children who were victims"
-    assert result.headlines[-1].value == 10
+    row = one(result, "children", offence_group="All CSA offences")
+    assert (row["victim_records"], row["children"]) == (11, 10)
+    assert row["more_than_one_agency"] == 2
+    assert row["known_to_social_care_before"] == 1
+    assert row["known_to_social_care_before_share"] == 10.0
+    cse = one(result, "children", offence_group="Group-based CSE")
+    assert (cse["victim_records"], cse["children"], cse["more_than_one_agency"]) == (2, 2, 1)
+    assert result.headlines[-2].label == "Children who were victims"
+    assert result.headlines[-2].value == 10
+
+
+

@@ -43,10 +43,10 @@ def test_no_ethnic_group_stands_out_against_its_population(national_year: Path,
                   for row in codelist("ethnicity").rows if row["population"]}
     with Engine.open(national_year, read_only=True) as engine:
         records = run_audit(engine).tables[table].records()
-    people = {str(r["Category"]): int(r["People"] or 0) for r in records
-              if r["Offence group"] == "All CSA offences"
-              and r["Characteristic"] == "Ethnic group (19 categories)"
-              and r["Category"] in population}
+    people = {str(r["category"]): int(r["people"] or 0) for r in records
+              if r["offence_group"] == "All CSA offences"
+              and r["characteristic"] == "Ethnic group (19 categories)"
+              and r["category"] in population}
     assert set(people) == set(population)
     total_people, total_population = sum(people.values()), sum(population.values())
     expected = {group: total_people * population[group] / total_population

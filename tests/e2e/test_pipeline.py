@@ -54,7 +54,7 @@ def test_audit_counts_equal_ground_truth_on_clean_data(clean_run: tuple[Path, Pa
     expected = Counter(row["category"] for row in truth)
     with Engine.open(warehouse, read_only=True) as engine:
         table = run_audit(engine).tables["offence_categories"]
-    counts = {row["Category code"]: row["Offences"] for row in table.records()}
+    counts = {row["category_code"]: row["offences"] for row in table.records()}
     for category in CATEGORIES:
         assert counts[category] == expected[category], category
     assert counts["csa_offences"] == len(truth)

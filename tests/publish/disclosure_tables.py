@@ -12,15 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.optimize import linprog
 
+from tessera.analysis.results import CellRef, Column, StatTable
 from tessera.publish.disclosure import Protection
-from tessera.publish.tabulation import (
-    CellRef,
-    Column,
-    Relation,
-    StatTable,
-    sums_across,
-    sums_down,
-)
+from tessera.publish.tabulation import Relation, sums_across, sums_down
 
 TOTAL = "All"
 

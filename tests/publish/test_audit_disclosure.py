@@ -54,3 +54,24 @@ def test_the_csvs_show_the_symbol(disclosed: tuple[AuditResult, Protection],
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert str(Symbol.CONFIDENTIAL) in cells
     assert "[c]" in outputs.report.read_text(encoding="utf-8")
+
+
+def test_a_stage_victims_never_reach_is_not_applicable(
+        disclosed: tuple[AuditResult, Protection]) -> None:
+    published, _ = disclosed
+    stages = published.tables["completeness_by_stage"]
+    cse_victims = [r for r in stages.records()
+                   if r["offence_group"] == "Group-based CSE" and r["party"] == "Victims"]
+    assert [r["statements"] for r in cse_victims][1:3] == [Symbol.NOT_APPLICABLE] * 2
+    assert [r["known_share"] for r in cse_victims][1:3] == [Symbol.NOT_APPLICABLE] * 2
+
+
+def test_a_headline_made_of_a_hidden_cell_is_left_out(
+        disclosed: tuple[AuditResult, Protection]) -> None:
+    """In the fixture every category count is [c] (12 CSA offences, each part small), so
+    every category headline goes; 18 named perpetrators and 0 unidentified records are
+    shown, so that headline stays."""
+    published, _ = disclosed
+    assert set(published.tables["offence_categories"].column("offences")) == {
+        Symbol.CONFIDENTIAL}
+    assert [h.label for h in published.headlines] == ["Named perpetrators"]

@@ -10,10 +10,10 @@ from scipy.optimize import linprog
 
 from tessera.analysis.audit import run_audit
 from tessera.analysis.audit.period import audit_period
+from tessera.analysis.results import CellRef
 from tessera.publish.audit_release import default_register, release_audit
 from tessera.publish.disclosure import DisclosureRule, required_range
 from tessera.publish.register import ReleaseRegister, load_register
-from tessera.publish.tabulation import CellRef
 from tessera.warehouse.engine import Engine
 from tests.analysis.audit_fixture import populate_audit_fixture
 

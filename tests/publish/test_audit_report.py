@@ -83,7 +83,7 @@ def test_writes_one_csv_per_table_and_the_report(outputs: ReportOutputs,
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
         table = audit_result.tables[name]
-        assert tuple(rows[0]) == table.columns
+        assert tuple(rows[0]) == tuple(column.label for column in table.columns)
         assert len(rows) == len(table.rows) + 1
 
 
@@ -98,15 +98,19 @@ def test_csv_holds_raw_values_and_blanks(outputs: ReportOutputs) -> None:
     assert kent["Population"] == codelist("police_forces").column("population")["kent"]
     with outputs.csvs["victim_profile"].open(encoding="utf-8", newline="") as handle:
         unknown = next(r for r in csv.DictReader(handle)
-                       if r["Category"] == "Not stated or not known")
+                       if r["Category"] == "Not known")
     assert unknown["Share of known (%)"] == "" and unknown["Rate per 100,000"] == ""
 
 
 def test_report_opens_with_the_headline_figures(report: ReportParser,
                                                 audit_result: AuditResult) -> None:
     assert report.headlines == {
-        "All CSA offences": "12", "More than one perpetrator": "8", "Within the family": "3",
-        "In an institution": "2", "Group-based CSE": "2", "Online (overlapping)": "3"}
+        "All CSA offences": "12",
+        "Within the family, any number of perpetrators (overlapping)": "3",
+        "In an institution, any number of perpetrators (overlapping)": "2",
+        "More than one perpetrator": "8", "Within the family, more than one perpetrator": "3",
+        "In an institution, more than one perpetrator": "2", "Group-based CSE": "2",
+        "Online (overlapping)": "3", "Named perpetrators": "18"}
     assert [h.label for h in audit_result.headlines] == list(report.headlines)
 
 
@@ -147,8 +151,9 @@ def test_report_formats_numbers_for_reading(outputs: ReportOutputs) -> None:
 def test_totals_are_emphasised(outputs: ReportOutputs) -> None:
     html = outputs.report.read_text(encoding="utf-8")
     # the CSA total, and 'All people' per offence group and characteristic or party:
-    # 2 groups x 4 characteristics x 2 profiles, plus 2 groups x 2 parties for nationality
-    assert html.count('<tr class="total">') == 1 + 16 + 4
+    # 2 groups x 4 characteristics x 2 profiles, plus 2 groups x 2 parties for nationality,
+    # and the CSA total of the offences that lost a related row to rejection
+    assert html.count('<tr class="total">') == 1 + 16 + 4 + 1
 
 
 def test_report_is_reproducible(audit_result: AuditResult, provenance: str) -> None:
@@ -160,6 +165,13 @@ def test_write_audit_creates_missing_folders(audit_result: AuditResult, provenan
                                              tmp_path: Path) -> None:
     outputs = write_audit(audit_result, tmp_path / "new" / "place", provenance=provenance)
     assert outputs.report.is_file()
+
+
+def test_the_ethnicity_chart_says_what_its_figures_rest_on(outputs: ReportOutputs) -> None:
+    """Each series says how complete ethnicity is and how much was self-defined at the end
+    of the investigation (measure M4): 2 of 11 victims known, 1 of them self-defined then."""
+    html = outputs.report.read_text(encoding="utf-8")
+    assert "Victims (ethnicity known for 18.2%; self-defined at the end for 9.1%)" in html
 
 
 def test_forces_are_compared_on_a_funnel_not_ranked(outputs: ReportOutputs) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tessera.analysis.results import CellRef, Column, StatTable
 from tessera.errors import PublicationError
 from tessera.publish.disclosure import (
     DisclosureRule,
@@ -14,7 +15,7 @@ from tessera.publish.disclosure import (
     round_half_away,
     rounded_range,
 )
-from tessera.publish.tabulation import CellRef, Column, Relation, StatTable, sums_down
+from tessera.publish.tabulation import Relation, sums_down
 from tests.publish.disclosure_tables import grid, reader_ranges
 
 

@@ -3,9 +3,10 @@ what is shown, or restricted with every figure."""
 
 from __future__ import annotations
 
+from tessera.analysis.results import Column, Rows, StatTable
 from tessera.publish.disclosure import DisclosureRule, protect
 from tessera.publish.editions import Symbol, published_edition, restricted_edition
-from tessera.publish.tabulation import Column, Rows, StatTable, sums_down
+from tessera.publish.tabulation import sums_down
 
 COLUMNS = (
     Column("area", "Area", "dimension"),

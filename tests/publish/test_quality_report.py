@@ -37,7 +37,7 @@ def test_every_table_is_written_as_csv_beside_the_report(quality_result: Quality
     for name, table in quality_result.tables.items():
         with outputs.csvs[name].open(encoding="utf-8", newline="") as handle:
             lines = list(csv.reader(handle))
-        assert tuple(lines[0]) == table.columns
+        assert tuple(lines[0]) == tuple(column.label for column in table.columns)
         assert len(lines) - 1 == len(table.rows)
         assert f'href="{name}.csv"' in html
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from tessera.analysis.results import CellRef
 from tessera.publish.cell_system import build_system
 from tessera.publish.ranges import feasible_ranges
 from tessera.publish.register import ReleaseRegister
-from tessera.publish.tabulation import CellRef
 from tests.publish.disclosure_tables import grid
 
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tessera.analysis.results import Column, StatTable
 from tessera.errors import PublicationError
 from tessera.publish.disclosure import protect
 from tessera.publish.register import ReleaseRegister, load_register, save_register
-from tessera.publish.tabulation import Column, Relation, StatTable
+from tessera.publish.tabulation import Relation
 
 COLUMNS = (Column("region", "Region", "dimension"), Column("offences", "Offences", "count"))
 

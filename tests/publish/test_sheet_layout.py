@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from tessera.analysis.results import Column, StatTable
 from tessera.errors import PublicationError
 from tessera.publish.disclosure import protect
 from tessera.publish.editions import Symbol, published_edition
@@ -18,7 +19,6 @@ from tessera.publish.sheet_layout import (
     number_format,
     symbol_meanings,
 )
-from tessera.publish.tabulation import Column, StatTable
 
 COLUMNS = (Column("area", "Area", "dimension"),
            Column("population", "Population", "count", protected=False),

@@ -8,6 +8,7 @@ from rich.console import Console
 
 from tessera.analysis.audit import AuditResult, explain_offence
 from tessera.analysis.quality import score_warehouse
+from tessera.publish.audit_disclosure import disclose_audit
 from tessera.publish.terminal import render_audit_tables, render_explanation, render_quality
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.pseudonym import PseudonymKey
@@ -32,7 +33,7 @@ def test_every_table_is_rendered_with_its_notes(audit_result: AuditResult) -> No
     tables = render_audit_tables(audit_result)
     titles = [str(t.title) for t in tables]
     for name, table in audit_result.tables.items():
-        if "Offence group" in table.columns:  # one terminal table per offence group
+        if "offence_group" in table.dimension_keys():  # one terminal table per offence group
             assert f"{table.title}: All CSA offences" in titles
             assert f"{table.title}: Group-based CSE" in titles
         else:
@@ -72,3 +73,10 @@ def test_quality_shows_the_lowest_agencies_and_the_falls(
     assert "Falls against earlier deliveries" in text and "offence.setting" in text
     assert "Cleveland Police" in printed(*render_quality(result, lowest=None))
     assert_fits_80_columns(printed(*render_quality(result, lowest=None), width=80))
+
+
+def test_symbols_are_printed_not_read_as_markup(audit_result: AuditResult) -> None:
+    """A suppressed count prints as [c]: Rich would take it for a style tag and print nothing."""
+    published, protection = disclose_audit(audit_result)
+    assert protection.primary
+    assert "[c]" in printed(*render_audit_tables(published))

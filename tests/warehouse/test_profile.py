@@ -87,6 +87,17 @@ def test_rejections_are_counted_per_agency_and_rule(tmp_path: Path, key: Pseudon
         (FORCE, "person_record", "sex", "code_list", 1)]
 
 
+def test_rejected_rows_keep_the_keys_of_the_rows_they_point_at(tmp_path: Path,
+                                                                key: PseudonymKey) -> None:
+    """The party of an unknown offence points at no offence, but at its person, P1."""
+    with Engine.open(_load(tmp_path, key), read_only=True) as engine:
+        rows = engine.rows("SELECT entity, field, reference_key FROM ops.rejected_references")
+        p1 = engine.scalar("SELECT record_key FROM identity.person_record "
+                           "WHERE agency_code = ? AND source_record_id = 'P1'", [FORCE])
+    assert rows == [{"entity": "offence_party", "field": "person_record_id",
+                     "reference_key": p1}]
+
+
 def test_the_dating_field_is_the_first_required_date() -> None:
     """Offences are dated by when they were recorded; person records have no such date."""
     assert dating_field(entity("offence")).name == "recorded_date"  # type: ignore[union-attr]

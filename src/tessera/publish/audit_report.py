@@ -10,8 +10,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from tessera.analysis.audit import AuditResult, Cell
+from tessera.analysis.audit import AuditResult
 from tessera.analysis.audit.funnel import LEVELS, AreaCount, compare_areas, control_lines
+from tessera.analysis.audit.tables import DIMENSION_LABELS
+from tessera.analysis.results import Cell, Rows
 from tessera.publish.charts import (
     FunnelLimits,
     funnel_plot_svg,
@@ -60,8 +62,8 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
         "Bar chart of recorded CSA offences in each category; the same figures are in the "
         "table below.",
         Markup(horizontal_bars_svg(
-            "categories", [str(v) for v in categories.column("Category")],
-            [_number(v) for v in categories.column("Offences")], xlabel="Offences")))]}
+            "categories", [str(v) for v in categories.column("category")],
+            [_number(v) for v in categories.column("offences")], xlabel="Offences")))]}
 
     funnel = _force_funnel(tables["category_by_force"].records())
     if funnel is not None:
@@ -71,15 +73,15 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
         _ethnicity_chart(result, group) for group in ("All CSA offences", "Group-based CSE")]
 
     stages = [r for r in tables["completeness_by_stage"].records()
-              if r["Offence group"] == "All CSA offences"]
-    stage_names = list(dict.fromkeys(str(r["Stage"]) for r in stages))
+              if r["offence_group"] == "All CSA offences"]
+    stage_names = list(dict.fromkeys(str(r["stage"]) for r in stages))
     charts["completeness_by_stage"] = [Chart(
         "chart-completeness-stage", "Statements with a known ethnicity, by stage (all CSA)",
         "Bar chart of the share of victim and perpetrator statements giving a known "
         "ethnicity at each investigation stage; the figures are in the table below.",
         Markup(grouped_bars_svg(
             "completeness-stage", stage_names,
-            {party: [_optional(r["Known (%)"]) for r in stages if r["Party"] == party]
+            {party: [_optional(r["known_share"]) for r in stages if r["party"] == party]
              for party in ("Victims", "Perpetrators")},
             xlabel="Statements with a known ethnicity (%)")))]
     return charts
@@ -88,9 +90,9 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
 def _force_funnel(records: list[dict[str, Cell]]) -> Chart | None:
     """Forces' CSA offences per 100,000 residents against their population, around the
     national rate with 95% and 99.8% limits; the forces outside the limits are labelled."""
-    areas = [AreaCount(str(r["Force"]), r["CSA offences"], r["Population"]) for r in records
-             if isinstance(r["CSA offences"], int) and isinstance(r["Population"], int)
-             and r["Population"] > 0]
+    areas = [AreaCount(str(r["force"]), r["csa_offences"], r["population"]) for r in records
+             if isinstance(r["csa_offences"], int) and isinstance(r["population"], int)
+             and r["population"] > 0]
     comparison = compare_areas(areas)
     if comparison is None:
         return None
@@ -117,22 +119,36 @@ def _force_funnel(records: list[dict[str, Cell]]) -> Chart | None:
 
 
 def _ethnicity_chart(result: AuditResult, group: str) -> Chart:
+    """The five ethnic groups of victims and perpetrators, each series saying how complete its
+    ethnicity is and how much of it was self-defined at the end of the investigation (M4)."""
     series: dict[str, list[float | None]] = {}
     labels: list[str] = []
+    basis = {(r["offence_group"], r["party"]): r
+             for r in result.tables["ethnicity_basis"].records()}
     for name, party in (("victim_profile", "Victims"), ("offender_profile", "Perpetrators")):
-        rows = [r for r in result.tables[name].records()
-                if r["Offence group"] == group and r["Characteristic"] == "Ethnic group (5 groups)"]
-        known = [r for r in rows if r["Share of known (%)"] is not None]
-        labels = [str(r["Category"]) for r in known]
-        completeness = next((r["Known (%)"] for r in rows if r["Category"] == "All people"), None)
-        suffix = f" (ethnicity known for {completeness}%)" if completeness is not None else ""
-        series[party + suffix] = [_optional(r["Share of known (%)"]) for r in known]
+        table = result.tables[name]
+        known_people = table.columns[table.index("share_of_known")].per
+        known_labels = known_people.values if isinstance(known_people, Rows) else ()
+        rows = [(r, table.is_total(row)) for r, row in zip(table.records(), table.rows,
+                                                            strict=True)
+                if r["offence_group"] == group
+                and r["characteristic"] == DIMENSION_LABELS["ethnic_group"]]
+        known = [r for r, _ in rows if r["category"] in known_labels]
+        labels = [str(r["category"]) for r in known]
+        completeness = next((_optional(r["known"]) for r, total in rows if total), None)
+        self_defined = _optional(basis[(group, party)]["self_defined_at_end_share"])
+        suffix = (f" (ethnicity known for {completeness}%" if completeness is not None else "")
+        if suffix and self_defined is not None:
+            suffix += f"; self-defined at the end for {self_defined}%"
+        suffix += ")" if suffix else ""
+        series[party + suffix] = [_optional(r["share_of_known"]) for r in known]
     slug = "all" if group == "All CSA offences" else "cse"
     return Chart(
         f"chart-ethnicity-{slug}", f"Ethnic group of victims and perpetrators: {group}",
         f"Bar chart of the share of victims and of perpetrators ({group}) in each of the five "
         "ethnic groups, among people whose ethnicity is known; the figures are in the "
-        "victim and offender profile tables.",
+        "victim and offender profile tables, and what they rest on (stage and source) in "
+        "the ethnicity basis table.",
         Markup(grouped_bars_svg(f"ethnicity-{slug}", labels, series,
                                 xlabel="Share of people with a known ethnicity (%)")))
 

@@ -16,9 +16,10 @@ import numpy.typing as npt
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import connected_components
 
+from tessera.analysis.results import CellRef, StatTable
 from tessera.errors import PublicationError
 from tessera.publish.register import ReleaseRegister
-from tessera.publish.tabulation import CellRef, Relation, StatTable
+from tessera.publish.tabulation import Relation
 
 Status = Literal["free", "shown", "hidden"]
 """A cell the optimiser may suppress, one that is published whatever happens (a reference

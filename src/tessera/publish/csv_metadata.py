@@ -13,9 +13,9 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from tessera.analysis.results import Column
 from tessera.publish.editions import Symbol
 from tessera.publish.sheet_layout import Release, symbol_meanings
-from tessera.publish.tabulation import Column
 
 METADATA_NAME = "csv-metadata.json"
 """The name CSVW processors look for in a folder of CSV files."""

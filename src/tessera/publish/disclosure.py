@@ -17,12 +17,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from tessera.analysis.results import CellRef, StatTable
 from tessera.errors import PublicationError
 from tessera.publish.cell_system import BoolArray, CellSystem, build_system
 from tessera.publish.ranges import Range, feasible_ranges
 from tessera.publish.register import CellRecord, ReleaseRegister
 from tessera.publish.suppression import Requirement, choose_suppressions
-from tessera.publish.tabulation import CellRef, Relation, StatTable
+from tessera.publish.tabulation import Relation
 
 TOLERANCE = 1e-6
 

@@ -15,16 +15,16 @@ from enum import StrEnum
 from typing import Literal
 
 from tessera.analysis.audit.rates import rate_interval, rate_per_100k, share
-from tessera.publish.disclosure import DisclosureRule, Protection
-from tessera.publish.tabulation import (
+from tessera.analysis.results import (
     DERIVED_KINDS,
+    Cell,
     CellRef,
     Column,
     RowKey,
     Rows,
     StatTable,
-    Value,
 )
+from tessera.publish.disclosure import DisclosureRule, Protection
 
 
 class Symbol(StrEnum):
@@ -99,7 +99,7 @@ def _edition_table(table: StatTable, figures: _Figures) -> EditionTable:
     return EditionTable(table, rows)
 
 
-def _count(table: StatTable, row: tuple[Value, ...], column: Column,
+def _count(table: StatTable, row: tuple[Cell, ...], column: Column,
            figures: _Figures) -> Shown:
     """A dimension or count as shown: [c] if hidden, the rounded figure if rounded."""
     value = row[table.index(column.key)]
@@ -113,7 +113,7 @@ def _count(table: StatTable, row: tuple[Value, ...], column: Column,
     return figures.rounded.get(ref, value)
 
 
-def _derived(table: StatTable, column: Column, given: Value, row: RowKey,
+def _derived(table: StatTable, column: Column, given: Cell, row: RowKey,
              shown: tuple[Shown, ...], by_key: dict[RowKey, tuple[Shown, ...]],
              figures: _Figures) -> Shown:
     """A share, rate or interval bound worked out from the shown counts it is made of.

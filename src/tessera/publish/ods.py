@@ -36,9 +36,10 @@ from odf.table import (
 )
 from odf.text import A, P
 
+from tessera.analysis.results import Column
+from tessera.publish.cells import KIND_DECIMALS, decimals
 from tessera.publish.sheet_layout import (
     COVER_HEADINGS,
-    DECIMALS,
     INSTRUCTIONS,
     KEYWORDS,
     Figure,
@@ -47,7 +48,6 @@ from tessera.publish.sheet_layout import (
     column_width,
     notes_line,
 )
-from tessera.publish.tabulation import Column
 
 CM_PER_CHARACTER = 0.23
 COVER_WIDTH = 85
@@ -66,7 +66,7 @@ class _Styles:
         self.header = self._text("header", TextProperties(fontweight="bold"),
                                  TableCellProperties(wrapoption="wrap", verticalalign="top"))
         self.wrapped = self._text("wrapped", TableCellProperties(wrapoption="wrap"))
-        self.figures = {places: self._figure(places) for places in set(DECIMALS.values())}
+        self.figures = {places: self._figure(places) for places in set(KIND_DECIMALS.values())}
 
     def column(self, characters: int) -> Style:
         """A column style `characters` wide."""
@@ -196,7 +196,7 @@ def _table_sheet(sheet: _Sheet, styles: _Styles) -> tuple[Table, int]:
 
 def _cell(value: Figure, column: Column, styles: _Styles) -> TableCell:
     """A figure as a number cell in its column's format; a label or shorthand as text."""
-    places = DECIMALS.get(column.kind)
+    places = decimals(column)
     if isinstance(value, int | float) and places is not None:
         cell = TableCell(valuetype="float", value=value, stylename=styles.figures[places])
         cell.addElement(P(text=f"{value:,.{places}f}"))

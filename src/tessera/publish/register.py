@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from tessera.analysis.results import CellRef
 from tessera.errors import PublicationError
-from tessera.publish.tabulation import CellRef, Relation
+from tessera.publish.tabulation import Relation
 
 FORMAT = 1
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from tessera.analysis.audit import AuditTable
-from tessera.publish.cells import csv_cell, format_cell, is_numeric, is_total
+from tessera.analysis.results import StatTable
+from tessera.publish.cells import csv_cell, format_cell, is_numeric
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class ReportOutputs:
     csvs: dict[str, Path]
 
 
-def write_report(folder: Path, tables: Mapping[str, AuditTable], html: str) -> ReportOutputs:
+def write_report(folder: Path, tables: Mapping[str, StatTable], html: str) -> ReportOutputs:
     """Write every table as `folder/<name>.csv` and the report as `folder/report.html`."""
     folder.mkdir(parents=True, exist_ok=True)
     csvs = {name: write_csv(table, folder / f"{name}.csv") for name, table in tables.items()}
@@ -55,22 +55,22 @@ def report_environment() -> Environment:
                        lstrip_blocks=True)
 
 
-def write_csv(table: AuditTable, path: Path) -> Path:
-    """One table as CSV: a header of column names, raw values, blanks for no value."""
+def write_csv(table: StatTable, path: Path) -> Path:
+    """One table as CSV: a header of column labels, raw values, blanks for no value."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(table.columns)
+        writer.writerow(column.label for column in table.columns)
         writer.writerows([csv_cell(value) for value in row] for row in table.rows)
     return path
 
 
-def table_section(name: str, table: AuditTable, charts: list[Chart]) -> dict[str, object]:
+def table_section(name: str, table: StatTable, charts: list[Chart]) -> dict[str, object]:
     """What `_table_section.html` renders for one table: text, charts, columns and rows."""
-    columns = [{"name": column, "numeric": is_numeric(table.column(column))}
+    columns = [{"name": column.label, "numeric": is_numeric(column, table.column(column.key))}
                for column in table.columns]
     rows = [{"cells": [format_cell(value, column) for value, column in
                        zip(row, table.columns, strict=True)],
-             "total": is_total(table.columns, row)}
+             "total": table.is_total(row)}
             for row in table.rows]
     return {"name": name, "title": table.title, "description": table.description,
             "notes": table.notes, "columns": columns, "rows": rows, "charts": charts}

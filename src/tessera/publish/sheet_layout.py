@@ -18,10 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from tessera.analysis.results import Column
 from tessera.errors import PublicationError
+from tessera.publish.cells import decimals
 from tessera.publish.disclosure import DisclosureRule
 from tessera.publish.editions import Edition, EditionTable, Shown, Symbol
-from tessera.publish.tabulation import Column, ColumnKind
 
 SHEET_NAME_LIMIT = 31
 """Spreadsheet software refuses longer tab names."""
@@ -29,9 +30,6 @@ SHEET_NAME_LIMIT = 31
 Figure = str | int | float
 """One cell as a workbook holds it: a label or shorthand as text, a figure as a number."""
 
-DECIMALS: dict[ColumnKind, int] = {"count": 0, "share": 1, "rate": 2, "interval_low": 2,
-                                   "interval_high": 2}
-"""Decimal places a column kind is shown to (the editions round shares and rates the same)."""
 
 INSTRUCTIONS = ("This worksheet contains one table. Notes are on the Notes worksheet; the "
                 "shorthand used in the table is explained below.")
@@ -172,7 +170,7 @@ def notes_line(notes: tuple[Note, ...], cite: str | None = None) -> str:
 
 def number_format(column: Column) -> str | None:
     """The spreadsheet number format of a figure column (None for a label column)."""
-    places = DECIMALS.get(column.kind)
+    places = decimals(column)
     if places is None:
         return None
     return "#,##0" + ("." + "0" * places if places else "")

@@ -1,85 +1,16 @@
-"""Typed tables for publication: columns with a key, a label and a kind, rows with a key, marked
-total rows, and the additive relations among their cells declared beside them.
+"""The additive relations among published cells, declared beside the typed tables.
 
-Why typed and declared: disclosure control must know which cells are counts of people or
-offences (to protect), which are shares or rates (to work out again from what is published),
-and which cells add up to which (the ways a hidden cell could be recovered by subtraction).
-Guessing any of that from display titles would be the weak point of the whole step.
+Why declared: disclosure control must know which cells add up to which (the ways a hidden cell
+could be recovered by subtraction); the tables themselves (`analysis.results.StatTable`) say
+what each column is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-ColumnKind = Literal["dimension", "count", "share", "rate", "interval_low", "interval_high"]
-"""What a column holds: a label that names the row, a count, or a figure derived from counts."""
-
-DERIVED_KINDS: frozenset[ColumnKind] = frozenset({"share", "rate", "interval_low",
-                                                  "interval_high"})
-
-Value = str | int | float | None
-"""One cell of a table before disclosure control: a label, a count, or None (not applicable)."""
-
-RowKey = tuple[str, ...]
-"""A row's identity: the values of its dimension columns, in column order."""
-
-
-@dataclass(frozen=True)
-class Rows:
-    """A sum down `column` over the rows of the same table that match the row a figure is on
-    in every dimension of `keep` and whose dimension `where` is one of `values`.
-
-    Why relative to the row: a share of known people is of the known people of the same
-    offence group and characteristic, so one column spec serves every group of rows.
-    """
-
-    column: str
-    where: str
-    values: tuple[str, ...]
-    keep: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: `key` for code, `label` for readers, `kind` for disclosure control.
-
-    A count column is `protected` (counts of people or offences) unless it holds published
-    reference figures such as a population. A derived column names its numerator `of` and its
-    denominator `per`, each a count column of the same row or a sum of `Rows`; it is worked
-    out after suppression from what is shown. `per=None` means the denominator is not in the
-    table (a census population): the product's own figure is kept while its numerator shows.
-    """
-
-    key: str
-    label: str
-    kind: ColumnKind
-    protected: bool = True
-    of: str | Rows | None = None
-    per: str | Rows | None = None
-
-    def __post_init__(self) -> None:
-        derived = self.kind in DERIVED_KINDS
-        if derived != (self.of is not None) or (not derived and self.per is not None):
-            raise ValueError(f"column {self.key!r}: a {self.kind} column "
-                             f"{'needs' if derived else 'takes no'} `of`")
-
-
-@dataclass(frozen=True)
-class CellRef:
-    """One cell anywhere in a release: table name, row key and column key.
-
-    Why by keys rather than positions: the release register and relations between tables name
-    cells that must mean the same thing in a later release, whatever order its rows are in.
-    """
-
-    table: str
-    row: RowKey
-    column: str
-
-    def __str__(self) -> str:
-        return f"{self.table}[{' / '.join(self.row)}][{self.column}]"
+from tessera.analysis.results import CellRef, RowKey, StatTable
 
 
 @dataclass(frozen=True)
@@ -89,57 +20,6 @@ class Relation:
     total: CellRef
     parts: tuple[CellRef, ...]
 
-
-@dataclass(frozen=True)
-class StatTable:
-    """A table of counts ready for disclosure control.
-
-    Derived columns may hold anything (None is fine): the editions work them out again from
-    the counts. `totals` are the keys of total rows, emphasised by renderers.
-    """
-
-    name: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[Value, ...], ...]
-    totals: frozenset[RowKey] = field(default_factory=frozenset)
-
-    def __post_init__(self) -> None:
-        width = len(self.columns)
-        if any(len(row) != width for row in self.rows):
-            raise ValueError(f"table {self.name!r}: every row needs {width} values")
-        keys = [self.row_key(row) for row in self.rows]
-        if len(set(keys)) != len(keys):
-            raise ValueError(f"table {self.name!r}: two rows have the same dimension values")
-
-    def index(self, key: str) -> int:
-        """The position of the column called `key`."""
-        for position, column in enumerate(self.columns):
-            if column.key == key:
-                return position
-        raise KeyError(f"table {self.name!r} has no column {key!r}")
-
-    def row_key(self, row: tuple[Value, ...]) -> RowKey:
-        """The key of `row`: its dimension values as text (None as empty text)."""
-        return tuple("" if value is None else str(value)
-                     for value, column in zip(row, self.columns, strict=True)
-                     if column.kind == "dimension")
-
-    def dimension_keys(self) -> tuple[str, ...]:
-        """The keys of the dimension columns, in the order of a row key."""
-        return tuple(column.key for column in self.columns if column.kind == "dimension")
-
-    def cell(self, row: RowKey, column: str) -> CellRef:
-        """A reference to one cell of this table (for relations and the register)."""
-        return CellRef(self.name, row, column)
-
-    def count_cells(self) -> Iterator[tuple[CellRef, Column, int]]:
-        """Every count cell with its column and value; a None count is no published number."""
-        for row in self.rows:
-            key = self.row_key(row)
-            for value, column in zip(row, self.columns, strict=True):
-                if column.kind == "count" and isinstance(value, int):
-                    yield CellRef(self.name, key, column.key), column, value
 
 def sums_across(table: StatTable, total: str, parts: Sequence[str]) -> list[Relation]:
     """In every row, column `total` equals the sum of columns `parts` (row totals)."""

@@ -14,30 +14,33 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from tessera.analysis.audit import AuditResult, AuditTable, OffenceExplanation
+from tessera.analysis.audit import AuditResult, OffenceExplanation
+from tessera.analysis.audit.tables import DIMENSION_LABELS
 from tessera.analysis.quality import QualityResult
+from tessera.analysis.results import StatTable
 from tessera.linkage.service import LinkRun
-from tessera.publish.cells import format_cell, is_numeric, is_total
+from tessera.publish.cells import format_cell, is_numeric
 
-HIDDEN_COLUMNS = frozenset({"Category code", "Force code", "Outcome group code",
-                            "Nationality code", "95% interval low", "95% interval high"})
+HIDDEN_KEYS = frozenset({"category_code", "force_code", "outcome_group_code",
+                         "nationality_code"})
+HIDDEN_KINDS = frozenset({"interval_low", "interval_high"})
 """Identifier and interval columns: useful in CSV, noise in a terminal."""
 
 TERMINAL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "category_by_force": ("Force", "CSA offences", "Per 100,000", "More than one perpetrator",
-                          "Group-based CSE", "Online (overlapping)"),
-    "agency_scores": ("Agency", "Score", "Trend (delivery scores)", "Completeness (%)",
-                      "Linked to another agency (%)"),
-    "consistency_flags": ("Agency code", "Measure", "What", "Earlier", "Now", "z"),
-    **{profile: ("Characteristic", "Category", "People", "Share of known (%)",
-                 "Rate per 100,000") for profile in ("victim_profile", "offender_profile")},
+    "category_by_force": ("force", "csa_offences", "rate", "more_than_one_perpetrator",
+                          "group_based_cse", "online"),
+    "agency_scores": ("agency", "score", "trend", "completeness", "linked"),
+    "consistency_flags": ("agency_code", "measure", "what", "earlier", "now", "z"),
+    "ethnicity_basis": ("party", "people", "known_share", "self_defined_at_end_share"),
+    **{profile: ("characteristic", "category", "people", "share_of_known", "rate")
+       for profile in ("victim_profile", "offender_profile")},
 }
-"""Tables too wide for a terminal, and the columns shown of them."""
+"""Tables too wide for a terminal, and the keys of the columns shown of them."""
 
-GROUP_COLUMN = "Offence group"
+GROUP_COLUMN = "offence_group"
 
-HIDDEN_ROWS = {("victim_profile", "Ethnic group (19 categories)"),
-               ("offender_profile", "Ethnic group (19 categories)")}
+HIDDEN_ROWS = {("victim_profile", DIMENSION_LABELS["ethnicity"]),
+               ("offender_profile", DIMENSION_LABELS["ethnicity"])}
 """(table, characteristic) rows left to the CSV and the report."""
 
 
@@ -53,11 +56,11 @@ def render_audit_tables(result: AuditResult) -> list[Table]:
     return rendered
 
 
-def split_by_group(table: AuditTable) -> list[AuditTable]:
+def split_by_group(table: StatTable) -> list[StatTable]:
     """`table` as one table per offence group (notes naming a group go with it)."""
-    if GROUP_COLUMN not in table.columns:
+    if GROUP_COLUMN not in (column.key for column in table.columns):
         return [table]
-    index = table.columns.index(GROUP_COLUMN)
+    index = table.index(GROUP_COLUMN)
     groups = list(dict.fromkeys(row[index] for row in table.rows))
     named = [n for n in table.notes if any(f"({g})" in n for g in groups)]
     parts = []
@@ -68,19 +71,23 @@ def split_by_group(table: AuditTable) -> list[AuditTable]:
         parts.append(replace(
             table, title=f"{table.title}: {group}",
             columns=table.columns[:index] + table.columns[index + 1:],
-            rows=[row[:index] + row[index + 1:] for row in table.rows if row[index] == group],
+            rows=tuple(row[:index] + row[index + 1:] for row in table.rows
+                       if row[index] == group),
+            totals=frozenset(key[1:] for key in table.totals if key[0] == group),
             notes=tuple(notes)))
     return parts
 
 
-def audit_table(name: str, table: AuditTable) -> Table:
+def audit_table(name: str, table: StatTable) -> Table:
     """One audit table for the terminal, numbers right-aligned."""
     wanted = TERMINAL_COLUMNS.get(name)
     shown = [i for i, column in enumerate(table.columns)
-             if column not in HIDDEN_COLUMNS and (wanted is None or column in wanted)]
+             if column.key not in HIDDEN_KEYS and column.kind not in HIDDEN_KINDS
+             and (wanted is None or column.key in wanted)]
+    keys = [column.key for column in table.columns]
     rows = [row for row in table.rows
-            if not ("Characteristic" in table.columns
-                    and (name, row[table.columns.index("Characteristic")]) in HIDDEN_ROWS)]
+            if not ("characteristic" in keys
+                    and (name, row[keys.index("characteristic")]) in HIDDEN_ROWS)]
     caption = [table.description, *table.notes]
     if len(rows) < len(table.rows):
         caption.append("The 19 ethnic group categories are in the CSV and the HTML report.")
@@ -92,15 +99,18 @@ def audit_table(name: str, table: AuditTable) -> Table:
         column = table.columns[index]
         values = [row[index] for row in rows]
         # Wide enough for the longest word or number, so text wraps between words only.
-        if is_numeric(values):
+        if is_numeric(column, values):
             widest = max((len(format_cell(v, column)) for v in values), default=1)
-            rich_table.add_column(column, justify="right", min_width=widest)
+            rich_table.add_column(column.label, justify="right", min_width=widest)
         else:
-            words = [w for v in [column, *values] if isinstance(v, str) for w in v.split()]
-            rich_table.add_column(column, min_width=min(max(map(len, words), default=1), 14))
+            words = [w for v in [column.label, *values] if isinstance(v, str)
+                     for w in v.split()]
+            rich_table.add_column(column.label,
+                                  min_width=min(max(map(len, words), default=1), 14))
     for row in rows:
-        rich_table.add_row(*(format_cell(row[i], table.columns[i]) for i in shown),
-                           style="bold" if is_total(table.columns, row) else None)
+        # Text, not markup: Rich would read a symbol such as [c] as a style tag and drop it.
+        rich_table.add_row(*(Text(format_cell(row[i], table.columns[i])) for i in shown),
+                           style="bold" if table.is_total(row) else None)
     return rich_table
 
 
@@ -165,10 +175,10 @@ def render_quality(result: QualityResult, *, lowest: int | None = None) -> list[
     """
     scores = result.tables["agency_scores"]
     if lowest is not None:
-        index = scores.columns.index("Score")
+        index = scores.index("score")
         ranked = sorted(scores.rows, key=lambda row: _number_or_inf(row[index]))
         scores = replace(scores, title=f"{scores.title}: the {lowest} lowest",
-                         rows=ranked[:lowest])
+                         rows=tuple(ranked[:lowest]))
     tables = [audit_table("agency_scores", scores)]
     flags = result.tables["consistency_flags"]
     if flags.rows:

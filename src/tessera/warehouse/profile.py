@@ -13,6 +13,7 @@ from __future__ import annotations
 from tessera.dataset import Entity, Field, codelist
 from tessera.warehouse.engine import quote_identifier as q
 from tessera.warehouse.engine import quote_literal
+from tessera.warehouse.validation import reference_column
 
 PROFILE = "stage_profile"
 """Temporary table of one row per agency holding every field's counts side by side."""
@@ -62,7 +63,27 @@ def delivery_profile_sqls(entity: Entity) -> list[str]:
         f"INSERT INTO ops.delivery_rejections SELECT $batch_id, s.agency_code, {name}, "
         "r.field, r.rule, count(DISTINCT r._n) FROM stage_rejections AS r "
         "JOIN stage AS s ON s._n = r._n GROUP BY s.agency_code, r.field, r.rule",
+        *_rejected_references_sqls(entity),
     ]
+
+
+def _rejected_references_sqls(entity: Entity) -> list[str]:
+    """For each rejected row, the loaded rows it points at (none for an entity without
+    references, or a reference that found nothing).
+
+    Why: a rejected party row leaves its offence loaded without that party, so the offence
+    may be counted in the wrong category; the audit counts such offences per category from
+    this table.
+    """
+    references = [f for f in entity.fields if f.references]
+    if not references:
+        return []
+    name = quote_literal(entity.name)
+    rows = "\nUNION ALL\n".join(
+        f"SELECT $batch_id, {name}, s._key, {quote_literal(f.name)}, s.{reference_column(f)} "
+        f"FROM stage AS s SEMI JOIN stage_rejections AS r ON r._n = s._n "
+        f"WHERE s.{reference_column(f)} IS NOT NULL" for f in references)
+    return [f"INSERT INTO ops.rejected_references {rows}"]
 
 
 def _deliveries_sql(entity: Entity) -> str:

@@ -81,7 +81,9 @@ def delivery_table_sqls() -> list[str]:
     entity: `ops.deliveries` holds rows in, loaded and rejected, the latest `extracted_at`
     and the span of the entity's dating field; `ops.delivery_fields` how many loaded rows each
     field applies to and how many of those have a value; `ops.delivery_rejections` the
-    rejected rows by field and rule.
+    rejected rows by field and rule; `ops.rejected_references` every rejected row's key and
+    the key of each loaded row it points at (a rejected party row, the offence), so an
+    analysis can say which of its records lost a related row.
     """
     return [
         "CREATE TABLE IF NOT EXISTS ops.deliveries (batch_id INTEGER, agency_code VARCHAR, "
@@ -91,6 +93,8 @@ def delivery_table_sqls() -> list[str]:
         "agency_code VARCHAR, entity VARCHAR, field VARCHAR, applicable BIGINT, present BIGINT)",
         "CREATE TABLE IF NOT EXISTS ops.delivery_rejections (batch_id INTEGER, "
         "agency_code VARCHAR, entity VARCHAR, field VARCHAR, rule VARCHAR, rows BIGINT)",
+        "CREATE TABLE IF NOT EXISTS ops.rejected_references (batch_id INTEGER, "
+        "entity VARCHAR, record_key VARCHAR, field VARCHAR, reference_key VARCHAR)",
     ]
 
 

@@ -2,7 +2,9 @@
 
 Public API: `run_audit(engine) -> AuditResult` and `explain_offence(engine, crime_ref) ->
 OffenceExplanation`, with the rule texts in `RULES`. The rules are SQL (`offence_category.sql`),
-the tables are the other `.sql` files here, and `tables.py` shapes their counts.
+the tables are the other `.sql` files here, and `tables.py` (with `ethnicity.py`,
+`perpetrators.py` and `rejections.py` for the tables of those concerns) shapes their counts
+into typed tables (`analysis.results.StatTable`).
 """
 
 from tessera.analysis.audit.explain import (
@@ -11,7 +13,7 @@ from tessera.analysis.audit.explain import (
     RuleCheck,
     explain_offence,
 )
-from tessera.analysis.audit.results import AuditResult, AuditTable, Cell, Headline
+from tessera.analysis.audit.results import AuditResult, Headline
 from tessera.analysis.audit.rules import CATEGORY_LABELS, RULES
 from tessera.analysis.audit.service import run_audit
 
@@ -19,8 +21,6 @@ __all__ = [
     "CATEGORY_LABELS",
     "RULES",
     "AuditResult",
-    "AuditTable",
-    "Cell",
     "ExplainedOffence",
     "Headline",
     "OffenceExplanation",

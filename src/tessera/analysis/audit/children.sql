@@ -9,13 +9,13 @@
 WITH victim AS (
     SELECT
         p.offence_group,
-        p.person_key,
+        p.record_key AS person_key,
         l.child_id,
         coalesce(o.committed_from, o.recorded_date) AS offence_date
     FROM csa_party AS p
     JOIN analysis.offence_party AS op ON op.record_key = p.party_key
     JOIN analysis.offence AS o ON o.record_key = op.crime_ref_key
-    LEFT JOIN analysis.person_link AS l ON l.record_key = p.person_key
+    LEFT JOIN analysis.person_link AS l ON l.record_key = p.record_key
     WHERE p.party = 'victim'
 ),
 agency_kinds AS (

@@ -11,6 +11,10 @@ SELECT
     count_if(category = 'group_based_cse') AS group_based_cse,
     count_if(category = 'other_multiple') AS other_multiple,
     count_if(category = 'single_perpetrator') AS single_perpetrator,
-    count_if(is_online) AS online
+    count_if(is_online) AS online,
+    -- Beside the categories, which need more than one perpetrator: every CSA offence within the
+    -- family, or in an institution, whatever the number of perpetrators (these two overlap).
+    count_if(is_csa AND rule_intra_familial) AS intra_familial_any,
+    count_if(is_csa AND rule_institutional) AS institutional_any
 FROM offence_category
 GROUP BY force_code

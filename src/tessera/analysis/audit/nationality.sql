@@ -1,10 +1,12 @@
 -- Table (g): nationality of victims and perpetrators of CSA offences, where recorded. People are
--- counted once per person record per offence group and party. Nationality comes from the
+-- counted as the profiles count them (csa_party.person_key, unidentified suspects left out)
+-- once per offence group and party. Nationality comes from the
 -- person's latest demographic statement that records one (as for ethnicity), or else from the
 -- person record; code NULL counts the people with no nationality recorded anywhere.
 WITH person AS (
     SELECT DISTINCT offence_group, party, person_key
     FROM csa_party
+    WHERE named
 ),
 
 latest_statement AS (

@@ -10,5 +10,7 @@ SELECT
     coalesce(sum(group_based_cse), 0) AS group_based_cse,
     coalesce(sum(other_multiple), 0) AS other_multiple,
     coalesce(sum(single_perpetrator), 0) AS single_perpetrator,
-    coalesce(sum(online), 0) AS online
+    coalesce(sum(online), 0) AS online,
+    coalesce(sum(intra_familial_any), 0) AS intra_familial_any,
+    coalesce(sum(institutional_any), 0) AS institutional_any
 FROM force_category_counts

@@ -9,6 +9,8 @@
 --                     other offence gets the category not_csa.
 --   perpetrators      distinct person records among parties whose role is a perpetrator role
 --                     (reference.party_role.perpetrator = 'yes': suspect, offender).
+--                     A record of an unidentified suspect counts; `named_perpetrators` counts
+--                     only the records of a person the force holds a nominal id for.
 --   more than one     2 or more perpetrators; then the first of these that matches wins:
 --     intra_familial  any perpetrator's relationship_to_victim is family_member, or setting family
 --     institutional   any perpetrator in a position_of_trust, or setting institution, or
@@ -32,6 +34,11 @@ WITH party_facts AS (
             AS victim_under_18,
         count(DISTINCT op.person_record_id_key) FILTER (WHERE r.perpetrator = 'yes')
             AS perpetrators,
+        count(DISTINCT op.person_record_id_key) FILTER (
+            WHERE r.perpetrator = 'yes' AND pr.police_person_id_key IS NOT NULL
+        ) AS named_perpetrators,
+        coalesce(bool_or(op.role = 'victim' AND pr.sex IN ('F', 'M')), false)
+            AS victim_sex_recorded,
         count(*) FILTER (WHERE r.perpetrator = 'yes') AS perpetrator_parties,
         count(*) FILTER (WHERE r.perpetrator = 'yes' AND op.relationship_to_victim IS NOT NULL)
             AS perpetrator_relationships_recorded,
@@ -46,6 +53,7 @@ WITH party_facts AS (
             AS perpetrator_position_of_trust
     FROM analysis.offence_party AS op
     LEFT JOIN reference.party_role AS r ON r.code = op.role
+    LEFT JOIN analysis.person_record AS pr ON pr.record_key = op.person_record_id_key
     GROUP BY op.crime_ref_key
 ),
 
@@ -62,6 +70,8 @@ facts AS (
         coalesce(p.victim_ages, []) AS victim_ages,
         coalesce(p.victim_under_18, false) AS victim_under_18,
         coalesce(p.perpetrators, 0) AS perpetrators,
+        coalesce(p.named_perpetrators, 0) AS named_perpetrators,
+        coalesce(p.victim_sex_recorded, false) AS victim_sex_recorded,
         coalesce(p.perpetrator_parties, 0) AS perpetrator_parties,
         coalesce(p.perpetrator_relationships_recorded, 0) AS perpetrator_relationships_recorded,
         coalesce(p.perpetrator_relationships, []) AS perpetrator_relationships,

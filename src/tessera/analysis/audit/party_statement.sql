@@ -14,6 +14,7 @@ SELECT
     d.extracted_at,
     d.record_key AS statement_key,
     d.ethnicity,
+    d.ethnicity_source,
     coalesce(d.ethnicity NOT IN ('NS', 'NK'), false) AS ethnicity_known,
     d.nationality
 FROM csa_party AS cp

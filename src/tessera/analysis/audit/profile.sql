@@ -1,15 +1,20 @@
 -- Tables (c) victim profile and (d) offender profile, for the party named by $party ('victim'
 -- or 'perpetrator'), by age band, sex, ethnic group (5) and ethnic group (19).
--- People: counted once per person record (analysis.person_record.record_key) per offence group,
---   however many offences or party rows they have in it.
+-- People: counted once per person (csa_party.person_key: a victim's record; a perpetrator's
+--   person_id once linked, else their record) per offence group, however many offences or party
+--   rows they have in it. Records of unidentified suspects (not `named`) are left out: the
+--   `perpetrators` table counts them apart.
 -- Age: the youngest age_at_offence recorded for the person in the group, i.e. their age at the
 --   earliest offence; a person with no recorded age, or one outside every band, is not known.
 -- Sex: from the person record; U (not known or unborn) counts as not known.
 -- Ethnicity: from the person's LATEST statement (highest capture_stage.stage_order, then latest
 --   extracted_at) that has a known ethnicity, across their party rows in the group; a person
---   with no such statement is 'Not stated or not known'.
+--   with no such statement is 'Not stated' when a statement says they did not state it ('NS':
+--   asked and declined) and 'Not known' otherwise ('NK', or nothing recorded): the first is
+--   the person's answer, the second a gap in the recording.
 -- Every category of the reference lists is returned (zero if nobody is in it), with its
--- population, plus one row per characteristic (code NULL) for people whose value is not known.
+-- population, plus one row per characteristic (code NULL) for people whose value is not known,
+-- two for ethnicity ('NS' not stated, 'NK' not known).
 -- Population: the age band's own Census 2021 population (reference.age_bands). Sex and ethnic
 --   group have none: the reference lists hold all-ages figures, but victims are children and
 --   perpetrators are aged 10 and over, so an all-ages rate would overstate groups with young
@@ -18,25 +23,30 @@
 WITH person AS (
     SELECT offence_group, person_key, min(age_at_offence) AS age
     FROM csa_party
-    WHERE party = $party
+    WHERE party = $party AND named
     GROUP BY offence_group, person_key
 ),
 
 latest_ethnicity AS (
     SELECT offence_group, person_key, ethnicity
-    FROM (
-        SELECT
-            offence_group,
-            person_key,
-            ethnicity,
-            row_number() OVER (
-                PARTITION BY offence_group, person_key
-                ORDER BY stage_order DESC NULLS LAST, extracted_at DESC, statement_key
-            ) AS rank_in_person
-        FROM party_statement
-        WHERE party = $party AND ethnicity_known
-    ) AS ranked
-    WHERE rank_in_person = 1
+    FROM person_ethnicity
+    WHERE party = $party
+),
+
+not_stated AS (
+    SELECT DISTINCT offence_group, person_key
+    FROM party_statement
+    WHERE party = $party AND ethnicity = 'NS'
+),
+
+unknown_ethnicity AS (
+    SELECT
+        p.offence_group,
+        p.person_key,
+        CASE WHEN ns.person_key IS NULL THEN 'NK' ELSE 'NS' END AS code
+    FROM person AS p
+    LEFT JOIN not_stated AS ns
+        ON ns.offence_group = p.offence_group AND ns.person_key = p.person_key
 ),
 
 person_value AS (
@@ -54,16 +64,22 @@ person_value AS (
     LEFT JOIN analysis.person_record AS pr ON pr.record_key = p.person_key
     LEFT JOIN reference.sex AS s ON s.code = pr.sex
     UNION ALL
-    SELECT p.offence_group, p.person_key, 'ethnic_group' AS dimension, e."group" AS code
+    SELECT p.offence_group, p.person_key, 'ethnic_group' AS dimension,
+           coalesce(e."group", u.code) AS code
     FROM person AS p
     LEFT JOIN latest_ethnicity AS le
         ON le.offence_group = p.offence_group AND le.person_key = p.person_key
     LEFT JOIN reference.ethnicity AS e ON e.code = le.ethnicity
+    JOIN unknown_ethnicity AS u
+        ON u.offence_group = p.offence_group AND u.person_key = p.person_key
     UNION ALL
-    SELECT p.offence_group, p.person_key, 'ethnicity' AS dimension, le.ethnicity AS code
+    SELECT p.offence_group, p.person_key, 'ethnicity' AS dimension,
+           coalesce(le.ethnicity, u.code) AS code
     FROM person AS p
     LEFT JOIN latest_ethnicity AS le
         ON le.offence_group = p.offence_group AND le.person_key = p.person_key
+    JOIN unknown_ethnicity AS u
+        ON u.offence_group = p.offence_group AND u.person_key = p.person_key
 ),
 
 category AS (
@@ -85,13 +101,15 @@ category AS (
     FROM reference.ethnicity
     WHERE code NOT IN ('NS', 'NK')
     UNION ALL
-    SELECT dimension_order, dimension, 1000000, NULL, label, NULL
+    SELECT dimension_order, dimension, value_order, code, label, NULL
     FROM (VALUES
-        (1, 'age_band', 'Age not known'),
-        (2, 'sex', 'Sex not known'),
-        (3, 'ethnic_group', 'Not stated or not known'),
-        (4, 'ethnicity', 'Not stated or not known')
-    ) AS unknown (dimension_order, dimension, label)
+        (1, 'age_band', 1000000, NULL, 'Age not known'),
+        (2, 'sex', 1000000, NULL, 'Sex not known'),
+        (3, 'ethnic_group', 1000000, 'NS', 'Not stated'),
+        (3, 'ethnic_group', 1000001, 'NK', 'Not known'),
+        (4, 'ethnicity', 1000000, 'NS', 'Not stated'),
+        (4, 'ethnicity', 1000001, 'NK', 'Not known')
+    ) AS unknown (dimension_order, dimension, value_order, code, label)
 ),
 
 counted AS (
@@ -107,7 +125,7 @@ SELECT
     c.label,
     c.population,
     coalesce(n.people, 0) AS people,
-    c.code IS NOT NULL AS known
+    coalesce(c.code NOT IN ('NS', 'NK'), false) AS known
 FROM audit_group AS g
 CROSS JOIN category AS c
 LEFT JOIN counted AS n

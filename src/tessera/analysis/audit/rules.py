@@ -14,7 +14,8 @@ RULES: tuple[tuple[str, str], ...] = (
      "offence. Only CSA offences are counted."),
     ("perpetrators",
      "Perpetrators are the distinct person records among the offence's parties whose role is "
-     "suspect or offender."),
+     "suspect or offender, named or not: a record of an unidentified suspect counts towards the "
+     "categories. A named perpetrator is one the force holds a nominal record for."),
     ("more_than_one_perpetrator",
      "More than one perpetrator: two or more perpetrators. Such an offence goes to the first of "
      "the next four categories that matches."),
@@ -34,17 +35,28 @@ RULES: tuple[tuple[str, str], ...] = (
      "Other, more than one perpetrator: none of the three categories above matched."),
     ("single_perpetrator",
      "Single perpetrator: one perpetrator, or none identified."),
+    ("any_number",
+     "Within the family, and in an institution, any number of perpetrators (these overlap each "
+     "other and the categories): every CSA offence matching that category's rule, with one "
+     "perpetrator, none identified or more than one. The categories above count only offences "
+     "with more than one perpetrator."),
     ("online",
      "Online (overlaps the other categories): the offence was flagged as online, or its "
      "setting or place is online."),
     ("people",
-     "People are counted once per person record within an offence group (all CSA offences; "
-     "group-based CSE), however many offences they are party to. A person's age band is their "
-     "age at the earliest offence in the group."),
+     "People are counted once within an offence group (all CSA offences; group-based CSE), "
+     "however many offences they are party to: a victim per person record (and per child_id in "
+     "the children table), a named perpetrator per person_id once 'tessera link' has run. "
+     "Records of unidentified suspects name nobody; they are counted apart, as records. A "
+     "person's age band is their age at the earliest offence in the group."),
     ("ethnicity",
      "Ethnicity is taken from the latest investigation stage (report, arrest, charge, end of "
      "investigation) at which a known ONS 2021 ethnic group was stated; people with none are "
-     "shown as 'Not stated or not known' and left out of shares and rates."),
+     "shown as 'Not stated' when they were asked and declined ('NS') and 'Not known' otherwise "
+     "(not recorded, or 'NK'), and left out of shares and rates. Measure M4 is the share of "
+     "people with a self-defined ethnicity stated at the end of the investigation; every "
+     "ethnicity figure is shown with the stages and sources (self-defined, officer-observed, "
+     "third party) it rests on."),
     ("nationality",
      "Nationality is taken from the latest statement that records one, or else from the "
      "person record."),
@@ -57,7 +69,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ("completeness",
      "Every figure that can be incomplete is shown with how complete its source fields are. "
      "All counts are of recorded crime and so are underestimates: most abuse is never "
-     "reported."),
+     "reported. Input rows rejected at ingest are counted, and so are the offences of each "
+     "category placed without a related row that was rejected."),
 )
 """(rule key, rule text) in the order the rules apply; the category rules share their key with
 the category they decide."""
@@ -71,8 +84,8 @@ CATEGORY_RULES: tuple[str, ...] = (
 CATEGORY_LABELS: dict[str, str] = {
     "csa_offences": "All CSA offences",
     "more_than_one_perpetrator": "More than one perpetrator",
-    "intra_familial": "Within the family",
-    "institutional": "In an institution",
+    "intra_familial": "Within the family, more than one perpetrator",
+    "institutional": "In an institution, more than one perpetrator",
     "group_based_cse": "Group-based CSE",
     "other_multiple": "Other, more than one perpetrator",
     "single_perpetrator": "Single perpetrator or none identified",
@@ -80,6 +93,13 @@ CATEGORY_LABELS: dict[str, str] = {
     "not_csa": "Not a CSA offence (not counted)",
 }
 """Labels of the counted categories, in the order the tables list them."""
+
+ANY_NUMBER_LABELS: dict[str, str] = {
+    "intra_familial_any": "Within the family, any number of perpetrators (overlapping)",
+    "institutional_any": "In an institution, any number of perpetrators (overlapping)",
+}
+"""Every CSA offence within the family or in an institution, whatever the number of
+perpetrators: the figures the categories above (which need more than one) are read beside."""
 
 OFFENCE_GROUP_LABELS: dict[str, str] = {
     "all_csa": "All CSA offences",

@@ -15,7 +15,6 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from tessera.analysis.audit import AuditTable
 from tessera.analysis.quality import queries, scores
 from tessera.analysis.quality.consistency import (
     Comparison,
@@ -23,6 +22,7 @@ from tessera.analysis.quality.consistency import (
     volume_comparison,
 )
 from tessera.analysis.quality.tables import quality_tables
+from tessera.analysis.results import StatTable
 from tessera.errors import NothingToScoreError
 from tessera.warehouse.engine import Engine
 
@@ -191,7 +191,7 @@ class QualityResult:
 
     agencies: tuple[AgencyQuality, ...]
     linked: bool
-    tables: dict[str, AuditTable]
+    tables: dict[str, StatTable]
 
 
 def score_warehouse(warehouse: Path) -> QualityResult:
