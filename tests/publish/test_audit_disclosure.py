@@ -75,3 +75,18 @@ def test_a_headline_made_of_a_hidden_cell_is_left_out(
     assert set(published.tables["offence_categories"].column("offences")) == {
         Symbol.CONFIDENTIAL}
     assert [h.label for h in published.headlines] == ["Named perpetrators"]
+
+
+def test_the_comparison_of_forces_rests_only_on_counts_shown(
+        audit_result: AuditResult, disclosed: tuple[AuditResult, Protection]) -> None:
+    """The chi-squared test and the forces named outside the funnel's limits are worked out
+    again from the published counts: the fixture's two forces both have a hidden count, so the
+    published table compares nothing, while the restricted figures compare the two."""
+    published, _ = disclosed
+    full = audit_result.tables["category_by_force"].notes
+    shown = published.tables["category_by_force"]
+    assert set(shown.column("csa_offences")) == {Symbol.CONFIDENTIAL}
+    assert any("chi-squared = 1.8 on 1 degrees of freedom" in note for note in full)
+    assert not any("chi-squared" in note or "control limits" in note for note in shown.notes)
+    assert "Fewer than two forces with a population and any events: no comparison." in (
+        shown.notes)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from tessera.analysis.audit import AuditResult
 from tessera.analysis.audit.ethnicity import SOURCE_KEYS, STAGE_KEYS
 from tessera.analysis.audit.rules import OFFENCE_GROUP_LABELS
-from tessera.analysis.audit.tables import DIMENSION_LABELS
+from tessera.analysis.audit.tables import DIMENSION_LABELS, force_comparison_notes
 from tessera.analysis.results import StatTable
 from tessera.dataset.codelists import codelist
 from tessera.publish.disclosure import DisclosureRule, Protection, protect
@@ -59,6 +59,8 @@ def as_audit_result(result: AuditResult, edition: Edition) -> AuditResult:
         hidden = any(Symbol.CONFIDENTIAL in row for row in rows)
         notes = tuple(n for n in table.notes if not (hidden and COUNTED_NOTE.search(n)))
         tables[name] = replace(table, rows=rows, notes=notes)
+    tables["category_by_force"] = _compared_as_shown(result.tables["category_by_force"],
+                                                     tables["category_by_force"])
     shown = {(name, table.row_key(row), column.key): value
              for name, table in tables.items() for row in table.rows
              for column, value in zip(table.columns, row, strict=True)}
@@ -66,6 +68,14 @@ def as_audit_result(result: AuditResult, edition: Edition) -> AuditResult:
                       if all(shown[(ref.table, ref.row, ref.column)] != Symbol.CONFIDENTIAL
                              for ref in h.sources))
     return replace(result, tables=tables, headlines=headlines)
+
+
+def _compared_as_shown(full: StatTable, shown: StatTable) -> StatTable:
+    """The force table with its comparison of forces worked out again from the counts it
+    shows: named forces and the test must not rest on a count the edition hides."""
+    before = set(force_comparison_notes(full))
+    return replace(shown, notes=(*(n for n in shown.notes if n not in before),
+                                 *force_comparison_notes(shown)))
 
 
 def audit_tables(result: AuditResult) -> tuple[list[StatTable], list[Relation]]:

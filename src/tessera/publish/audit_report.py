@@ -11,7 +11,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from tessera.analysis.audit import AuditResult
-from tessera.analysis.audit.funnel import LEVELS, AreaCount, compare_areas, control_lines
+from tessera.analysis.audit.funnel import LEVELS, compare_areas, control_lines, force_areas
 from tessera.analysis.audit.tables import DIMENSION_LABELS
 from tessera.analysis.results import Cell, Rows
 from tessera.publish.charts import (
@@ -90,9 +90,7 @@ def audit_charts(result: AuditResult) -> dict[str, list[Chart]]:
 def _force_funnel(records: list[dict[str, Cell]]) -> Chart | None:
     """Forces' CSA offences per 100,000 residents against their population, around the
     national rate with 95% and 99.8% limits; the forces outside the limits are labelled."""
-    areas = [AreaCount(str(r["force"]), r["csa_offences"], r["population"]) for r in records
-             if isinstance(r["csa_offences"], int) and isinstance(r["population"], int)
-             and r["population"] > 0]
+    areas = force_areas(records)
     comparison = compare_areas(areas)
     if comparison is None:
         return None

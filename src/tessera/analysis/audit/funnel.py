@@ -11,7 +11,7 @@ The chi-squared test asks the same of all forces at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scipy.stats import chi2
@@ -43,6 +43,15 @@ class Comparison:
     outside: dict[float, tuple[str, ...]]
     """By control level, the areas whose count lies outside its limits, by label: named in
     alphabetical order, never ranked by rate."""
+
+
+def force_areas(records: Sequence[Mapping[str, object]]) -> list[AreaCount]:
+    """The forces of the force table's rows (by column key) that show a count of CSA offences
+    and a population: a count hidden by disclosure control is left out, so nothing said of
+    the comparison rests on a figure the edition does not show."""
+    return [AreaCount(str(r["force"]), r["csa_offences"], r["population"]) for r in records
+            if isinstance(r["csa_offences"], int) and isinstance(r["population"], int)
+            and r["population"] > 0]
 
 
 def control_limits(national_rate: float, population: int,
