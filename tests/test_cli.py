@@ -328,6 +328,24 @@ def test_audit_records_each_release_in_the_periods_register(
     assert json.loads(elsewhere.read_text())["period"] == "2023-24"
 
 
+def test_audit_rounds_published_totals_when_asked(
+        tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """--round-totals 5 publishes the 18 perpetrator records of the fixture as 20 (18 rounds
+    to 20, halves away from zero); a base other than 1, 5 or 10 is refused in one line."""
+    warehouse = _audit_warehouse(tmp_path)
+    result = run_cli("audit", "--warehouse", str(warehouse), "--round-totals", "5",
+                     env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    with (tmp_path / "audit" / "perpetrators.csv").open(encoding="utf-8") as handle:
+        rows = {r["Offence group"]: r for r in csv.DictReader(handle)}
+    assert rows["All CSA offences"]["Suspect and offender records"] == "20"
+    refused = run_cli("audit", "--warehouse", str(warehouse), "--round-totals", "3",
+                      env=_env(tmp_path))
+    assert refused.returncode != 0
+    assert "totals round to the nearest 1, 5 or 10" in refused.stderr + refused.stdout
+    assert "Traceback" not in refused.stderr
+
+
 def test_the_restricted_audit_is_shown_only_to_a_national_analyst_and_logged(
         tmp_path: Path, run_cli: Callable[..., Any]) -> None:
     from sqlalchemy import select

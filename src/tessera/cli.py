@@ -269,6 +269,9 @@ def audit(
     period: Annotated[str | None, typer.Option(help=(
         "Period the release covers \\[default: the years its offences were recorded in]."))]
     = None,
+    round_totals: Annotated[int, typer.Option(help=(
+        "Round the published totals to the nearest 5 or 10, halves away from zero (1: exact)."
+        ))] = 1,
     edition: Annotated[Literal["published", "restricted"], typer.Option(help=(
         "published: disclosure controlled, written out and recorded in the register; "
         "restricted: every figure, shown on screen only, to a signed-in national analyst, "
@@ -298,9 +301,9 @@ def audit(
     if edition == "restricted":
         if not user or not purpose:
             raise typer.BadParameter("--edition restricted needs --user and --purpose")
-        if explain or register or period:
+        if explain or register or period or round_totals != 1:
             raise typer.BadParameter("--edition restricted publishes nothing: it takes no "
-                                     "--explain, --register or --period")
+                                     "--explain, --register, --period or --round-totals")
         password = (password_file.read_text(encoding="utf-8").rstrip("\r\n") if password_file
                     else typer.prompt("Password", hide_input=True))
         _audit_restricted(settings, casework_url, user, password, purpose)
@@ -308,7 +311,7 @@ def audit(
     if user or purpose or password_file:
         raise typer.BadParameter("--user, --password-file and --purpose are for --edition "
                                  "restricted")
-    _audit(settings, explain, register, period)
+    _audit(settings, explain, register, period, round_totals)
 
 
 def _audit_restricted(settings: Settings, casework_url: str | None, user: str, password: str,
@@ -344,16 +347,18 @@ def _audit_restricted(settings: Settings, casework_url: str | None, user: str, p
 
 
 def _audit(settings: Settings, explain: str | None, register: Path | None = None,
-           period: str | None = None) -> None:
+           period: str | None = None, round_totals: int = 1) -> None:
     from tessera.analysis.audit import explain_offence, run_audit
     from tessera.analysis.audit.period import audit_period
     from tessera.publish.audit_release import default_register, release_audit
     from tessera.publish.audit_report import write_audit
     from tessera.publish.audit_spreadsheets import audit_release, write_audit_files
+    from tessera.publish.disclosure import DisclosureRule
     from tessera.publish.terminal import render_audit_tables, render_explanation
     from tessera.warehouse.engine import Engine
     from tessera.warehouse.provenance import release_provenance
 
+    rule = DisclosureRule(round_totals_to=round_totals)
     with Engine.open(settings.warehouse, read_only=True) as engine:
         if explain:
             for renderable in render_explanation(explain_offence(engine, explain)):
@@ -365,11 +370,12 @@ def _audit(settings: Settings, explain: str | None, register: Path | None = None
         period = period or audit_period(engine)
     register = register or default_register(settings.output, period)
     with console.status("Disclosure control: choosing and auditing suppressions"):
-        published, protection = release_audit(result, register=register, period=period)
+        published, protection = release_audit(result, register=register, period=period,
+                                              rule=rule)
     console.print(provenance, highlight=False)
     for table in render_audit_tables(published):
         console.print(table)
-    release = audit_release(result, published, protection, provenance, date.today())
+    release = audit_release(result, published, protection, provenance, date.today(), rule)
     with console.status("Writing the CSVs, the HTML report and the workbooks"):
         outputs = write_audit(published, settings.output, provenance=provenance)
         files = write_audit_files(release, outputs.csvs, outputs.folder)
