@@ -170,10 +170,13 @@ def mark_synthetic(folder: Path) -> None:
 
 def write_ground_truth(folder: Path, persons: pa.Table, offences: pa.Table,
                        bad_rows: list[tuple[str, int, str, str]],
-                       rates: list[tuple[str, str, float, str]]) -> None:
-    """persons.csv, offences.csv, bad_rows.csv, rates.csv and a README saying never to ingest
-    them."""
+                       rates: list[tuple[str, str, float, str]],
+                       planted: dict[str, pa.Table]) -> None:
+    """persons.csv, offences.csv, bad_rows.csv, rates.csv, the planted structures' tables
+    (`planted`, by file name without .csv) and a README saying never to ingest them."""
     folder.mkdir(parents=True, exist_ok=True)
+    for name, table in planted.items():
+        write_table(table, folder / f"{name}.csv", "csv")
     write_table(persons, folder / "persons.csv", "csv")
     write_table(offences, folder / "offences.csv", "csv")
     bad_rows = sorted(bad_rows)
