@@ -77,12 +77,17 @@ def test_some_networks_span_two_forces(national: National) -> None:
 
 
 def test_group_based_offences_carry_their_network(db: Sql) -> None:
-    """In the ground truth every group-based CSE offence names its network, and no other
-    offence does; network members share phones, vehicles or addresses."""
-    rows = db.all("""SELECT category, count(*), count(network_id) FROM truth_offences
-                         GROUP BY 1""")
-    for category, total, with_network in rows:
-        assert with_network == (total if category == "group_based_cse" else 0)
+    """In the ground truth every group-based CSE offence names a co-offending network, and
+    the only other offences that name one are the single-perpetrator offences of an
+    intelligence-only network; network members share phones, vehicles or addresses."""
+    rows = db.all("""SELECT o.category, n.kind, count(*) FROM truth_offences o
+                         LEFT JOIN truth_networks n USING (network_id) GROUP BY ALL""")
+    counts = {(category, kind): n for category, kind, n in rows}
+    assert counts[("group_based_cse", "co_offending")] == sum(
+        n for (category, _), n in counts.items() if category == "group_based_cse")
+    assert counts[("single_perpetrator", "intelligence_only")] > 0
+    assert {kind for (category, kind) in counts if category not in (
+        "group_based_cse", "single_perpetrator")} == {None}
     shared = db.one("""SELECT count(*) FROM (SELECT _folder, object_value FROM association
         WHERE object_value IS NOT NULL GROUP BY ALL
         HAVING count(DISTINCT person_record_id) >= 2)""")
