@@ -60,6 +60,25 @@ be loaded into the warehouse.
   faults and are not listed themselves.
 - `rates.csv`: every share people were drawn at (dimension, code, probability) and its source,
   so a figure the audit finds can be traced to what the generator was told.
+- `networks.csv`: every network (network_id as in offences.csv), its kind (`co_offending`:
+  members offend together, the audit's group-based CSE; `intelligence_only`: members never
+  share an offence, each offence single-perpetrator, tied only by shared victims and
+  intelligence), the forces recording its offences (';'-separated), cross_force, the first
+  and last day committed, and its named members, victims and offences.
+- `network_members.csv`: network_id, true_person_id, role (member or victim), the forces where
+  they have records in it, and a member's ties to the others (';'-separated: co_offending,
+  shared_victim, associate, phone_contact, family, online_contact, shared_phone,
+  shared_vehicle, shared_address, shared_online_account).
+- `decoys.csv`: suspects who share an address (and a household its phone) innocently and
+  must not be found as a network: decoy_id, kind (household or shared_accommodation),
+  true_person_id, agency_code, object_kind, object_value; one row per person and object.
+- `look_again.csv`: every closed case Operation Beaconport would select (no further action,
+  outcome 9, 10, 14, 15, 16 or 21, dated 2010-01-01 to 2025-03-31, two or more suspects)
+  that later data gives new evidence, one row per item: the case (agency_code, crime_ref,
+  outcome_type, outcome_date), evidence (later_offence, later_intelligence, new_object,
+  victim_referral), the suspect or victim it is about (true_person_id), evidence_date, and
+  where it is (evidence_agency, evidence_record: a crime_ref or a source_record_id);
+  planted is true where the generator put it there on purpose.
 """
 
 
