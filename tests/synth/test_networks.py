@@ -8,7 +8,7 @@ import pytest
 from tessera.synth.calibration import period
 from tessera.synth.investigation import ROLE
 from tessera.synth.names import name_book
-from tessera.synth.networks import Network, draw_networks
+from tessera.synth.networks import Network, draw_intelligence_networks, draw_networks
 from tessera.synth.objects import ObjectValues
 from tessera.synth.offending import Offences, Parties
 from tessera.synth.places import geography
@@ -92,3 +92,25 @@ def test_group_based_offences_carry_their_network(db: Sql) -> None:
         WHERE object_value IS NOT NULL GROUP BY ALL
         HAVING count(DISTINCT person_record_id) >= 2)""")
     assert shared[0] > 5
+
+
+def test_intelligence_only_members_abuse_the_same_victims_apart() -> None:
+    """A national year's intelligence-only networks: one perpetrator per offence, every
+    member offending, each victim abused by two or more members, and some in two forces."""
+    world = World(np.random.default_rng(11), period(2023, 1), load_rates(), name_book(),
+                  geography(), People())
+    offences, parties, networks = draw_intelligence_networks(
+        world, 40, 151, ObjectValues(world.rng, world.geo))
+    perpetrator = parties.role != ROLE["victim"]
+    assert (np.bincount(parties.offence[perpetrator], minlength=len(offences)) == 1).all()
+    assert parties.identified.all() and not offences.network.min() < 151
+    victim_of = dict(zip(parties.offence[~perpetrator], parties.person[~perpetrator],
+                         strict=True))
+    for n in networks:
+        mine = perpetrator & (offences.network[parties.offence] == n.number)
+        assert n.kind == "intelligence_only" and set(parties.person[mine]) == set(n.members)
+        abusers: dict[int, set[int]] = {}
+        for o, p in zip(parties.offence[mine], parties.person[mine], strict=True):
+            abusers.setdefault(int(victim_of[int(o)]), set()).add(int(p))
+        assert min(len(a) for a in abusers.values()) >= 2
+    assert 3 <= sum(len(n.forces) == 2 for n in networks) <= 20

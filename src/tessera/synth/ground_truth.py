@@ -55,9 +55,14 @@ def network_tables(networks: Sequence[Network], offences: Offences, parties: Par
         "members", "victims", "offences")}
     people: dict[str, list[object]] = {k: [] for k in (
         "network_id", "true_person_id", "role", "forces", "ties")}
+    in_network = np.flatnonzero(offences.network[parties.offence] > 0)
+    in_network = in_network[np.argsort(offences.network[parties.offence[in_network]],
+                                       kind="stable")]
+    number_of = offences.network[parties.offence[in_network]]
     for network in networks:
         mine = np.flatnonzero(offences.network == network.number)
-        rows = np.flatnonzero(np.isin(parties.offence, mine))
+        rows = in_network[np.searchsorted(number_of, network.number):
+                          np.searchsorted(number_of, network.number, side="right")]
         named = rows[perpetrator[rows]]
         hurt = rows[victim[rows]]
         member_offences: dict[int, set[int]] = {}
@@ -66,8 +71,9 @@ def network_tables(networks: Sequence[Network], offences: Offences, parties: Par
             p, o = int(parties.person[i]), int(parties.offence[i])
             member_offences.setdefault(p, set()).add(o)
             member_forces.setdefault(p, set()).add(forces[int(offences.force[o])])
-        victims_of = {o: {int(parties.person[i]) for i in hurt if parties.offence[i] == o}
-                      for o in map(int, mine)}
+        victims_of: dict[int, set[int]] = {int(o): set() for o in mine}
+        for i in hurt:
+            victims_of[int(parties.offence[i])].add(int(parties.person[i]))
         for p in sorted(member_offences):
             kinds = set(ties.get((network.number, p), set()))
             others = [q for q in member_offences if q != p]

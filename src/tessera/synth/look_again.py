@@ -79,6 +79,13 @@ def eligible_cases(offences: Offences, parties: Parties) -> np.ndarray:
                       & (offences.outcome_date <= BEACONPORT_TO) & (suspects >= MIN_SUSPECTS))
 
 
+def parties_by_offence(parties: Parties, n_offences: int) -> tuple[np.ndarray, np.ndarray]:
+    """Party rows in offence order and where each offence's start: offence `o`'s parties are
+    `order[bounds[o]:bounds[o + 1]]` (one sort instead of a scan per offence)."""
+    order = np.argsort(parties.offence, kind="stable")
+    return order, np.searchsorted(parties.offence[order], np.arange(n_offences + 1))
+
+
 def _later_offence_pool(offences: Offences, parties: Parties) -> dict[int, np.ndarray]:
     """By force, the perpetrator parties of single-perpetrator offences outside any network
     that a suspect can be put into: named, and neither family, trust nor a peer."""
@@ -105,8 +112,7 @@ def plant_evidence(world: World, offences: Offences, parties: Parties
         offences.outcome_date + EVIDENCE_GAP_DAYS <= period.end)
     cases = np.flatnonzero(room & (rng.random(len(offences)) < NEW_EVIDENCE))
     perpetrator = (parties.role == ROLE["suspect"]) | (parties.role == ROLE["offender"])
-    order = np.argsort(parties.offence, kind="stable")
-    bounds = np.searchsorted(parties.offence[order], np.arange(len(offences) + 1))
+    order, bounds = parties_by_offence(parties, len(offences))
     pool = _later_offence_pool(offences, parties)
     person = parties.person.copy()
     taken: set[int] = set()
@@ -124,8 +130,9 @@ def plant_evidence(world: World, offences: Offences, parties: Parties
         for kind in rng.choice(len(kinds), size=count, replace=False, p=weight / weight.sum()):
             suspect = int(rng.choice(suspects))
             if kinds[kind] == "later_offence":
-                party = _later_party(rng, offences, parties, pool, int(offences.force[case]),
-                                     after, set(victims.tolist()), taken)
+                party = _later_party(rng, offences, parties, (order, bounds), pool,
+                                     int(offences.force[case]), after, set(victims.tolist()),
+                                     taken)
                 if party >= 0:
                     taken.add(party)
                     person[party] = suspect
@@ -150,8 +157,8 @@ def plant_evidence(world: World, offences: Offences, parties: Parties
 
 
 def _later_party(rng: np.random.Generator, offences: Offences, parties: Parties,
-                 pool: dict[int, np.ndarray], force: int, after: int, victims: set[int],
-                 taken: set[int]) -> int:
+                 index: tuple[np.ndarray, np.ndarray], pool: dict[int, np.ndarray], force: int,
+                 after: int, victims: set[int], taken: set[int]) -> int:
     """A perpetrator party of a later single-perpetrator offence of `force`, recorded on or
     after `after` against none of `victims` (-1 if none found in a few tries)."""
     rows = pool.get(force, np.empty(0, dtype=np.int64))
@@ -159,7 +166,8 @@ def _later_party(rng: np.random.Generator, offences: Offences, parties: Parties,
     for _ in range(LATER_OFFENCE_TRIES if len(later) else 0):
         party = int(rng.choice(later))
         offence = int(parties.offence[party])
-        victim = parties.person[(parties.offence == offence) & (parties.role == ROLE["victim"])]
+        rows = index[0][index[1][offence]:index[1][offence + 1]]
+        victim = parties.person[rows[parties.role[rows] == ROLE["victim"]]]
         if party not in taken and not victims & set(victim.tolist()):
             return party
     return -1
@@ -174,14 +182,19 @@ def evidence_associations(world: World, evidence: Evidence, offences: Offences,
     rng, period = world.rng, world.period
     perpetrator = ((parties.role == ROLE["suspect"]) | (parties.role == ROLE["offender"])) \
         & parties.identified
+    force_of = offences.force[parties.offence[perpetrator]]
+    named = party_record[perpetrator]
+    by_force = {int(f): np.unique(named[force_of == f]) for f in np.unique(force_of)}
+    order, bounds = parties_by_offence(parties, len(offences))
     rows = LinkRows()
     for i in (*evidence.of_kind("later_intelligence"), *evidence.of_kind("new_object")):
         case, suspect, day = int(evidence.case[i]), int(evidence.person[i]), int(evidence.day[i])
         force = offences.force[case]
-        own = party_record[(parties.offence == case) & (parties.person == suspect)][0]
-        others = np.unique(party_record[perpetrator & (offences.force[parties.offence] == force)
-                                        & (parties.offence != case)])
-        others = others[others != own]
+        mine = order[bounds[case]:bounds[case + 1]]
+        case_records = party_record[mine]
+        own = case_records[parties.person[mine] == suspect][0]
+        others = by_force.get(int(force), np.empty(0, dtype=np.int64))
+        others = others[~np.isin(others, case_records)]
         if not len(others):
             continue
         other = int(rng.choice(others))

@@ -173,9 +173,10 @@ def _victims(world: World, home: np.ndarray, second: np.ndarray, victims_n: np.n
 
 def _network_offences(world: World, network_of: np.ndarray, victim_person: np.ndarray,
                       force: np.ndarray, committed_from: np.ndarray, end: np.ndarray,
-                      category: str) -> Offences:
+                      category: str, first_number: int) -> Offences:
     """Dates, outcome, flags, setting, place and code of network offences, one per row of
-    `network_of` (index of the network), against `victim_person` in `force`."""
+    `network_of` (index of the network, numbered from `first_number`), against
+    `victim_person` in `force`."""
     rng, period = world.rng, world.period
     n = len(network_of)
     committed_to = np.minimum(committed_from + rng.integers(0, 15, n), end[network_of])
@@ -197,7 +198,7 @@ def _network_offences(world: World, network_of: np.ndarray, victim_person: np.nd
         force=force.astype(np.int16), recorded=recorded, committed_from=committed_from,
         committed_to=committed_to, code=code, cse=cse, online_flag=flagged, setting=setting,
         location=location, outcome=outcome, outcome_date=outcome_date, status=status,
-        network=network_of.astype(np.int32) + 1,
+        network=network_of.astype(np.int32) + first_number,
         intended=np.full(n, CATEGORIES.index(category), dtype=np.int8))
 
 
@@ -261,7 +262,7 @@ def draw_networks(world: World, n_networks: int, n_offences: int, objects: Objec
     n = len(v_row)
     network_of = np.repeat(np.arange(n_networks), per_network)
     offences = _network_offences(world, network_of, victim[v_row], victim_force[v_row],
-                                 np.concatenate(committed), end, "group_based_cse")
+                                 np.concatenate(committed), end, "group_based_cse", 1)
     off = np.concatenate(party_offence)
     key = np.concatenate(party_known)
     others_unknown = min(1.0, UNIDENTIFIED * len(off) / max(int((~key).sum()), 1))
@@ -335,8 +336,7 @@ def draw_intelligence_networks(world: World, n_networks: int, first_number: int,
     committed = start[network_of] + np.floor(
         rng.random(n) * (end - start + 1)[network_of]).astype(np.int64)
     offences = _network_offences(world, network_of, victim[v_row], victim_force[v_row],
-                                 committed, end, "single_perpetrator")
-    offences.network += first_number - 1
+                                 committed, end, "single_perpetrator", first_number)
     identified = np.ones(n, bool)
     parties = Parties(
         offence=np.concatenate([np.arange(n), np.arange(n)]),
