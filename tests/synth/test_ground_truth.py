@@ -158,3 +158,24 @@ def test_look_again_cases_are_eligible_with_evidence_after_closure(db: Sql) -> N
     assert evidence and all(ok for _, _, ok in evidence)
     planted = {kind for kind, was, _ in evidence if was == "true"}
     assert planted == {"later_offence", "later_intelligence", "new_object", "victim_referral"}
+
+
+def test_decoys_live_where_their_records_say(db: Sql) -> None:
+    """The police records agree with the decoys' story: nearly every resident's recorded
+    postcode (where recorded) is the shared address's, and a household's two share a family
+    name (up to case and the odd recording error)."""
+    rows = db.all("""
+        SELECT d.decoy_id, d.kind, upper(r.family_name), r.postcode, d.object_value
+        FROM (SELECT DISTINCT decoy_id, kind, true_person_id, agency_code, object_value
+              FROM truth_decoys WHERE object_kind = 'address') d
+        JOIN truth_persons t USING (true_person_id, agency_code)
+        JOIN person_record r ON r._folder = t.agency_code
+             AND r.source_record_id = t.source_record_id""")
+    postcodes = [address.endswith(" " + postcode) for _, _, _, postcode, address in rows
+                 if postcode]
+    assert postcodes and sum(postcodes) >= 0.8 * len(postcodes)
+    names: dict[str, set[str]] = defaultdict(set)
+    for decoy, kind, family, _, _ in rows:
+        if kind == "household":
+            names[decoy].add(family)
+    assert names and sum(len(n) == 1 for n in names.values()) >= 0.8 * len(names)

@@ -167,6 +167,8 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
                   name_book(), geography(), People())
     offences, parties, networks, objects = _offences(world, scale, years)
     parties, evidence = plant_evidence(world, offences, parties)
+    members = np.concatenate([n.members for n in networks] or [np.empty(0, np.int64)])
+    decoys = draw_decoys(world, offences, parties, members, objects, scale, years)
     report("drawing children known to agencies", 0.2)
     children = child_subjects(world, offences, parties, scale, years)
     make_identifiers_unique(world)
@@ -177,14 +179,11 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
     statements = party_statements(world, offences, parties)
     perpetrator = (parties.role == ROLE["suspect"]) | (parties.role == ROLE["offender"])
     suspects = np.unique(party_record[perpetrator & parties.identified])
-    members = np.concatenate([n.members for n in networks] or [np.empty(0, np.int64)])
-    decoys = draw_decoys(world, offences, parties, party_record, police.agency, members,
-                         objects, scale, years)
     associations = concat_associations([
         network_associations(world, networks, offences, parties, party_record),
         background_associations(world, suspects, police.agency[suspects], objects, scale,
                                 years),
-        decoy_associations(world, decoys),
+        decoy_associations(world, decoys, parties, party_record),
         evidence_associations(world, evidence, offences, parties, party_record, objects)])
     referred = evidence.of_kind("victim_referral")
     agency_records, referrals, contacts = agency_extracts(
@@ -241,7 +240,7 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
                        bad_rows, world.rates.table(), {
                            "networks": network_summary,
                            "network_members": network_members,
-                           "decoys": decoy_table(decoys, records, codes_),
+                           "decoys": decoy_table(decoys, codes_),
                            "look_again": look_again_table(
                                offences, parties, records, associations, referrals, evidence,
                                refs, association_table.table.column("source_record_id"),

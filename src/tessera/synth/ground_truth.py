@@ -141,18 +141,17 @@ def _association_ties(networks: Sequence[Network], associations: Associations,
     return ties
 
 
-def decoy_table(decoys: Sequence[Decoy], records: PersonRecords,
-                agency_codes: Sequence[str]) -> pa.Table:
+def decoy_table(decoys: Sequence[Decoy], agency_codes: Sequence[str]) -> pa.Table:
     """decoys.csv: one row per decoy person and shared object."""
     columns: dict[str, list[str]] = {k: [] for k in (
         "decoy_id", "kind", "true_person_id", "agency_code", "object_kind", "object_value")}
     for decoy in decoys:
-        for record in decoy.records:
+        for person in decoy.people:
             for object_kind, value in decoy.objects:
                 columns["decoy_id"].append(f"DEC-{decoy.number:04d}")
                 columns["kind"].append(decoy.kind)
-                columns["true_person_id"].append(_person_id(int(records.person[record])))
-                columns["agency_code"].append(agency_codes[int(records.agency[record])])
+                columns["true_person_id"].append(_person_id(person))
+                columns["agency_code"].append(agency_codes[decoy.force])
                 columns["object_kind"].append(object_kind)
                 columns["object_value"].append(value)
     return pa.table({k: pa.array(v, type=pa.string()) for k, v in columns.items()})
