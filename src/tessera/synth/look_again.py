@@ -1,6 +1,6 @@
 """Closed group-based cases that later evidence reaches: what a look-again review must find.
 
-Why: forces are asked to look again at group-based cases closed with no further action
+Why: forces are asked to look again at group-based CSE cases closed with no further action
 (Operation Beaconport: police or CPS took no further action between 1 January 2010 and 31 March
 2025, with at least two suspects; ../shared/reference/policy/look_again.md), and a review is
 worth most where something new has arrived since: the suspect named by another victim in a
@@ -38,6 +38,9 @@ BEACONPORT_TO = day_number(date(2025, 3, 31))
 """NFA decisions from 1 January 2010 to 31 March 2025 (NCA, 2025; look_again.md)."""
 MIN_SUSPECTS = 2
 """At least two suspects (NCA, 2025): perpetrator person records, named or not."""
+GROUP_BASED_CODE = "71"
+"""Beaconport's scope is group-based CSE: the audit's rule, the CSE flag or Home Office code
+71 (as `tessera look-again`'s default rules, src/tessera/analysis/lookagain)."""
 NEW_EVIDENCE = 0.3
 """Share of the eligible cases, closed early enough for anything to follow, given new evidence
 (assumption: more than 800 closed cases re-opened by June 2025 out of some thousands closed)."""
@@ -70,12 +73,15 @@ class Evidence:
 
 
 def eligible_cases(offences: Offences, parties: Parties) -> np.ndarray:
-    """Offences Operation Beaconport would select: closed with no further action in its window,
-    with at least MIN_SUSPECTS perpetrators (distinct people, named or not)."""
+    """Offences Operation Beaconport would select: group-based CSE closed with no further
+    action in its window, with at least MIN_SUSPECTS perpetrators (distinct people, named or
+    not)."""
     perpetrator = (parties.role == ROLE["suspect"]) | (parties.role == ROLE["offender"])
     suspects = np.bincount(parties.offence[perpetrator], minlength=len(offences))
     nfa = np.isin(offences.outcome, codes.indices("outcome_types", NO_FURTHER_ACTION))
-    return np.asarray(nfa & (offences.outcome_date >= BEACONPORT_FROM)
+    group_based = offences.cse | (offences.code == codes.index("offence_codes",
+                                                               GROUP_BASED_CODE))
+    return np.asarray(nfa & group_based & (offences.outcome_date >= BEACONPORT_FROM)
                       & (offences.outcome_date <= BEACONPORT_TO) & (suspects >= MIN_SUSPECTS))
 
 

@@ -72,8 +72,9 @@ be loaded into the warehouse.
 - `decoys.csv`: suspects who share an address (and a household its phone) innocently and
   must not be found as a network: decoy_id, kind (household or shared_accommodation),
   true_person_id, agency_code, object_kind, object_value; one row per person and object.
-- `look_again.csv`: every closed case Operation Beaconport would select (no further action,
-  outcome 9, 10, 14, 15, 16 or 21, dated 2010-01-01 to 2025-03-31, two or more suspects)
+- `look_again.csv`: every closed case Operation Beaconport would select (group-based CSE: CSE
+  flag or code 71; no further action, outcome 9, 10, 14, 15, 16 or 21, dated 2010-01-01 to
+  2025-03-31; two or more suspects)
   that later data gives new evidence, one row per item: the case (agency_code, crime_ref,
   outcome_type, outcome_date), evidence (later_offence, later_intelligence, new_object,
   victim_referral), the suspect or victim it is about (true_person_id), evidence_date, and
