@@ -1,0 +1,81 @@
+"""Reading the list's settings files (eligibility rules, feature weights): CSV a reviewer can
+read, each row with its rationale, and one clean error naming the file, row and field when
+a row is wrong.
+
+Why one reader: both files are edited by hand, so both must fail the same way, in a line a
+user can act on, before any query runs.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from tessera.errors import ConfigurationError
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """One row of a settings file: its values by column and where it is, for errors."""
+
+    source: str
+    line: int
+    values: dict[str, str]
+
+    def value(self, field: str) -> str:
+        """The value of `field`, stripped; an empty value is an error naming the row."""
+        text = (self.values.get(field) or "").strip()
+        if not text:
+            raise self.error(field, "is empty")
+        return text
+
+    def error(self, field: str, problem: str) -> ConfigurationError:
+        """An error naming this file, row and field, saying what is wrong."""
+        return ConfigurationError(f"{self.source} row {self.line}, field {field}: {problem}")
+
+
+def read_rows(path: Path | None, default: str, fields: tuple[str, ...]) -> list[DataRow]:
+    """The rows of `path`, or of the package's file `default` when no path is given.
+
+    Raises `ConfigurationError` when the file cannot be read or lacks one of `fields`.
+    """
+    if path is None:
+        text = (resources.files(__package__) / default).read_text(encoding="utf-8")
+        source = default
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigurationError(f"{path}: cannot read the file ({exc})") from exc
+        source = str(path)
+    reader = csv.DictReader(text.splitlines())
+    missing = [f for f in fields if f not in (reader.fieldnames or ())]
+    if missing:
+        raise ConfigurationError(f"{source} row 1: no column {', '.join(missing)}; the "
+                                 f"columns are {', '.join(fields)}")
+    return [DataRow(source, reader.line_num, dict(row)) for row in reader]
+
+
+def one_row_each(rows: list[DataRow], key: str, known: tuple[str, ...]) -> dict[str, DataRow]:
+    """The rows by their `key` column: each known name exactly once, no other name.
+
+    Raises `ConfigurationError` naming the row of an unknown or repeated name, or the file
+    when a known name is missing.
+    """
+    found: dict[str, DataRow] = {}
+    for row in rows:
+        name = row.value(key)
+        if name not in known:
+            raise row.error(key, f"unknown {key} {name!r}; the known ones are "
+                                 f"{', '.join(known)}")
+        if name in found:
+            raise row.error(key, f"{name!r} is given twice (first on row "
+                                 f"{found[name].line})")
+        found[name] = row
+    missing = [name for name in known if name not in found]
+    if missing:
+        source = rows[0].source if rows else "the file"
+        raise ConfigurationError(f"{source}: no row for {key} {', '.join(missing)}")
+    return found
