@@ -10,6 +10,7 @@ import pytest
 
 from tessera.analysis.lookagain import (
     FEATURES,
+    Case,
     LookAgainResult,
     load_rules,
     load_weights,
@@ -36,7 +37,8 @@ def result(engine: Engine, evidence_keys: dict[str, str]) -> LookAgainResult:
                           communities=COMMUNITIES)
 
 
-def case(result: LookAgainResult, key: str):  # type: ignore[no-untyped-def]
+def case(result: LookAgainResult, key: str) -> Case:
+    """The one listed case with this key."""
     (found,) = [c for c in result.cases if c.case_key == key]
     return found
 

@@ -9,11 +9,15 @@ user can act on, before any query runs.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from tessera.errors import ConfigurationError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -58,22 +62,26 @@ def read_rows(path: Path | None, default: str, fields: tuple[str, ...]) -> list[
     return [DataRow(source, reader.line_num, dict(row)) for row in reader]
 
 
-def one_row_each(rows: list[DataRow], key: str, known: tuple[str, ...]) -> dict[str, DataRow]:
-    """The rows by their `key` column: each known name exactly once, no other name.
+def one_row_each(rows: list[DataRow], key: str, known: tuple[str, ...],
+                 parse: Callable[[str, DataRow], T]) -> dict[str, T]:
+    """Each row's value by the name in its `key` column, read by `parse(name, row)`: each
+    known name exactly once, no other name.
 
-    Raises `ConfigurationError` naming the row of an unknown or repeated name, or the file
-    when a known name is missing.
+    Rows are checked in file order, so the error names the first wrong row; a known name
+    missing is reported after every row has been read. Raises `ConfigurationError`.
     """
-    found: dict[str, DataRow] = {}
+    found: dict[str, T] = {}
+    lines: dict[str, int] = {}
     for row in rows:
         name = row.value(key)
         if name not in known:
             raise row.error(key, f"unknown {key} {name!r}; the known ones are "
                                  f"{', '.join(known)}")
-        if name in found:
-            raise row.error(key, f"{name!r} is given twice (first on row "
-                                 f"{found[name].line})")
-        found[name] = row
+        if name in lines:
+            raise row.error(key, f"{name!r} is given twice (first on row {lines[name]})")
+        row.value("rationale")
+        lines[name] = row.line
+        found[name] = parse(name, row)
     missing = [name for name in known if name not in found]
     if missing:
         source = rows[0].source if rows else "the file"

@@ -13,7 +13,7 @@ from datetime import date
 
 from tessera.analysis.lookagain.rules import EligibilityRules
 from tessera.analysis.lookagain.weights import FeatureWeight
-from tessera.analysis.results import Column, StatTable
+from tessera.analysis.results import Cell, Column, StatTable
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,7 @@ class LookAgainResult:
         rows = tuple(
             (rank, case.case_key, case.force_code, case.closed_on.isoformat(),
              case.outcome_type, case.suspects, case.victims, case.score,
-             *(c.points for c in case.contributions), len(case.evidence),
-             case.rules_met(self.rules))
+             *self._points(case), len(case.evidence), case.rules_met(self.rules))
             for rank, case in enumerate(self.cases, start=1))
         return StatTable(
             name="cases", title="Closed cases to look at again", columns=columns, rows=rows,
@@ -125,6 +124,11 @@ class LookAgainResult:
                    *(() if self.communities_supplied else (
                        "No network communities were supplied: the charged-community feature "
                        "scores nothing.",))))
+
+    @staticmethod
+    def _points(case: Case) -> tuple[Cell, ...]:
+        """Each feature's contribution to the case's score, in feature order."""
+        return tuple(c.points for c in case.contributions)
 
     def evidence_table(self) -> StatTable:
         """One row per item of new evidence, cases in rank order, oldest item first."""

@@ -9,6 +9,7 @@ victims' right to review select cases by other dates and numbers. The rules them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -50,21 +51,21 @@ def load_rules(path: Path | None = None) -> EligibilityRules:
     Raises `ConfigurationError` naming the file, row and field of the first wrong value.
     """
     rows = read_rows(path, DEFAULT_RULES, ("rule", "value", "rationale"))
-    by_rule = one_row_each(rows, "rule", RULE_NAMES)
-    for row in rows:
-        row.value("rationale")
-    decided_from = _date(by_rule["decided_from"])
-    decided_to = _date(by_rule["decided_to"])
+    values = one_row_each(rows, "rule", RULE_NAMES, _rule_value)
+    decided_from, decided_to = values["decided_from"], values["decided_to"]
     if decided_to < decided_from:
-        raise by_rule["decided_to"].error("value", f"{decided_to} is before decided_from "
-                                                   f"{decided_from}")
+        (row,) = [r for r in rows if r.value("rule") == "decided_to"]
+        raise row.error("value", f"{decided_to} is before decided_from {decided_from}")
     return EligibilityRules(
-        nfa_outcome_groups=_outcome_groups(by_rule["nfa_outcome_groups"]),
-        decided_from=decided_from, decided_to=decided_to,
-        min_suspects=_count(by_rule["min_suspects"]),
-        group_based=_yes_no(by_rule["group_based"]),
-        source=rows[0].source,
+        nfa_outcome_groups=values["nfa_outcome_groups"], decided_from=decided_from,
+        decided_to=decided_to, min_suspects=values["min_suspects"],
+        group_based=values["group_based"], source=rows[0].source,
         written=tuple((r.value("rule"), r.value("value"), r.value("rationale")) for r in rows))
+
+
+def _rule_value(rule: str, row: DataRow) -> Any:
+    """The value of `rule` read from its row, as `eligible_case.sql` binds it."""
+    return PARSERS[rule](row)
 
 
 def _outcome_groups(row: DataRow) -> tuple[str, ...]:
@@ -96,3 +97,9 @@ def _yes_no(row: DataRow) -> bool:
     if text not in YES_NO:
         raise row.error("value", f"{text!r} is not yes or no")
     return YES_NO[text]
+
+
+PARSERS: dict[str, Callable[[DataRow], Any]] = {
+    "nfa_outcome_groups": _outcome_groups, "decided_from": _date, "decided_to": _date,
+    "min_suspects": _count, "group_based": _yes_no}
+"""How each rule's value is read."""

@@ -9,7 +9,7 @@ case is scored by the weights file and the list ranked.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,9 +92,7 @@ def run_look_again(engine: Engine, *, rules: EligibilityRules,
 def scored_case(row: Mapping[str, Any], evidence: tuple[Evidence, ...],
                 weights: tuple[FeatureWeight, ...]) -> Case:
     """One case from its `cases.sql` row and evidence, with each feature's contribution."""
-    items = defaultdict(int, {})
-    for item in evidence:
-        items[item.feature] += 1
+    items = Counter(item.feature for item in evidence)
     return Case(
         case_key=row["case_key"], force_code=row["force_code"],
         ho_offence_code=row["ho_offence_code"], outcome_type=row["outcome_type"],

@@ -46,10 +46,12 @@ def load_weights(path: Path | None = None) -> tuple[FeatureWeight, ...]:
     0, an empty rationale.
     """
     rows = read_rows(path, DEFAULT_WEIGHTS, ("feature", "weight", "rationale"))
-    by_feature = one_row_each(rows, "feature", tuple(FEATURES))
-    return tuple(FeatureWeight(feature, label, _weight(by_feature[feature]),
-                               by_feature[feature].value("rationale"))
-                 for feature, label in FEATURES.items())
+    by_feature = one_row_each(rows, "feature", tuple(FEATURES), _feature_weight)
+    return tuple(by_feature[feature] for feature in FEATURES)
+
+
+def _feature_weight(feature: str, row: DataRow) -> FeatureWeight:
+    return FeatureWeight(feature, FEATURES[feature], _weight(row), row.value("rationale"))
 
 
 def _weight(row: DataRow) -> float:
