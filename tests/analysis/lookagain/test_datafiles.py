@@ -50,6 +50,7 @@ def _with(lines: list[str], line: int, text: str | None) -> list[str]:
      ": no row for feature charged_community"),
     ("an empty rationale", _with(GOOD_WEIGHTS, 2, "later_offence,3,"),
      "row 2, field rationale: is empty"),
+    ("only the header", ["feature,weight,rationale"], ": no row for feature later_offence"),
     ("no weight column", ["feature,score,rationale", "later_offence,3,because"],
      "row 1: no column weight"),
 ])
@@ -89,6 +90,13 @@ def test_a_bad_rules_file_is_one_line_naming_file_row_and_field(
         load_rules(path)
     assert caught.value.message.startswith(str(path)), description
     assert message in caught.value.message, description
+
+
+def test_a_file_saved_by_a_spreadsheet_with_a_byte_order_mark_reads(tmp_path: Path) -> None:
+    """Excel writes UTF-8 CSV with a byte order mark; the first column is still `feature`."""
+    path = tmp_path / "weights.csv"
+    path.write_text("\ufeff" + "\n".join(GOOD_WEIGHTS) + "\n", encoding="utf-8")
+    assert [w.weight for w in load_weights(path)] == [1.0] * len(FEATURES)
 
 
 def test_a_file_that_cannot_be_read_says_so(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tessera.analysis.lookagain.datafile import DataRow, one_row_each, read_rows
+from tessera.analysis.lookagain.datafile import DataRow, read_file
 from tessera.dataset.codelists import codelist
 
 DEFAULT_RULES = "beaconport_rules.csv"
@@ -50,17 +50,18 @@ def load_rules(path: Path | None = None) -> EligibilityRules:
 
     Raises `ConfigurationError` naming the file, row and field of the first wrong value.
     """
-    rows = read_rows(path, DEFAULT_RULES, ("rule", "value", "rationale"))
-    values = one_row_each(rows, "rule", RULE_NAMES, _rule_value)
+    file = read_file(path, DEFAULT_RULES, "rule", "value")
+    values = file.one_row_each("rule", RULE_NAMES, _rule_value)
     decided_from, decided_to = values["decided_from"], values["decided_to"]
     if decided_to < decided_from:
-        (row,) = [r for r in rows if r.value("rule") == "decided_to"]
+        row = next(r for r in file.rows if r.value("rule") == "decided_to")
         raise row.error("value", f"{decided_to} is before decided_from {decided_from}")
     return EligibilityRules(
         nfa_outcome_groups=values["nfa_outcome_groups"], decided_from=decided_from,
         decided_to=decided_to, min_suspects=values["min_suspects"],
-        group_based=values["group_based"], source=rows[0].source,
-        written=tuple((r.value("rule"), r.value("value"), r.value("rationale")) for r in rows))
+        group_based=values["group_based"], source=file.source,
+        written=tuple((r.value("rule"), r.value("value"), r.value("rationale"))
+                      for r in file.rows))
 
 
 def _rule_value(rule: str, row: DataRow) -> Any:

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from tessera.analysis.lookagain.datafile import DataRow, one_row_each, read_rows
+from tessera.analysis.lookagain.datafile import DataRow, read_file
 
 DEFAULT_WEIGHTS = "weights.csv"
 FEATURES: dict[str, str] = {
@@ -45,8 +45,8 @@ def load_weights(path: Path | None = None) -> tuple[FeatureWeight, ...]:
     unknown, repeated or missing feature, a weight that is not a finite number of at least
     0, an empty rationale.
     """
-    rows = read_rows(path, DEFAULT_WEIGHTS, ("feature", "weight", "rationale"))
-    by_feature = one_row_each(rows, "feature", tuple(FEATURES), _feature_weight)
+    file = read_file(path, DEFAULT_WEIGHTS, "feature", "weight")
+    by_feature = file.one_row_each("feature", tuple(FEATURES), _feature_weight)
     return tuple(by_feature[feature] for feature in FEATURES)
 
 
