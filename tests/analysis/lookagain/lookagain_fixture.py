@@ -8,7 +8,8 @@ real synth -> ingest -> link pipeline.
 
 The cases (keys from `audit_fixture.record_key`):
   WY-A  eligible (CSE flag, outcome 15 on 2015-06-01, suspects S1 and S2, victim VA): new
-        evidence of every feature, and evidence of most before closure, which must not count.
+        evidence of every feature, and evidence of most before closure, which must not count;
+        an address S2 shares with family after closure, which must not count either.
   K-E   eligible (kent, Home Office code 71, outcome 21 on 2019-01-01): later intelligence only.
   K-D   eligible (kent, outcome 9 on 2020-01-01): no new evidence, score 0.
   WY-B  closed 2009-12-01, before the window: not eligible, though its suspect reoffended.
@@ -121,6 +122,13 @@ def populate_lookagain_fixture(w: LookAgainWarehouse) -> dict[str, str]:
                   object_value="AB12CDE", first_seen=date(2013, 1, 1))
     w.association(x4, kind="vehicle_use", object_kind="vehicle", object_value="AB12CDE",
                   first_seen=date(2014, 1, 1))
+    # S2 shares an address with X5 after closure, but X5 is family: not a new tie.
+    x5 = w.person("X5", agency=WY)
+    w.association(person_key("S2m"), kind="family", other=x5, first_seen=date(2010, 1, 1))
+    w.association(person_key("S2m"), kind="address_link", object_kind="address",
+                  object_value="1 High Street", first_seen=date(2016, 1, 1))
+    w.association(x5, kind="address_link", object_kind="address",
+                  object_value="1 High Street", first_seen=date(2016, 2, 1))
     later_referral = w.referral(va_leeds, on=date(2016, 9, 1), factors=["11A", "10A"])
     early_referral = w.referral(va_leeds, on=date(2015, 1, 1), factors=["11A"])
 
@@ -150,4 +158,5 @@ def populate_lookagain_fixture(w: LookAgainWarehouse) -> dict[str, str]:
     return {"later": later, "earlier": earlier, "later_intel": later_intel,
             "early_intel": early_intel, "later_referral": later_referral,
             "early_referral": early_referral, "charged": charged,
-            "phone": record_key("object", "", "07700900001")}
+            "phone": record_key("object", "", "07700900001"),
+            "family_address": record_key("object", "", "1 High Street")}

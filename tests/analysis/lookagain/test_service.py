@@ -76,10 +76,11 @@ def test_a_case_with_every_kind_of_later_evidence_has_each_feature_once(
 def test_evidence_dated_before_closure_is_not_counted(
         result: LookAgainResult, evidence_keys: dict[str, str]) -> None:
     """S2's offence, link and vehicle before 2015-06-01 and VA's referral in January 2015 are
-    in the warehouse but not in the trail."""
+    in the warehouse but not in the trail; nor is the address S2 shares with family."""
     a = case(result, A)
     keys = {e.evidence_key for e in a.evidence}
-    assert not keys & {evidence_keys[k] for k in ("earlier", "early_intel", "early_referral")}
+    assert not keys & {evidence_keys[k] for k in ("earlier", "early_intel", "early_referral",
+                                                  "family_address")}
     assert all(e.evidence_on > CLOSED_A for e in a.evidence)
     assert [e.feature for e in a.evidence].count("new_object_tie") == 1
 

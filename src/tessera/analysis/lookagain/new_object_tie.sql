@@ -3,7 +3,9 @@
 -- (object_value_key) and the later of the two links was first seen after closure. One
 -- evidence row per suspect and object, dated when it first tied them to anyone; the detail
 -- names the people it ties them to. Online accounts are left out: the policy names phones,
--- vehicles and addresses.
+-- vehicles and addresses. A tie to someone the intelligence records as family (an
+-- association of kind 'family' between the two, whenever seen) is left out too: families
+-- share homes, phones and cars innocently, and the planted decoys of issue 12 are such.
 WITH object_link AS (
     SELECT a.agency_code, a.object_kind, a.object_value_key, a.first_seen, a.grading,
         ri.person_key, ri.who_key
@@ -23,7 +25,12 @@ tie AS (
         ON other.object_value_key = mine.object_value_key
         AND other.object_kind = mine.object_kind
         AND other.person_key <> cs.person_key
+    LEFT JOIN person_association AS family
+        ON family.person_key = cs.person_key
+        AND family.other_person_key = other.person_key
+        AND family.kind = 'family'
     WHERE greatest(mine.first_seen, other.first_seen) > cs.closed_on
+        AND family.association_key IS NULL
 )
 
 SELECT

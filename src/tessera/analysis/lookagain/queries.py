@@ -27,7 +27,7 @@ READS: dict[str, tuple[str, ...]] = {
     "later_intelligence": ("case_suspect", "person_association"),
     "new_victim": ("case_suspect", "case_victim", "party_identity"),
     "victim_referral": ("case_victim", "record_identity"),
-    "new_object_tie": ("case_suspect", "record_identity"),
+    "new_object_tie": ("case_suspect", "record_identity", "person_association"),
     "charged_community": ("case_suspect", "party_identity"),
     # queries
     "cases": ("eligible_case",),
