@@ -71,3 +71,13 @@ def test_a_bad_weights_file_is_refused_in_one_line_with_exit_status_2(
     assert result.stderr.strip().splitlines() == [
         f"error: {weights} row 2, field weight: 'heavy' is not a number of at least 0"]
     assert not (tmp_path / "out").exists()
+
+
+def test_look_again_before_any_ingest_says_what_to_do(
+        tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """No warehouse yet: one line saying to ingest first, exit status 1."""
+    result = run_cli("look-again", "--warehouse", str(tmp_path / "none.duckdb"),
+                     env=_env(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'none.duckdb'}: no warehouse here yet; run 'tessera ingest' first"]

@@ -103,6 +103,7 @@ class LookAgainResult:
             Column("case_key", "Case (offence key)", "dimension"),
             Column("case_force_code", "Force", "figure"),
             Column("closed_on", "Closed on", "figure"),
+            Column("ho_offence_code", "Home Office code", "figure"),
             Column("outcome_type", "Outcome type", "figure"),
             Column("suspects", "Suspects", "figure"),
             Column("victims", "Victims", "figure"),
@@ -113,7 +114,7 @@ class LookAgainResult:
         )
         rows = tuple(
             (rank, case.case_key, case.force_code, case.closed_on.isoformat(),
-             case.outcome_type, case.suspects, case.victims, case.score,
+             case.ho_offence_code, case.outcome_type, case.suspects, case.victims, case.score,
              *self._points(case), len(case.evidence), case.rules_met(self.rules))
             for rank, case in enumerate(self.cases, start=1))
         return StatTable(
