@@ -3,9 +3,11 @@
 Why one function: the CLI, the demo and the tests all need the same thing (files an agency
 would send, calibrated to the published national figures, with the answers kept apart), and
 the same seed must always give the same files. Steps: offences of each kind and the networks'
-offences; the children agencies know; identifiers made unique; person records with each
-agency's noise; statements, links, referrals and contacts; tables; bad rows; files; each
-English authority's CIN census return of its referrals.
+offences (co-offending and intelligence-only); later evidence on some closed cases and decoy
+households (the structures a network analysis and a look-again list must find or reject); the
+children agencies know; identifiers made unique; person records with each agency's noise;
+statements, links, referrals and contacts; tables; bad rows; files; each English authority's
+CIN census return of its referrals; the ground truth.
 """
 
 from __future__ import annotations
@@ -233,18 +235,18 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
                                               is_online)
     order = np.lexsort((serial, person_agency))
     offence_order = np.lexsort((offence_serial, offence_agency))
-    codes_ = agencies().codes
+    agency_codes = agencies().codes
     network_summary, network_members = network_tables(networks, offences, parties,
                                                       associations, records, world.geo.forces)
     write_ground_truth(out / "ground_truth", persons.take(order), truth.take(offence_order),
                        bad_rows, world.rates.table(), {
                            "networks": network_summary,
                            "network_members": network_members,
-                           "decoys": decoy_table(decoys, codes_),
+                           "decoys": decoy_table(decoys, agency_codes),
                            "look_again": look_again_table(
                                offences, parties, records, associations, referrals, evidence,
                                refs, association_table.table.column("source_record_id"),
-                               referral_table.table.column("source_record_id"), codes_)})
+                               referral_table.table.column("source_record_id"), agency_codes)})
     report("done", 1.0)
     return SynthSummary(
         extracts=out / "extracts", ground_truth=out / "ground_truth", census=out / CENSUS,
