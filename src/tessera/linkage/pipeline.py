@@ -16,7 +16,7 @@ import json
 import logging
 import math
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,11 @@ EDGES = "linkage_edges"
 `kept` unless the relatives rule keeps it apart."""
 LINKS = "linkage_links"
 """Name of the table of the pairs that count: kept, at or above the threshold."""
+
+EM_ITERATIONS = 25
+"""Splink's default most EM iterations per session, where a saved model does not say."""
+UNDERFLOW = "below the minimum allowed value"
+"""What Splink 5 says when EM sets an m or u probability to exactly zero."""
 
 MIN_TRAINING_PAIRS = 50
 """Fewest blocked pairs worth running expectation maximisation on; below this a file is too
@@ -299,18 +304,16 @@ def _predict(engine: Engine, filled: Mapping[str, float], extras: Extras,
     db_api = engine.splink_api()
     counts = {key: int(engine.scalar(key_pairs_sql(key))) for key in broad_keys(columns)}
     broad = choose_broad_keys(counts, pair_budget(record_count))
-    linker = Linker(db_api.register(PREPARED), linkage_settings(columns, extras, broad),
-                    log_level=None)
+    table = db_api.register(PREPARED)
+    linker = Linker(table, linkage_settings(columns, extras, broad), log_level=None)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
     for rule in training_rules(columns, extras):
         # A rule finding almost no pairs (a small file) has nothing to teach; the levels it
         # would have trained keep Splink's default m. Checked first because a failed EM
-        # session leaves the linker's comparisons half-filtered. Term frequencies are left
-        # out of training (they still weigh in prediction): EM then works on counts of
-        # agreement patterns rather than on every pair, seconds instead of minutes.
+        # session leaves the linker's comparisons half-filtered.
         if _finds_pairs(engine, db_api, rule, MIN_TRAINING_PAIRS):
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True)
+            linker = _trained_by_em(linker, rule,
+                                    lambda model: Linker(table, model, log_level=None))
     trained = linker.misc.save_model_to_json()
     recalls = {key: key_recall(trained, key, filled) for key in prior_keys(columns)
                if _finds_pairs(engine, db_api, block_on(*key), 1)}
@@ -324,6 +327,33 @@ def _predict(engine: Engine, filled: Mapping[str, float], extras: Extras,
                                            warning_mode="never")
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     return predictions.physical_name, model
+
+
+def _trained_by_em(linker: Linker, rule: BlockingRuleCreator,
+                   rebuild: Callable[[dict[str, Any]], Linker]) -> Linker:
+    """The linker after an EM session on the pairs `rule` finds.
+
+    Term frequencies are left out of training (they still weigh in prediction): EM then works
+    on counts of agreement patterns rather than on every pair, seconds instead of minutes.
+    Why the retry: where a level is all but absent among a file's matches, EM drives its m
+    towards zero and, once the pairs showing it have a match probability that underflows,
+    to exactly zero, which Splink 5 refuses (`m_probability ... below the minimum`). The
+    session is then run again from the model as it was before it with half the iterations,
+    until EM stops short of zero: the level keeps the tiny m (and so the large negative
+    weight) the data were leading to.
+    """
+    before = linker.misc.save_model_to_json()
+    iterations = int(before.get("max_iterations", EM_ITERATIONS))
+    while True:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True)
+            return linker
+        except ValueError as error:
+            if UNDERFLOW not in str(error) or iterations <= 1:
+                raise
+            iterations //= 2
+            linker = rebuild({**before, "max_iterations": iterations})
 
 
 def _finds_pairs(engine: Engine, db_api: DuckDBAPI, rule: BlockingRuleCreator,
