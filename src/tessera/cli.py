@@ -420,6 +420,60 @@ def _quality(settings: Settings, *, lowest: int | None) -> None:
     console.print(f"Quality report: {outputs.report}\nTables as CSV: {outputs.folder}")
 
 
+@app.command()
+def network(
+    warehouse: WarehouseOption = None,
+    output: OutputOption = None,
+    community: Annotated[str | None, typer.Option(
+        help="One community (an id such as C-0007 from an earlier run) instead of all.")]
+    = None,
+    graphml: Annotated[Path | None, typer.Option(
+        help="Also write the graph (or the community) as GraphML to this file.")] = None,
+    i2: Annotated[Path | None, typer.Option(
+        help="Also write an i2 Analyst's Notebook import (links.csv, entities.csv, "
+             "import_specification.txt) to this folder.")] = None,
+) -> None:
+    """Networks across forces (measure M9): communities, key people, brokers and growth.
+
+    Needs a warehouse loaded by `tessera ingest` and linked by `tessera link`. Builds one
+    graph of people and the phones, vehicles, addresses and accounts they share, from
+    co-offending, victims and offenders, and graded intelligence (docs/network.md); prints the
+    largest communities with two or more perpetrators and their key people by pseudonymous id,
+    and writes every table as CSV with an HTML report to the output folder's `network/`.
+    Exit status 2 when there is no warehouse or nothing to build a graph from; 1 for an
+    unknown community or a path that cannot be written.
+    """
+    settings = load_settings(warehouse=warehouse, output=output)
+    _network(settings, community, graphml, i2)
+
+
+def _network(settings: Settings, community: str | None = None, graphml: Path | None = None,
+             i2: Path | None = None) -> None:
+    from tessera.analysis.network import run_network
+    from tessera.publish.network_exports import write_graphml, write_i2
+    from tessera.publish.network_report import write_network
+    from tessera.publish.terminal import render_network
+    from tessera.warehouse.engine import Engine
+
+    provenance = _provenance(settings)
+    with Engine.open(settings.warehouse, read_only=True) as engine, \
+            console.status("Building the graph and finding communities"):
+        result = run_network(engine, community_id=community)
+    console.print(provenance, highlight=False)
+    for table in render_network(result):
+        console.print(table)
+    only = result.shown[0] if community else None
+    if graphml:
+        written = write_graphml(result.network, result.communities, graphml, only)
+        console.print(f"GraphML: {written}")
+    if i2:
+        files = write_i2(result.network, result.communities, i2, only)
+        console.print(f"i2 import: {files.links}, {files.entities} "
+                      f"(mapping in {files.specification.name})")
+    outputs = write_network(result, settings.output, provenance=provenance)
+    console.print(f"Network report: {outputs.report}\nTables as CSV: {outputs.folder}")
+
+
 def _provenance(settings: Settings) -> str:
     """The sentence every report prints about where the warehouse's data came from, read
     from the batch record (never a template's wording)."""

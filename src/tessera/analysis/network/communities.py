@@ -65,13 +65,15 @@ class CommunityRef:
 
 
 def communities(network: NetworkGraph, seed: int = SEED) -> list[Community]:
-    """Leiden communities (modularity, edge weights counting parallel records), largest
+    """Leiden communities (modularity, edge weights counting parallel records), most people
     first, numbered `C-0001`, `C-0002`, ... in that order."""
     simple = network.weighted
     partition = leidenalg.find_partition(simple, leidenalg.ModularityVertexPartition,
                                          weights="weight", seed=seed)
+    kinds = network.graph.vs["kind"]
     groups = sorted((sorted(members) for members in partition if members),
-                    key=lambda m: (-len(m), network.graph.vs[m[0]]["node_id"]))
+                    key=lambda m: (-sum(kinds[v] == "person" for v in m), -len(m),
+                                   network.graph.vs[m[0]]["node_id"]))
     return [_summarise(network.graph, f"C-{number:04d}", members)
             for number, members in enumerate(groups, start=1)]
 
