@@ -33,9 +33,10 @@ def path_before(network: NetworkGraph, source: str, target: str, before: date
     graph = network.graph
     earlier = graph.subgraph_edges(
         [e.index for e in graph.es if edge_date(e) < before], delete_vertices=False)
-    vertices = earlier.get_shortest_path(network.index[source], network.index[target])
-    if len(vertices) < 2:
+    start, end = network.index[source], network.index[target]
+    if start == end or end not in earlier.subcomponent(start):
         return ()
+    vertices = earlier.get_shortest_path(start, end)
     return tuple(display_id(graph.vs[v]) for v in vertices)
 
 
