@@ -440,8 +440,8 @@ def network(
     co-offending, victims and offenders, and graded intelligence (docs/network.md); prints the
     largest communities with two or more perpetrators and their key people by pseudonymous id,
     and writes every table as CSV with an HTML report to the output folder's `network/`.
-    Exit status 2 when there is no warehouse or nothing to build a graph from; 1 for an
-    unknown community or a path that cannot be written.
+    Exit status 1 when there is no warehouse, for an unknown community or a path that cannot
+    be written; 2 when the warehouse holds nothing to build a graph from.
     """
     settings = load_settings(warehouse=warehouse, output=output)
     _network(settings, community, graphml, i2)
