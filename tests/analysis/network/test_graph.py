@@ -59,4 +59,5 @@ def test_person_communities_say_whether_a_charged_offender_is_in_them(
     suspect = "P-" + net.person_key("CA2m")[:16].upper()
     charged = "P-" + net.person_key("CA1m")[:16].upper()
     assert refs[suspect].community_id == refs[charged].community_id
-    assert refs[suspect].has_charged_offender
+    assert refs[suspect].has_charged_offender and refs[suspect].others_charged
+    assert refs[charged].has_charged_offender and not refs[charged].others_charged

@@ -14,7 +14,7 @@ from datetime import date
 import igraph as ig
 import leidenalg
 
-from tessera.analysis.network.graph import NetworkGraph, display_id
+from tessera.analysis.network.graph import NetworkGraph
 
 SEED = 12
 """The Leiden seed: fixed, so the same warehouse always gives the same communities."""
@@ -55,13 +55,15 @@ class Community:
 
 @dataclass(frozen=True)
 class CommunityRef:
-    """Where one person sits: their community, its size in people, and whether any of its
-    perpetrators has been charged (what the look-again list asks)."""
+    """Where one person sits: their community, its size in people and perpetrators, whether
+    any of its perpetrators has been charged, and whether anyone other than this person has
+    (what the look-again list asks of a suspect whose own case closed)."""
 
     community_id: str
     people: int
     perpetrators: int
     has_charged_offender: bool
+    others_charged: bool
 
 
 def communities(network: NetworkGraph, seed: int = SEED) -> list[Community]:
@@ -106,24 +108,13 @@ def person_communities(network: NetworkGraph, found: list[Community]
     community they are in and whether it holds a charged offender."""
     refs: dict[str, CommunityRef] = {}
     for community in found:
-        ref = CommunityRef(community.community_id, community.people, community.perpetrators,
-                           community.charged > 0)
         for vertex in community.vertices:
-            person_id = network.graph.vs[vertex]["person_id"]
-            if person_id:
-                refs[person_id] = ref
+            v = network.graph.vs[vertex]
+            if v["person_id"]:
+                refs[v["person_id"]] = CommunityRef(
+                    community.community_id, community.people, community.perpetrators,
+                    community.charged > 0, community.charged - int(v["charged"]) > 0)
     return refs
-
-
-def members_by_id(network: NetworkGraph, community: Community) -> list[str]:
-    """The pseudonymous ids of a community's people, sorted."""
-    return sorted(display_id(network.graph.vs[v]) for v in community.vertices
-                  if network.graph.vs[v]["kind"] == "person")
-
-
-def community_index(found: list[Community]) -> dict[str, Community]:
-    """Communities by id."""
-    return {c.community_id: c for c in found}
 
 
 def community_of_vertices(found: list[Community]) -> dict[int, str]:

@@ -38,14 +38,6 @@ class NetworkGraph:
     graph: ig.Graph
     index: dict[str, int]
 
-    def vertex(self, node_id: str) -> ig.Vertex:
-        """The vertex of `node_id`."""
-        return self.graph.vs[self.index[node_id]]
-
-    def person_nodes(self) -> list[int]:
-        """Vertex indices of people."""
-        return [v.index for v in self.graph.vs if v["kind"] == "person"]
-
     @cached_property
     def weighted(self) -> ig.Graph:
         """The graph with parallel edges merged into one whose `weight` counts them, for
