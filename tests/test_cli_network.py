@@ -59,3 +59,15 @@ def test_an_unwritable_export_is_one_line_and_exit_1(
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: cannot write")
+
+
+def test_one_community_goes_to_its_own_folder_with_contacts(
+        tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """`--community C-0001`: its tables, with how its offenders were in contact, in
+    network/C-0001/, and no national tables overwritten."""
+    result = run_cli("network", "--warehouse", str(_warehouse(tmp_path)), "--community",
+                     "C-0001", env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "network" / "C-0001"
+    assert (folder / "contacts.csv").exists() and (folder / "report.html").exists()
+    assert not (tmp_path / "network" / "communities.csv").exists()

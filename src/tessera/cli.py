@@ -470,7 +470,8 @@ def _network(settings: Settings, community: str | None = None, graphml: Path | N
         files = write_i2(result.network, result.communities, i2, only)
         console.print(f"i2 import: {files.links}, {files.entities} "
                       f"(mapping in {files.specification.name})")
-    outputs = write_network(result, settings.output, provenance=provenance)
+    outputs = write_network(result, settings.output, provenance=provenance,
+                            community_id=community)
     console.print(f"Network report: {outputs.report}\nTables as CSV: {outputs.folder}")
 
 

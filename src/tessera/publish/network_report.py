@@ -19,10 +19,12 @@ HTML_ROWS = 200
 """Rows of a table shown in the report; the CSV beside it has all of them."""
 
 
-def write_network(result: NetworkResult, out_dir: Path, *, provenance: str) -> ReportOutputs:
-    """Write `out_dir/network/<table>.csv` for every table and `out_dir/network/report.html`."""
-    return write_report(out_dir / "network", result.tables,
-                        render_report(result, provenance=provenance))
+def write_network(result: NetworkResult, out_dir: Path, *, provenance: str,
+                  community_id: str | None = None) -> ReportOutputs:
+    """Write `out_dir/network/<table>.csv` for every table and `out_dir/network/report.html`;
+    one community's go to `out_dir/network/<community id>/`, beside the national ones."""
+    folder = out_dir / "network" / (community_id or "")
+    return write_report(folder, result.tables, render_report(result, provenance=provenance))
 
 
 def render_report(result: NetworkResult, *, provenance: str) -> str:

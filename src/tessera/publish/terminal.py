@@ -197,7 +197,8 @@ NETWORK_ROWS = 20
 
 
 def render_network(result: NetworkResult) -> list[Table]:
-    """The largest communities, and the key people of those printed."""
+    """The largest communities and the key people of those printed; for one community, also
+    how each offence's perpetrators were in contact before it."""
     communities = result.tables["communities"]
     shown = communities.rows[:NETWORK_ROWS]
     ids = {row[0] for row in shown}
@@ -206,4 +207,7 @@ def render_network(result: NetworkResult) -> list[Table]:
         communities = replace(communities, rows=shown, title=(
             f"{communities.title}: the {NETWORK_ROWS} largest of {len(communities.rows):,}"))
     people = replace(people, rows=tuple(r for r in people.rows if r[0] in ids))
-    return [audit_table("communities", communities), audit_table("key_people", people)]
+    tables = [audit_table("communities", communities), audit_table("key_people", people)]
+    if "contacts" in result.tables:
+        tables.append(audit_table("contacts", result.tables["contacts"]))
+    return tables

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
+import igraph as ig
+
+from tessera.analysis.network.communities import Community
 from tessera.analysis.network.graph import NetworkGraph, display_id, edge_date
 from tessera.errors import AnalysisError
 
@@ -30,14 +33,8 @@ def path_before(network: NetworkGraph, source: str, target: str, before: date
                 ) -> tuple[str, ...]:
     """The shortest path from node `source` to node `target` over edges first seen before
     `before`, as ids; empty when there is none."""
-    graph = network.graph
-    earlier = graph.subgraph_edges(
-        [e.index for e in graph.es if edge_date(e) < before], delete_vertices=False)
-    start, end = network.index[source], network.index[target]
-    if start == end or end not in earlier.subcomponent(start):
-        return ()
-    vertices = earlier.get_shortest_path(start, end)
-    return tuple(display_id(graph.vs[v]) for v in vertices)
+    return _path(network, _earlier(network, before), network.index[source],
+                 network.index[target])
 
 
 def contacts_before_offence(network: NetworkGraph, offence_key: str) -> list[Contact]:
@@ -46,13 +43,35 @@ def contacts_before_offence(network: NetworkGraph, offence_key: str) -> list[Con
     edges = network.graph.es.select(offence_key=offence_key)
     if not edges:
         raise AnalysisError(f"no offence {offence_key!r} in the network graph")
-    when = min(edge_date(e) for e in edges)
+    earlier = _earlier(network, min(edge_date(e) for e in edges))
     perpetrators = sorted({v for e in edges for v in e.tuple
                            if network.graph.vs[v]["perpetrator"]})
-    contacts = []
-    for a, b in combinations(perpetrators, 2):
-        first, second = (network.graph.vs[v]["node_id"] for v in (a, b))
-        contacts.append(Contact(offence_key, display_id(network.graph.vs[a]),
-                                display_id(network.graph.vs[b]),
-                                path_before(network, first, second, when)))
-    return contacts
+    return [Contact(offence_key, display_id(network.graph.vs[a]),
+                    display_id(network.graph.vs[b]), _path(network, earlier, a, b))
+            for a, b in combinations(perpetrators, 2)]
+
+
+def community_contacts(network: NetworkGraph, community: Community) -> list[Contact]:
+    """`contacts_before_offence` for every offence inside the community with two or more
+    perpetrators, earliest first."""
+    inside = network.graph.es.select(_within=list(community.vertices))
+    first: dict[str, date] = {}
+    for e in inside:
+        if e["kind"] == "co_offending":
+            first[e["offence_key"]] = edge_date(e)
+    return [c for key in sorted(first, key=lambda k: (first[k], k))
+            for c in contacts_before_offence(network, key)]
+
+
+def _earlier(network: NetworkGraph, before: date) -> ig.Graph:
+    """The graph with only the edges first seen before `before` (every vertex kept)."""
+    graph = network.graph
+    return graph.subgraph_edges([e.index for e in graph.es if edge_date(e) < before],
+                                delete_vertices=False)
+
+
+def _path(network: NetworkGraph, earlier: ig.Graph, start: int, end: int) -> tuple[str, ...]:
+    """Ids along the shortest path in `earlier`; empty when the ends are not joined."""
+    if start == end or end not in earlier.subcomponent(start):
+        return ()
+    return tuple(display_id(network.graph.vs[v]) for v in earlier.get_shortest_path(start, end))

@@ -18,10 +18,12 @@ from tessera.analysis.network.communities import (
 )
 from tessera.analysis.network.graph import NetworkGraph, build_graph
 from tessera.analysis.network.growth import growth
+from tessera.analysis.network.paths import community_contacts
 from tessera.analysis.network.roles import brokers, key_people
 from tessera.analysis.network.tables import (
     brokers_table,
     communities_table,
+    contacts_table,
     growth_table,
     key_people_table,
 )
@@ -46,7 +48,8 @@ class NetworkResult:
 def run_network(engine: Engine, *, community_id: str | None = None, seed: int = SEED
                 ) -> NetworkResult:
     """Build the graph and analyse it; with `community_id`, the tables cover that community
-    alone and list all its people. An unknown id is an `AnalysisError`."""
+    alone, list all its people and add how each offence's perpetrators were in contact
+    before it. An unknown id is an `AnalysisError`."""
     network = build_graph(engine)
     if network.graph.vcount() == 0:
         raise NothingToScoreError("the warehouse holds no offences or intelligence to build a "
@@ -69,6 +72,8 @@ def run_network(engine: Engine, *, community_id: str | None = None, seed: int = 
         "brokers": brokers_table([b for b in brokers(network, found) if b.community_id in ids]),
         "growth": growth_table([q for c in shown for q in growth(network, c)]),
     }
+    if community_id is not None:
+        tables["contacts"] = contacts_table(community_contacts(network, shown[0]))
     return NetworkResult(network=network, communities=found, shown=shown, tables=tables)
 
 

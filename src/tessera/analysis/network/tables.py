@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tessera.analysis.network.communities import Community
 from tessera.analysis.network.growth import Quarter
+from tessera.analysis.network.paths import Contact
 from tessera.analysis.network.roles import Broker, KeyPerson
 from tessera.analysis.results import Cell, Column, StatTable
 
@@ -87,3 +88,21 @@ def growth_table(quarters: list[Quarter]) -> StatTable:
                    for q in quarters),
         description="People by the quarter their first tie was seen; offences by the quarter "
                     "they began.")
+
+
+def contacts_table(contacts: list[Contact]) -> StatTable:
+    """For each offence with two or more perpetrators, how each pair was in contact before
+    it."""
+    return StatTable(
+        name="contacts", title="Contact before each offence",
+        columns=(Column("offence_key", "Offence (key)", "dimension"),
+                 Column("first", "Person", "dimension"),
+                 Column("second", "Other person", "dimension"),
+                 Column("path", "Path before the offence", "figure")),
+        rows=tuple((c.offence_key, c.first, c.second,
+                    " – ".join(c.path) if c.path else "none before the offence")
+                   for c in contacts),
+        description="The shortest chain of ties first seen before the offence began "
+                    "(earlier offences, shared children, phones, vehicles, addresses, "
+                    "intelligence); a tie seen later does not count.",
+        notes=(RESTRICTED,))
