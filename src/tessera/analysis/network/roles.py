@@ -12,6 +12,7 @@ information, victims or objects pass between groups.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -59,8 +60,12 @@ def key_people(network: NetworkGraph, community: Community) -> list[KeyPerson]:
     members = list(community.vertices)
     sub = simple.induced_subgraph(members)
     betweenness = sub.betweenness(directed=False)
-    eigenvector = (sub.eigenvector_centrality()
-                   if sub.ecount() else [0.0] * len(members))
+    with warnings.catch_warnings():
+        # A community is connected, but the leaves of a long chain still score nearly zero
+        # and igraph warns that the graph "may not be connected"; the figures are right.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        eigenvector = (sub.eigenvector_centrality()
+                       if sub.ecount() else [0.0] * len(members))
     degree = simple.degree(members)
     people = [KeyPerson(community.community_id, display_id(network.graph.vs[v]),
                         role_of(network, v), degree[i], round(betweenness[i], 2),
@@ -98,7 +103,7 @@ def brokers(network: NetworkGraph, found: list[Community]) -> list[Broker]:
     graph = network.graph
     community = community_of_vertices(found)
     simple = network.weighted
-    cut = {v for c in found for v in _cut_people(network, simple, c)}
+    cut = {v for c in found if c.perpetrators > 1 for v in _cut_people(network, simple, c)}
     result: list[Broker] = []
     for v in graph.vs:
         if v["kind"] != "person":
