@@ -61,3 +61,24 @@ def test_person_communities_say_whether_a_charged_offender_is_in_them(
     assert refs[suspect].community_id == refs[charged].community_id
     assert refs[suspect].has_charged_offender and refs[suspect].others_charged
     assert refs[charged].has_charged_offender and not refs[charged].others_charged
+
+
+def test_a_community_does_not_depend_on_unrelated_data(net: NetworkWarehouse) -> None:
+    """A group's community holds the same people whether or not other forces' unrelated
+    offences are in the warehouse (modularity at a fixed scale, not the graph's)."""
+    net.crime("UN-1", "UV1", ["UA1m", "UA2m"], on=date(2023, 1, 1))
+    net.crime("UN-2", "UV2", ["UA2m", "UA3m"], on=date(2023, 2, 1))
+    net.shares("UA3m", "vehicle", "XY70 ABC", seen=date(2023, 1, 5))
+    net.shares("UA1m", "vehicle", "XY70 ABC", seen=date(2023, 1, 6))
+
+    def members() -> set[str]:
+        network = build_graph(net.engine)
+        found = community_of_vertices(communities(network))
+        mine = found[network.index["N-" + net.person_key("UA1m")]]
+        return {network.graph.vs[v]["node_id"] for v, c in found.items() if c == mine}
+
+    before = members()
+    for n in range(40):
+        net.crime(f"OTHER-{n}", f"OV{n}", [f"OA{n}m", f"OB{n}m"], on=date(2023, 3, 1),
+                  force="kent")
+    assert members() == before

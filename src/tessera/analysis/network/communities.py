@@ -18,6 +18,10 @@ from tessera.analysis.network.graph import NetworkGraph
 
 SEED = 12
 """The Leiden seed: fixed, so the same warehouse always gives the same communities."""
+SCALE = 1000.0
+"""Links of the graph modularity is worked out as if for. Against the generator's true networks
+(seed 7) it recovers every one at scales 0.1 and 1 (adjusted Rand index 1.0), where plain
+modularity merged some at scale 1 (0.975); from 250 to 5,000 gives the same."""
 
 
 @dataclass(frozen=True)
@@ -67,28 +71,31 @@ class CommunityRef:
 
 
 def communities(network: NetworkGraph, seed: int = SEED) -> list[Community]:
-    """Leiden communities maximising modularity (edge weights counting parallel records),
-    most people first, numbered `C-0001`, `C-0002`, ... in that order."""
+    """Leiden communities (see `partition`), most people first, numbered `C-0001`,
+    `C-0002`, ... in that order."""
     kinds = network.graph.vs["kind"]
-    groups = sorted((sorted(members) for members in modularity_partition(network.weighted,
-                                                                        seed)),
+    groups = sorted((sorted(members) for members in partition(network.weighted, seed)),
                     key=lambda m: (-sum(kinds[v] == "person" for v in m), -len(m),
                                    network.graph.vs[m[0]]["node_id"]))
     return [_summarise(network.graph, f"C-{number:04d}", members)
             for number, members in enumerate(groups, start=1)]
 
 
-def modularity_partition(simple: ig.Graph, seed: int) -> list[list[int]]:
-    """The graph's modularity partition, found one connected component at a time.
+def partition(simple: ig.Graph, seed: int, scale: float = SCALE) -> list[list[int]]:
+    """Communities maximising modularity as if the graph had `scale` links, found one
+    connected component at a time.
 
-    Why by component: modularity never joins two components, and a component's share of it
-    is what `RBConfigurationVertexPartition` scores with resolution m_c / m (its weight over
-    the whole graph's), so each can be optimised alone with the same objective. A component
-    whose weight m_c is at most sqrt(2m) gains nothing from any split (a split gains at most
-    m_c^2 / 2m and loses at least one edge), so it is kept whole without running Leiden: at
-    national scale that is almost every component, and Leiden runs on the few large ones.
+    Why a fixed scale: plain modularity compares a group's ties with what chance would give
+    in the whole graph, so the same group would be split or merged depending on how many
+    other forces' data sit in the warehouse (its resolution limit grows with the graph); with
+    the graph's size fixed, a force's run and the national run find the same communities.
+    Why by component: communities never span two components, and a component's share of the
+    objective is what `RBConfigurationVertexPartition` scores with resolution m_c / `scale`
+    (m_c its weight), so each can be optimised alone. A component with m_c at most
+    sqrt(2 `scale`) gains nothing from any split (a split gains at most m_c^2 / 2 `scale` and
+    loses at least one link), so it is kept whole without running Leiden: that is almost
+    every component, and Leiden runs on the few large ones.
     """
-    total = sum(simple.es["weight"])
     components = simple.connected_components()
     membership = components.membership
     weight = [0.0] * len(components)
@@ -96,13 +103,13 @@ def modularity_partition(simple: ig.Graph, seed: int) -> list[list[int]]:
         weight[membership[one]] += w
     parts: list[list[int]] = []
     for number, members in enumerate(components):
-        if weight[number] ** 2 <= 2 * total:
+        if weight[number] ** 2 <= 2 * scale:
             parts.append(members)
             continue
-        partition = leidenalg.find_partition(
+        found = leidenalg.find_partition(
             simple.induced_subgraph(members), leidenalg.RBConfigurationVertexPartition,
-            weights="weight", resolution_parameter=weight[number] / total, seed=seed)
-        parts.extend([members[i] for i in part] for part in partition if part)
+            weights="weight", resolution_parameter=weight[number] / scale, seed=seed)
+        parts.extend([members[i] for i in part] for part in found if part)
     return parts
 
 
