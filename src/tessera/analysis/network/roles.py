@@ -74,7 +74,7 @@ def key_people(network: NetworkGraph, community: Community) -> list[KeyPerson]:
     return sorted(people, key=lambda p: (-p.betweenness, -p.degree, p.person))
 
 
-def _cut_people(network: NetworkGraph, simple: ig.Graph, community: Community) -> list[int]:
+def _cut_people(simple: ig.Graph, community: Community) -> list[int]:
     """People of a community whose removal leaves perpetrators in two or more parts.
 
     Why perpetrators: a person is trivially an articulation point of their own phone or of a
@@ -103,7 +103,7 @@ def brokers(network: NetworkGraph, found: list[Community]) -> list[Broker]:
     graph = network.graph
     community = community_of_vertices(found)
     simple = network.weighted
-    cut = {v for c in found if c.perpetrators > 1 for v in _cut_people(network, simple, c)}
+    cut = {v for c in found if c.perpetrators > 1 for v in _cut_people(simple, c)}
     result: list[Broker] = []
     for v in graph.vs:
         if v["kind"] != "person":
