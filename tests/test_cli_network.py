@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tessera.warehouse.engine import Engine
+from tests.analysis.audit_fixture import create_schema
 from tests.analysis.network.network_fixture import NetworkWarehouse
 
 
@@ -71,3 +72,15 @@ def test_one_community_goes_to_its_own_folder_with_contacts(
     folder = tmp_path / "network" / "C-0001"
     assert (folder / "contacts.csv").exists() and (folder / "report.html").exists()
     assert not (tmp_path / "network" / "communities.csv").exists()
+
+
+def test_a_warehouse_with_nothing_to_join_says_so_and_exits_2(
+        tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """The schema but no offences or intelligence: one line saying to ingest, exit 2."""
+    path = tmp_path / "empty.duckdb"
+    with Engine.open(path) as engine:
+        create_schema(engine)
+    result = run_cli("network", "--warehouse", str(path), env=_env(tmp_path))
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "run tessera ingest first" in line
