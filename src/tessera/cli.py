@@ -475,6 +475,46 @@ def _network(settings: Settings, community: str | None = None, graphml: Path | N
     console.print(f"Network report: {outputs.report}\nTables as CSV: {outputs.folder}")
 
 
+@app.command("look-again")
+def look_again(
+    force: Annotated[str | None, typer.Option(help=(
+        "Only this force's closed cases (a police_forces code); their evidence may come "
+        "from any force."))] = None,
+    rules: Annotated[Path | None, typer.Option(help=(
+        "Eligibility rules CSV (rule, value, rationale) \\[default: Operation Beaconport's, "
+        "docs/look-again.md]."))] = None,
+    weights: Annotated[Path | None, typer.Option(help=(
+        "Feature weights CSV (feature, weight, rationale) \\[default: the documented "
+        "weights, docs/look-again.md]."))] = None,
+    top: Annotated[int, typer.Option(min=1, help="Cases to print.")] = 20,
+    warehouse: WarehouseOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Closed cases to look at again (M8), ranked by new evidence linked since they closed.
+
+    Lists the closed cases that meet the eligibility rules (by default Operation
+    Beaconport's: group-based, no further action by the police or the CPS between 1 January
+    2010 and 31 March 2025, at least two suspects), each scored by the weighted features it
+    has new evidence of. Prints the top of the list and writes every case and its evidence
+    trail as CSV, with an HTML report, to the output folder's `look-again/`. Run `tessera
+    link` first so the same person is found across records. Exit status 2 for a bad rules
+    or weights file or an unknown force.
+    """
+    from tessera.analysis.lookagain import load_rules, load_weights, look_again_warehouse
+    from tessera.publish.lookagain_report import render_top, write_look_again
+
+    settings = load_settings(warehouse=warehouse, output=output)
+    result = look_again_warehouse(settings.warehouse, rules=load_rules(rules),
+                                  weights=load_weights(weights), force=force)
+    provenance = _provenance(settings)
+    console.print(provenance, highlight=False)
+    console.print(render_top(result, top))
+    outputs = write_look_again(result, settings.output, provenance=provenance)
+    console.print(f"{len(result.cases):,} eligible cases, {result.with_evidence:,} with new "
+                  f"evidence.\nLook-again report: {outputs.report}\nCases and evidence as "
+                  f"CSV: {outputs.folder}", highlight=False)
+
+
 def _provenance(settings: Settings) -> str:
     """The sentence every report prints about where the warehouse's data came from, read
     from the batch record (never a template's wording)."""

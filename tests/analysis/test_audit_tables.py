@@ -161,6 +161,27 @@ def test_profile_rates_use_the_age_bands_population(result: AuditResult) -> None
     assert pakistani["rate"] is None and male["rate"] is None
 
 
+def test_child_age_band_rates_divide_by_the_single_year_census_counts(
+        result: AuditResult) -> None:
+    """The bands that cut a five-year band (10-12, 13-15, 16-17) divide by the children of
+    exactly those ages, summed from the single-year table, not an even split of 10-14 and 15-19;
+    the note says so and calls no band approximate."""
+    years: dict[int, int] = {}
+    for row in codelist("region_age_populations").rows:
+        years[int(row["age"])] = years.get(int(row["age"]), 0) + int(row["population"])
+    exact = {"Aged 10-12": sum(years[a] for a in range(10, 13)),
+             "Aged 13-15": sum(years[a] for a in range(13, 16)),
+             "Aged 16-17": sum(years[a] for a in range(16, 18))}
+    rows = [r for r in rows_where(result, "victim_profile", offence_group="All CSA offences",
+                                  characteristic="Age at offence")
+            if r["category"] in exact and r["people"]]
+    assert rows
+    for row in rows:
+        assert row["rate"] == round(int(row["people"]) * 100_000 / exact[str(row["category"])], 2)
+    note = next(n for n in result.tables["victim_profile"].notes if n.startswith("Rates by age"))
+    assert "single year of age" in note and "approximate" not in note
+
+
 def test_every_reference_category_is_listed(result: AuditResult) -> None:
     ethnicity = rows_where(result, "offender_profile", offence_group="All CSA offences",
                            characteristic="Ethnic group (19 categories)")

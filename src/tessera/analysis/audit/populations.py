@@ -1,7 +1,8 @@
 """What each rate divides by and how old that population is, said once for the tables' notes.
 
-Why from the code lists: the vintage and the approximate bands are facts of the reference
-data (its source column), so the notes read them there and cannot drift from the figures.
+Why from the code lists: the vintage, and whether any band is approximate, are facts of the
+reference data (its source column), so the notes read them there and cannot drift from the
+figures.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from tessera.dataset import codelist
 
 CENSUS_2021 = "the 2021 Census (usual residents on 21 March 2021, ONS table TS007A)"
+CENSUS_2021_SINGLE_YEARS = ("the 2021 Census (usual residents on 21 March 2021, by single year of "
+                            "age, summed over the 9 English regions and Wales)")
 
 
 def force_population_note() -> str:
@@ -24,10 +27,9 @@ def profile_population_note() -> str:
     bands = codelist("age_bands")
     approximate = [bands.label(code) for code, source in bands.column("source").items()
                    if "approximate" in source]
-    split = (f" {', '.join(approximate)} are approximate: five-year bands split evenly by "
-             "single year of age." if approximate else "")
+    split = (f" {', '.join(approximate)} are approximate." if approximate else "")
     return (f"Rates by age are per 100,000 residents of England and Wales in the age band at "
-            f"{CENSUS_2021}.{split} Rates by sex and ethnic group are not shown: no sourced "
-            "Census 2021 population of children (for victims) or of people aged 10 and over "
-            "(for perpetrators) by sex and ethnic group is held yet, and an all-ages rate "
-            "would overstate groups with young age profiles.")
+            f"{CENSUS_2021_SINGLE_YEARS}.{split} Rates by sex and ethnic group are not shown: "
+            "no sourced Census 2021 population of children (for victims) or of people aged 10 "
+            "and over (for perpetrators) by sex and ethnic group is held yet, and an all-ages "
+            "rate would overstate groups with young age profiles.")

@@ -15,11 +15,12 @@
 -- Every category of the reference lists is returned (zero if nobody is in it), with its
 -- population, plus one row per characteristic (code NULL) for people whose value is not known,
 -- two for ethnicity ('NS' not stated, 'NK' not known).
--- Population: the age band's own Census 2021 population (reference.age_bands). Sex and ethnic
---   group have none: the reference lists hold all-ages figures, but victims are children and
---   perpetrators are aged 10 and over, so an all-ages rate would overstate groups with young
---   age profiles; until the Census 2021 population of those ages by sex and ethnic group is
---   held with its source, their rates are left out (population NULL).
+-- Population: the age band's own Census 2021 population (reference.age_bands, summed from
+--   single years of age). Sex and ethnic group have none: the reference lists hold all-ages
+--   figures, but victims are children and perpetrators are aged 10 and over, so an all-ages
+--   rate would overstate groups with young age profiles; until the Census 2021 population of
+--   those ages by sex and ethnic group is held with its source, their rates are left out
+--   (population NULL).
 WITH person AS (
     SELECT offence_group, person_key, min(age_at_offence) AS age
     FROM csa_party
