@@ -500,12 +500,20 @@ def look_again(
     link` first so the same person is found across records. Exit status 2 for a bad rules
     or weights file or an unknown force.
     """
-    from tessera.analysis.lookagain import load_rules, load_weights, look_again_warehouse
+    from tessera.analysis.lookagain import (
+        load_rules,
+        load_weights,
+        look_again_warehouse,
+        network_communities,
+    )
     from tessera.publish.lookagain_report import render_top, write_look_again
 
     settings = load_settings(warehouse=warehouse, output=output)
-    result = look_again_warehouse(settings.warehouse, rules=load_rules(rules),
-                                  weights=load_weights(weights), force=force)
+    chosen_rules, chosen_weights = load_rules(rules), load_weights(weights)
+    with console.status("Finding network communities"):
+        communities = network_communities(settings.warehouse)
+    result = look_again_warehouse(settings.warehouse, rules=chosen_rules,
+                                  weights=chosen_weights, force=force, communities=communities)
     provenance = _provenance(settings)
     console.print(provenance, highlight=False)
     console.print(render_top(result, top))
