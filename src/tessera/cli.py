@@ -29,6 +29,7 @@ from tessera.errors import TesseraError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from tessera.analysis.lookagain import EligibilityRules, FeatureWeight
     from tessera.casework.signing import Keyring
     from tessera.warehouse.loading import IngestResult
 
@@ -74,6 +75,8 @@ console = Console()
 errors = Console(stderr=True)
 DEMO_LOWEST: Final = 10
 """Agencies the demo prints quality scores for (the lowest); the report has all of them."""
+DEMO_LOOK_AGAIN: Final = 10
+"""Closed cases the demo prints from the top of the look-again list; the report has all."""
 
 WarehouseOption = Annotated[Path | None, typer.Option(
     help="DuckDB warehouse file \\[default: $TESSERA_WAREHOUSE or ./tessera.duckdb].")]
@@ -500,20 +503,22 @@ def look_again(
     link` first so the same person is found across records. Exit status 2 for a bad rules
     or weights file or an unknown force.
     """
-    from tessera.analysis.lookagain import (
-        load_rules,
-        load_weights,
-        look_again_warehouse,
-        network_communities,
-    )
-    from tessera.publish.lookagain_report import render_top, write_look_again
+    from tessera.analysis.lookagain import load_rules, load_weights
 
     settings = load_settings(warehouse=warehouse, output=output)
-    chosen_rules, chosen_weights = load_rules(rules), load_weights(weights)
+    _look_again(settings, force=force, rules=load_rules(rules), weights=load_weights(weights),
+                top=top)
+
+
+def _look_again(settings: Settings, *, force: str | None, rules: EligibilityRules,
+                weights: tuple[FeatureWeight, ...], top: int) -> None:
+    from tessera.analysis.lookagain import look_again_warehouse, network_communities
+    from tessera.publish.lookagain_report import render_top, write_look_again
+
     with console.status("Finding network communities"):
         communities = network_communities(settings.warehouse)
-    result = look_again_warehouse(settings.warehouse, rules=chosen_rules,
-                                  weights=chosen_weights, force=force, communities=communities)
+    result = look_again_warehouse(settings.warehouse, rules=rules, weights=weights,
+                                  force=force, communities=communities)
     provenance = _provenance(settings)
     console.print(provenance, highlight=False)
     console.print(render_top(result, top))
@@ -608,12 +613,14 @@ def demo(
     scale: Annotated[float, typer.Option(help="1 = the national volume of 2023.")] = 1.0,
     seed: Annotated[int, typer.Option()] = 2023,
 ) -> None:
-    """Synthetic national year, then ingest, link, data quality and the audit, in one go.
+    """Synthetic national year, then ingest, link, the audit, data quality, networks and the
+    look-again list, in one go.
 
     Needs nothing but a few minutes and a few GB of disk at scale 1. Writes the synthetic
-    extracts, a warehouse and the linkage, quality and audit reports under --out; each run
-    starts afresh there.
+    extracts, a warehouse and the linkage, audit, quality, network and look-again reports
+    under --out; each run starts afresh there.
     """
+    from tessera.analysis.lookagain import load_rules, load_weights
     from tessera.synth import generate
 
     # The demo owns its folder: each run starts from fresh extracts and a fresh warehouse.
@@ -637,10 +644,17 @@ def demo(
     _audit(settings, None)
     console.rule("5. Data quality by agency")
     _quality(settings, lowest=DEMO_LOWEST)
+    console.rule("6. Networks across forces")
+    _network(settings)
+    console.rule("7. Closed cases to look at again")
+    _look_again(settings, force=None, rules=load_rules(), weights=load_weights(),
+                top=DEMO_LOOK_AGAIN)
     console.print(f"Demo finished in {time.perf_counter() - started:.0f}s. Open "
                   f"{settings.output / 'audit' / 'report.html'} and "
                   f"{settings.output / 'linkage' / 'report.html'} and "
-                  f"{settings.output / 'quality' / 'report.html'} in a browser; explain any "
+                  f"{settings.output / 'quality' / 'report.html'}, "
+                  f"{settings.output / 'network' / 'report.html'} and "
+                  f"{settings.output / 'look-again' / 'report.html'} in a browser; explain any "
                   f"offence with: tessera audit --warehouse {settings.warehouse} --explain "
                   "CRIME_REF")
 
