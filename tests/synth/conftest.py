@@ -64,7 +64,8 @@ def connect(extracts: Path) -> Sql:
             f"split_part(filename, '/', -3) AS _kind, split_part(filename, '/', -2) AS _folder "
             f"FROM read_csv([{listing}], all_varchar=true, header=true, filename=true)")
     truth = extracts.parent / "ground_truth"
-    for name in ("persons", "offences", "bad_rows"):
+    for name in ("persons", "offences", "bad_rows", "networks", "network_members", "decoys",
+                 "look_again"):
         con.execute(f"CREATE VIEW truth_{name} AS SELECT * FROM "
                     f"read_csv('{truth / name}.csv', all_varchar=true, header=true)")
     return Sql(con)

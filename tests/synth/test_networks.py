@@ -8,7 +8,7 @@ import pytest
 from tessera.synth.calibration import period
 from tessera.synth.investigation import ROLE
 from tessera.synth.names import name_book
-from tessera.synth.networks import Network, draw_networks
+from tessera.synth.networks import Network, draw_intelligence_networks, draw_networks
 from tessera.synth.objects import ObjectValues
 from tessera.synth.offending import Offences, Parties
 from tessera.synth.places import geography
@@ -77,13 +77,40 @@ def test_some_networks_span_two_forces(national: National) -> None:
 
 
 def test_group_based_offences_carry_their_network(db: Sql) -> None:
-    """In the ground truth every group-based CSE offence names its network, and no other
-    offence does; network members share phones, vehicles or addresses."""
-    rows = db.all("""SELECT category, count(*), count(network_id) FROM truth_offences
-                         GROUP BY 1""")
-    for category, total, with_network in rows:
-        assert with_network == (total if category == "group_based_cse" else 0)
+    """In the ground truth every group-based CSE offence names a co-offending network, and
+    the only other offences that name one are the single-perpetrator offences of an
+    intelligence-only network; network members share phones, vehicles or addresses."""
+    rows = db.all("""SELECT o.category, n.kind, count(*) FROM truth_offences o
+                         LEFT JOIN truth_networks n USING (network_id) GROUP BY ALL""")
+    counts = {(category, kind): n for category, kind, n in rows}
+    assert counts[("group_based_cse", "co_offending")] == sum(
+        n for (category, _), n in counts.items() if category == "group_based_cse")
+    assert counts[("single_perpetrator", "intelligence_only")] > 0
+    assert {kind for (category, kind) in counts if category not in (
+        "group_based_cse", "single_perpetrator")} == {None}
     shared = db.one("""SELECT count(*) FROM (SELECT _folder, object_value FROM association
         WHERE object_value IS NOT NULL GROUP BY ALL
         HAVING count(DISTINCT person_record_id) >= 2)""")
     assert shared[0] > 5
+
+
+def test_intelligence_only_members_abuse_the_same_victims_apart() -> None:
+    """A national year's intelligence-only networks: one perpetrator per offence, every
+    member offending, each victim abused by two or more members, and some in two forces."""
+    world = World(np.random.default_rng(11), period(2023, 1), load_rates(), name_book(),
+                  geography(), People())
+    offences, parties, networks = draw_intelligence_networks(
+        world, 40, 151, ObjectValues(world.rng, world.geo))
+    perpetrator = parties.role != ROLE["victim"]
+    assert (np.bincount(parties.offence[perpetrator], minlength=len(offences)) == 1).all()
+    assert parties.identified.all() and not offences.network.min() < 151
+    victim_of = dict(zip(parties.offence[~perpetrator], parties.person[~perpetrator],
+                         strict=True))
+    for n in networks:
+        mine = perpetrator & (offences.network[parties.offence] == n.number)
+        assert n.kind == "intelligence_only" and set(parties.person[mine]) == set(n.members)
+        abusers: dict[int, set[int]] = {}
+        for o, p in zip(parties.offence[mine], parties.person[mine], strict=True):
+            abusers.setdefault(int(victim_of[int(o)]), set()).add(int(p))
+        assert min(len(a) for a in abusers.values()) >= 2
+    assert 3 <= sum(len(n.forces) == 2 for n in networks) <= 20

@@ -10,6 +10,7 @@ are children in their own right; adults are police records only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,12 @@ from tessera.synth.population import (
     siblings_of,
 )
 from tessera.synth.records import PersonRecords, build_records, concat_records
-from tessera.synth.referrals import Referrals, draw_referrals
+from tessera.synth.referrals import (
+    Referrals,
+    concat_referrals,
+    draw_referrals,
+    later_referrals,
+)
 
 BACKGROUND_PER_YEAR = 45_000
 """Children known to agencies who are not victims in the data, in a national year."""
@@ -205,17 +211,27 @@ def _known_to(world: World, children: Children, kind: str) -> np.ndarray:
     return np.flatnonzero(known & (lo <= hi))
 
 
-def agency_extracts(world: World, children: Children
-                    ) -> tuple[PersonRecords, Referrals, Contacts]:
+def agency_extracts(world: World, children: Children, later: tuple[np.ndarray, np.ndarray],
+                    factors: Mapping[str, float]) -> tuple[PersonRecords, Referrals, Contacts]:
     """Person records, referrals and contacts of social care, health and education.
 
+    `later` is (person, date) of referrals planted as new evidence on closed cases, with
+    `factors`: those children are known to social care, and referred on those dates too.
     Records are numbered social care first, then health, then education; a record's date of
     birth may be disturbed only up to its earliest referral or contact.
     """
     registry = agencies()
     la = world.people.column("la")[children.person]
-    rows = _known_to(world, children, "social_care")
+    person, day = later
+    planted = np.isin(children.person, person) & (children.group == VICTIM)
+    rows = np.union1d(_known_to(world, children, "social_care"), np.flatnonzero(planted))
     referrals, first = draw_referrals(world, children.take(rows), 0)
+    position = {int(p): i for i, p in enumerate(children.person[rows]) if planted[rows[i]]}
+    placed = np.array([p in position for p in person.tolist()], dtype=bool)
+    record = np.array([position[int(p)] for p in person[placed]], dtype=np.int64)
+    referrals = concat_referrals([referrals, later_referrals(world, record, day[placed],
+                                                            factors)])
+    np.minimum.at(first, record, day[placed])
     records = [build_records(world, children.person[rows], registry.social_care(la[rows]),
                              "social_care", dob_limit=first)]
     contacts: list[Contacts] = []

@@ -30,6 +30,13 @@ OBJECT_LINK = {"phone": "phone_contact", "vehicle": "vehicle_use", "address": "a
 """Association kind of a person-object link, by object kind."""
 OBJECT_SOURCE = {"phone": "intelligence_report", "vehicle": "stop_search",
                  "address": "intelligence_report", "online_account": "partner_agency"}
+PERSON_TIE = 0.5
+"""Chance a tie between two members of an intelligence-only network who have records in one
+force is a person-to-person link there (associate or phone contact) rather than a shared
+phone, vehicle or address (assumption)."""
+EXTRA_TIES = 0.5
+"""Ties beyond the spanning tree, per member of an intelligence-only network: loose groups
+have more links than a chain (assumption)."""
 BACKGROUND_PER_YEAR = 12_000
 """Links between suspects outside any network, in a national year."""
 BACKGROUND_PEOPLE = {"associate": 50, "family": 20, "phone_contact": 20, "online_contact": 10}
@@ -62,8 +69,9 @@ def concat_associations(items: Sequence[Associations]) -> Associations:
                            for f in fields(Associations)})
 
 
-class _Rows:
-    """Collects network links one at a time (a few thousand at national scale)."""
+class LinkRows:
+    """Collects planted links one at a time (networks', decoys', new evidence's: a few
+    thousand at national scale)."""
 
     def __init__(self) -> None:
         self.values: dict[str, list[object]] = {f.name: [] for f in fields(Associations)}
@@ -101,20 +109,24 @@ def _seen(rng: np.random.Generator, network: Network, last: int) -> tuple[int, i
     return first, int(rng.integers(first, max(first, last) + 1))
 
 
-def _co_offending(rows: _Rows, offences: Offences, parties: Parties, party_record: np.ndarray
-                  ) -> tuple[dict[tuple[int, int], set[int]], dict[tuple[int, int], set[int]]]:
+def _co_offending(rows: LinkRows, offences: Offences, parties: Parties, party_record: np.ndarray
+                  ) -> tuple[dict[tuple[int, int], set[int]], dict[tuple[int, int], set[int]],
+                             dict[int, dict[int, int]]]:
     """Add a co_offending link per pair of identified perpetrators of a network offence;
-    return each (network, force)'s member records and victim records."""
+    return each (network, force)'s member records and victim records, and each identified
+    member's record in each force."""
     perpetrator = (parties.role != ROLE["victim"]) & (parties.role != ROLE["witness"])
     by_offence: dict[int, set[int]] = {}
     members: dict[tuple[int, int], set[int]] = {}
     victims: dict[tuple[int, int], set[int]] = {}
+    record_of: dict[int, dict[int, int]] = {}
     for i in np.flatnonzero(offences.network[parties.offence] > 0):
         o = int(parties.offence[i])
         key = (int(offences.network[o]), int(offences.force[o]))
         if perpetrator[i] and parties.identified[i]:
             by_offence.setdefault(o, set()).add(int(party_record[i]))
             members.setdefault(key, set()).add(int(party_record[i]))
+            record_of.setdefault(int(parties.person[i]), {})[key[1]] = int(party_record[i])
         elif not perpetrator[i]:
             victims.setdefault(key, set()).add(int(party_record[i]))
     pairs: dict[tuple[int, int], list[int]] = {}
@@ -125,10 +137,44 @@ def _co_offending(rows: _Rows, offences: Offences, parties: Parties, party_recor
             seen[1] = max(seen[1], int(offences.committed_to[o]))
     for (a, b), (first, last) in sorted(pairs.items()):
         rows.add(a, "co_offending", "crime_record", first, last, linked=b)
-    return members, victims
+    return members, victims, record_of
 
 
-def _network_links(rows: _Rows, rng: np.random.Generator, network: Network,
+def _intelligence_ties(rows: LinkRows, rng: np.random.Generator, network: Network,
+                       record_of: dict[int, dict[int, int]], last: int) -> None:
+    """Tie every member of an intelligence-only network to the others through intelligence.
+
+    Why a random tree: the members never share an offence, so only these links (and their
+    shared victims) join them; a tree over them (each member tied to a random earlier one)
+    guarantees the association extracts alone connect the network, and EXTRA_TIES more make it
+    a loose web rather than a chain or a star. A tie within one force may be a person-to-person
+    link; otherwise it is a phone, vehicle or address of the network recorded against both
+    members, in whichever forces hold their records (so one phone number can join two forces).
+    """
+    present = [int(m) for m in network.members if int(m) in record_of]
+    shared = [(k, v) for k, v in network.objects if k in ("phone", "vehicle", "address")]
+    extra = round(EXTRA_TIES * len(present))
+    ties = [(i, int(rng.integers(0, i))) for i in range(1, len(present))]
+    for _ in range(extra if len(present) > 2 else 0):
+        i, j = rng.choice(len(present), size=2, replace=False)
+        ties.append((int(i), int(j)))
+    for i, j in ties:
+        a, b = record_of[present[i]], record_of[present[j]]
+        common = sorted(set(a) & set(b))
+        if common and rng.random() < PERSON_TIE:
+            force = common[int(rng.integers(0, len(common)))]
+            kind = "associate" if rng.random() < 0.6 else "phone_contact"
+            rows.add(a[force], kind, "intelligence_report", *_seen(rng, network, last),
+                     linked=b[force])
+            continue
+        object_kind, value = shared[int(rng.integers(0, len(shared)))]
+        for held in (a, b):
+            record = list(held.values())[int(rng.integers(0, len(held)))]
+            rows.add(record, OBJECT_LINK[object_kind], OBJECT_SOURCE[object_kind],
+                     *_seen(rng, network, last), object_kind=object_kind, object_value=value)
+
+
+def _network_links(rows: LinkRows, rng: np.random.Generator, network: Network,
                    members: list[int], victims: list[int], last: int) -> None:
     """Intelligence on one network in one force: associates, shared objects, victims'
     contacts with members and their phones."""
@@ -158,17 +204,20 @@ def _network_links(rows: _Rows, rng: np.random.Generator, network: Network,
 def network_associations(world: World, networks: Sequence[Network], offences: Offences,
                          parties: Parties, party_record: np.ndarray) -> Associations:
     """Co-offending, associate, phone and object links among each network's members, and
-    contact links from members to victims, in every force where they have records."""
+    contact links from members to victims, in every force where they have records; an
+    intelligence-only network's members are also tied into one connected web."""
     rng = world.rng
-    rows = _Rows()
-    members, victims = _co_offending(rows, offences, parties, party_record)
+    rows = LinkRows()
+    members, victims, record_of = _co_offending(rows, offences, parties, party_record)
     for network in networks:
+        last = min(network.end + 60, world.period.end)
         for force in network.forces:
             mine = sorted(members.get((network.number, force), set()))
             if mine:
                 _network_links(rows, rng, network, mine,
-                               sorted(victims.get((network.number, force), set())),
-                               min(network.end + 60, world.period.end))
+                               sorted(victims.get((network.number, force), set())), last)
+        if network.kind == "intelligence_only":
+            _intelligence_ties(rows, rng, network, record_of, last)
     return rows.build(rng)
 
 

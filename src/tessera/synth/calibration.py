@@ -34,6 +34,15 @@ PUBLISHED_MULTIPLE: dict[str, int] = {
 NETWORKS_PER_YEAR = 150
 """Group-based CSE networks active in a national year (127 major investigations in 2023)."""
 
+INTELLIGENCE_NETWORKS_PER_YEAR = 40
+"""Networks active in a national year whose members never offend together, seen only through
+intelligence and shared victims (assumption: no published figure; about a quarter as many
+again as NETWORKS_PER_YEAR). Their offences are single-perpetrator by the audit's rules, so
+they come out of the single-perpetrator count and leave every category's total unchanged."""
+SINGLE_OFFENCES_PER_HIDDEN_NETWORK = 20
+"""At very small scales, no more intelligence-only networks than one per this many
+single-perpetrator offences (so they never take the whole budget)."""
+
 BTP_SHARE = 0.005
 """British Transport Police's share of offences (it has no resident population)."""
 
@@ -47,6 +56,8 @@ class Targets:
 
     offences: dict[str, int]
     networks: int
+    intelligence_networks: int
+    """Networks seen only through intelligence (their offences within single_perpetrator)."""
 
     @property
     def total(self) -> int:
@@ -72,7 +83,10 @@ def targets(scale: float, years: int) -> Targets:
     group = multiple["group_based_cse"]
     networks = min(max(group // 2, 1), max(1, scaled(NETWORKS_PER_YEAR, scale, years))) \
         if group else 0
-    return Targets(offences={"single_perpetrator": single, **multiple}, networks=networks)
+    hidden = min(scaled(INTELLIGENCE_NETWORKS_PER_YEAR, scale, years),
+                 single // SINGLE_OFFENCES_PER_HIDDEN_NETWORK)
+    return Targets(offences={"single_perpetrator": single, **multiple}, networks=networks,
+                   intelligence_networks=hidden)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 Why one function: the CLI, the demo and the tests all need the same thing (files an agency
 would send, calibrated to the published national figures, with the answers kept apart), and
 the same seed must always give the same files. Steps: offences of each kind and the networks'
-offences; the children agencies know; identifiers made unique; person records with each
-agency's noise; statements, links, referrals and contacts; tables; bad rows; files; each
-English authority's CIN census return of its referrals.
+offences (co-offending and intelligence-only); later evidence on some closed cases and decoy
+households (the structures a network analysis and a look-again list must find or reject); the
+children agencies know; identifiers made unique; person records with each agency's noise;
+statements, links, referrals and contacts; tables; bad rows; files; each English authority's
+CIN census return of its referrals; the ground truth.
 """
 
 from __future__ import annotations
@@ -28,13 +30,16 @@ from tessera.synth.associations import (
 from tessera.synth.calibration import CATEGORIES, period, targets
 from tessera.synth.categories import categorise, online
 from tessera.synth.cin_census import collection_year_holding
+from tessera.synth.decoys import decoy_associations, draw_decoys
+from tessera.synth.ground_truth import decoy_table, look_again_table, network_tables
 from tessera.synth.investigation import ROLE
+from tessera.synth.look_again import REFERRAL_FACTORS, evidence_associations, plant_evidence
 from tessera.synth.names import name_book
-from tessera.synth.networks import Network, draw_networks
+from tessera.synth.networks import Network, draw_intelligence_networks, draw_networks
 from tessera.synth.objects import ObjectValues
 from tessera.synth.offending import Offences, Parties, combine, draw_offences
 from tessera.synth.patterns import PATTERNS
-from tessera.synth.places import draw_forces, geography
+from tessera.synth.places import agencies, draw_forces, geography
 from tessera.synth.population import People, World, make_identifiers_unique
 from tessera.synth.rates import load_rates
 from tessera.synth.records import concat_records, party_ages, police_records
@@ -84,6 +89,9 @@ class SynthSummary:
     """Offences per ground-truth category (the audit's rules on the clean data)."""
     online: int
     networks: int
+    decoys: int
+    look_again: int
+    """Eligible closed cases with planted new evidence."""
 
 
 def _check(out: Path, scale: float, years: int, bad_share: float, file_format: str) -> None:
@@ -105,16 +113,27 @@ def _check(out: Path, scale: float, years: int, bad_share: float, file_format: s
 
 def _offences(world: World, scale: float, years: int
               ) -> tuple[Offences, Parties, list[Network], ObjectValues]:
+    """Every offence: the networks' first (their phones get the mobile drama numbers), then
+    each pattern's, the single-perpetrator count less what the intelligence-only networks
+    committed (their offences are single-perpetrator by the audit's rules)."""
     target = targets(scale, years)
-    batches = [draw_offences(world, p, draw_forces(world.rng, world.geo,
-                                                   target.offences[p.category]))
-               for p in PATTERNS if target.offences[p.category]]
     objects = ObjectValues(world.rng, world.geo)
+    batches: list[tuple[Offences, Parties]] = []
     networks: list[Network] = []
     if target.networks:
         network_offences, network_parties, networks = draw_networks(
             world, target.networks, target.offences["group_based_cse"], objects)
         batches.append((network_offences, network_parties))
+    if target.intelligence_networks:
+        hidden_offences, hidden_parties, hidden = draw_intelligence_networks(
+            world, target.intelligence_networks, len(networks) + 1, objects)
+        batches.append((hidden_offences, hidden_parties))
+        networks += hidden
+    counts = dict(target.offences)
+    counts["single_perpetrator"] -= sum(
+        int((b[0].intended == CATEGORIES.index("single_perpetrator")).sum()) for b in batches)
+    batches += [draw_offences(world, p, draw_forces(world.rng, world.geo, counts[p.category]))
+                for p in PATTERNS if counts[p.category]]
     offences, parties = combine(batches)
     return offences, parties, networks, objects
 
@@ -149,6 +168,9 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
     world = World(np.random.default_rng(seed), period(end_year, years), load_rates(rates),
                   name_book(), geography(), People())
     offences, parties, networks, objects = _offences(world, scale, years)
+    parties, evidence = plant_evidence(world, offences, parties)
+    members = np.concatenate([n.members for n in networks] or [np.empty(0, np.int64)])
+    decoys = draw_decoys(world, offences, parties, members, objects, scale, years)
     report("drawing children known to agencies", 0.2)
     children = child_subjects(world, offences, parties, scale, years)
     make_identifiers_unique(world)
@@ -162,8 +184,12 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
     associations = concat_associations([
         network_associations(world, networks, offences, parties, party_record),
         background_associations(world, suspects, police.agency[suspects], objects, scale,
-                                years)])
-    agency_records, referrals, contacts = agency_extracts(world, children)
+                                years),
+        decoy_associations(world, decoys, parties, party_record),
+        evidence_associations(world, evidence, offences, parties, party_record, objects)])
+    referred = evidence.of_kind("victim_referral")
+    agency_records, referrals, contacts = agency_extracts(
+        world, children, (evidence.person[referred], evidence.day[referred]), REFERRAL_FACTORS)
     records = concat_records([police, agency_records])
     shift = len(police)
     referrals = replace(referrals, record=referrals.record + shift)
@@ -175,14 +201,16 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
     refs, offence_serial = crime_refs(world, offences)
     party_rows, party_ids = offence_party_rows(world, offences, parties, refs, ids,
                                                party_record, age, age_missing)
+    referral_table = referral_rows(world, referrals, records, ids)
+    association_table = association_rows(world, associations, records, ids)
     entities = [
         person_record_rows(world, records, ids, serial),
         offence_rows(world, offences, refs, offence_serial),
         party_rows,
         party_demographics_rows(world, offences, parties, statements, party_ids),
-        referral_rows(world, referrals, records, ids),
+        referral_table,
         contact_rows(world, contacts, records, ids),
-        association_rows(world, associations, records, ids),
+        association_table,
     ]
     report("adding bad rows", 0.6)
     clean = {rows.entity.name: sort_rows(rows) for rows in entities}
@@ -207,8 +235,18 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
                                               is_online)
     order = np.lexsort((serial, person_agency))
     offence_order = np.lexsort((offence_serial, offence_agency))
+    agency_codes = agencies().codes
+    network_summary, network_members = network_tables(networks, offences, parties,
+                                                      associations, records, world.geo.forces)
     write_ground_truth(out / "ground_truth", persons.take(order), truth.take(offence_order),
-                       bad_rows, world.rates.table())
+                       bad_rows, world.rates.table(), {
+                           "networks": network_summary,
+                           "network_members": network_members,
+                           "decoys": decoy_table(decoys, agency_codes),
+                           "look_again": look_again_table(
+                               offences, parties, records, associations, referrals, evidence,
+                               refs, association_table.table.column("source_record_id"),
+                               referral_table.table.column("source_record_id"), agency_codes)})
     report("done", 1.0)
     return SynthSummary(
         extracts=out / "extracts", ground_truth=out / "ground_truth", census=out / CENSUS,
@@ -216,4 +254,5 @@ def generate(out: Path, *, scale: float = 1.0, years: int = 1, seed: int = 0,
         rows={d.rows.entity.name: d.table.num_rows for d in written},
         offences=len(offences), bad_rows=len(bad_rows),
         categories={c: int((category == i).sum()) for i, c in enumerate(CATEGORIES)},
-        online=int(is_online.sum()), networks=len(networks))
+        online=int(is_online.sum()), networks=len(networks), decoys=len(decoys),
+        look_again=len(np.unique(evidence.case)))

@@ -63,13 +63,15 @@ class ObjectValues:
         tail = np.char.add(np.char.add(letters[:, 2], letters[:, 3]), letters[:, 4])
         return np.char.add(np.char.add(head, " "), tail).astype(object)
 
-    def addresses(self, force: np.ndarray) -> np.ndarray:
-        """House number, street and postcode in each row's force area."""
+    def addresses(self, force: np.ndarray, postcode: np.ndarray | None = None) -> np.ndarray:
+        """House number, street and postcode in each row's force area (the `postcode` given,
+        where someone's home is meant)."""
         rng = self._rng
         n = len(force)
         number = rng.integers(1, 200, n).astype("U3")
         street = _streets()[rng.integers(0, len(_streets()), n)].astype(str)
-        postcode = draw_postcodes(rng, self._geo, force).astype(str)
+        postcode = (draw_postcodes(rng, self._geo, force) if postcode is None
+                    else postcode).astype(str)
         return np.char.add(np.char.add(np.char.add(number, " "), np.char.add(street, " ")),
                            postcode).astype(object)
 

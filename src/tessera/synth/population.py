@@ -223,6 +223,18 @@ def _rename_namesakes(world: World, made: np.ndarray, of: np.ndarray,
     world.people.replace("given", given)
 
 
+def move_in(world: World, people: np.ndarray, to: int, same_family_name: bool) -> None:
+    """Make `people` live with person `to` (their household, postcode and authority), and
+    if asked take their family name: how a decoy household or shared house is made from
+    people drawn apart."""
+    p = world.people
+    columns = ("household", "postcode", "la") + (("family",) if same_family_name else ())
+    for name in columns:
+        values = p.column(name).copy()
+        values[people] = values[to]
+        p.replace(name, values)
+
+
 def siblings_of(world: World, of: np.ndarray, twin_share: float) -> np.ndarray:
     """A brother or sister of each of `of`, at home with them; `twin_share` are twins.
 

@@ -11,7 +11,7 @@ referral, section 47, plan start, plan end, closure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,6 +42,8 @@ MISSING_BEFORE_CSE = 0.4
 """Share of exploited victims' earlier referrals that were for going missing (10A)."""
 PLAN_CATEGORY_AFTER = {"SAB": 85, "MUL": 15}
 PLAN_CATEGORY_OTHER = {"NEG": 45, "EMO": 35, "PHY": 12, "MUL": 5, "SAB": 3}
+LATER_SOURCE = {"6": 60, "2A": 15, "3A": 10, "1A": 10, "5D": 5}
+"""Who refers a victim again after a closed case (police mostly; assumption, as SOURCE_AFTER)."""
 CLOSURE_REASON = {"RC8": 35, "RC7": 25, "RC9": 15, "RC5": 10, "RC3": 5, "RC4": 4, "RC1": 2,
                   "RC6": 3, "RC2": 1}
 
@@ -145,3 +147,25 @@ def draw_referrals(world: World, children: Children, first_record: int
         closure=closure,
         closure_reason=np.where(closure != NO_DATE, codes.draw(
             rng, "closure_reason", CLOSURE_REASON, n), -1).astype(np.int16)), earliest
+
+
+def later_referrals(world: World, record: np.ndarray, date: np.ndarray,
+                    factors: Mapping[str, float]) -> Referrals:
+    """Referrals planted as new evidence on a closed case (`look_again.py`): the victim
+    referred again on `date`, with exploitation factors, still open at the extraction."""
+    rng = world.rng
+    n = len(record)
+    none = np.full(n, NO_DATE, dtype=np.int64)
+    return Referrals(
+        record=np.asarray(record, dtype=np.int64), date=np.asarray(date, dtype=np.int64),
+        source=codes.draw(rng, "referral_source", LATER_SOURCE, n).astype(np.int16),
+        need=np.full(n, codes.index("primary_need", "N1"), dtype=np.int16),
+        factors=_draw_text(rng, factors, n), section47=none, plan_start=none, plan_end=none,
+        plan_category=np.full(n, -1, dtype=np.int16), closure=none,
+        closure_reason=np.full(n, -1, dtype=np.int16))
+
+
+def concat_referrals(items: list[Referrals]) -> Referrals:
+    """All referral rows in one table."""
+    return Referrals(**{f.name: np.concatenate([getattr(i, f.name) for i in items])
+                        for f in fields(Referrals)})

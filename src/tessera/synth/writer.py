@@ -60,6 +60,26 @@ be loaded into the warehouse.
   faults and are not listed themselves.
 - `rates.csv`: every share people were drawn at (dimension, code, probability) and its source,
   so a figure the audit finds can be traced to what the generator was told.
+- `networks.csv`: every network (network_id as in offences.csv), its kind (`co_offending`:
+  members offend together, the audit's group-based CSE; `intelligence_only`: members never
+  share an offence, each offence single-perpetrator, tied only by shared victims and
+  intelligence), the forces recording its offences (';'-separated), cross_force, the first
+  and last day committed, and its named members, victims and offences.
+- `network_members.csv`: network_id, true_person_id, role (member or victim), the forces where
+  they have records in it, and a member's ties to the others (';'-separated: co_offending,
+  shared_victim, associate, phone_contact, family, online_contact, shared_phone,
+  shared_vehicle, shared_address, shared_online_account).
+- `decoys.csv`: suspects who share an address (and a household its phone) innocently and
+  must not be found as a network: decoy_id, kind (household or shared_accommodation),
+  true_person_id, agency_code, object_kind, object_value; one row per person and object.
+- `look_again.csv`: every closed case Operation Beaconport would select (group-based CSE: CSE
+  flag or code 71; no further action, outcome 9, 10, 14, 15, 16 or 21, dated 2010-01-01 to
+  2025-03-31; two or more suspects)
+  that later data gives new evidence, one row per item: the case (agency_code, crime_ref,
+  outcome_type, outcome_date), evidence (later_offence, later_intelligence, new_object,
+  victim_referral), the suspect or victim it is about (true_person_id), evidence_date, and
+  where it is (evidence_agency, evidence_record: a crime_ref or a source_record_id);
+  planted is true where the generator put it there on purpose.
 """
 
 
@@ -170,10 +190,13 @@ def mark_synthetic(folder: Path) -> None:
 
 def write_ground_truth(folder: Path, persons: pa.Table, offences: pa.Table,
                        bad_rows: list[tuple[str, int, str, str]],
-                       rates: list[tuple[str, str, float, str]]) -> None:
-    """persons.csv, offences.csv, bad_rows.csv, rates.csv and a README saying never to ingest
-    them."""
+                       rates: list[tuple[str, str, float, str]],
+                       planted: dict[str, pa.Table]) -> None:
+    """persons.csv, offences.csv, bad_rows.csv, rates.csv, the planted structures' tables
+    (`planted`, by file name without .csv) and a README saying never to ingest them."""
     folder.mkdir(parents=True, exist_ok=True)
+    for name, table in planted.items():
+        write_table(table, folder / f"{name}.csv", "csv")
     write_table(persons, folder / "persons.csv", "csv")
     write_table(offences, folder / "offences.csv", "csv")
     bad_rows = sorted(bad_rows)
