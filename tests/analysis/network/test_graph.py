@@ -82,3 +82,23 @@ def test_a_community_does_not_depend_on_unrelated_data(net: NetworkWarehouse) ->
         net.crime(f"OTHER-{n}", f"OV{n}", [f"OA{n}m", f"OB{n}m"], on=date(2023, 3, 1),
                   force="kent")
     assert members() == before
+
+
+def test_perpetrators_tied_by_an_offence_or_a_child_are_counted_apart(
+        net: NetworkWarehouse) -> None:
+    """Two men who share only an address are two perpetrators, neither tied; two who abused
+    the same child on different days are both tied."""
+    net.crime("TI-1", "TIV1", ["TI1m"], on=date(2023, 1, 1))
+    net.crime("TI-2", "TIV2", ["TI2m"], on=date(2023, 2, 1))
+    net.shares("TI1m", "address", "9 Mill Lane", seen=date(2022, 1, 1))
+    net.shares("TI2m", "address", "9 Mill Lane", seen=date(2022, 1, 1))
+    net.crime("TI-3", "TIV3", ["TI3m"], on=date(2023, 1, 1))
+    net.crime("TI-4", "TIV3", ["TI4m"], on=date(2023, 3, 1))
+    network = build_graph(net.engine)
+    found = communities(network)
+    where = community_of_vertices(found)
+    by_id = {c.community_id: c for c in found}
+    address = by_id[where[network.index["N-" + net.person_key("TI1m")]]]
+    child = by_id[where[network.index["N-" + net.person_key("TI3m")]]]
+    assert (address.perpetrators, address.tied_perpetrators) == (2, 0)
+    assert (child.perpetrators, child.tied_perpetrators) == (2, 2)

@@ -28,9 +28,10 @@ modularity merged some at scale 1 (0.975); from 250 to 5,000 gives the same."""
 class Community:
     """One community: its vertices and the figures the summary shows.
 
-    `offences` counts the distinct offences whose crime-record edges lie inside it; `forces`
-    the police forces its offences and intelligence come from; `first` and `last` the dates of
-    its earliest and latest edges.
+    `tied_perpetrators` counts its perpetrators tied to another by an offence or a child (see
+    `tied_perpetrators`); `offences` the distinct offences whose crime-record edges lie inside
+    it; `forces` the police forces its offences and intelligence come from; `first` and `last`
+    the dates of its earliest and latest edges.
     """
 
     community_id: str
@@ -38,6 +39,7 @@ class Community:
     people: int
     victims: int
     perpetrators: int
+    tied_perpetrators: int
     charged: int
     associates: int
     objects: int
@@ -125,6 +127,7 @@ def _summarise(graph: ig.Graph, community_id: str, members: list[int]) -> Commun
         people=len(people),
         victims=sum(1 for v in people if v["victim"]),
         perpetrators=sum(1 for v in people if v["perpetrator"]),
+        tied_perpetrators=len(tied_perpetrators(graph, inside)),
         charged=sum(1 for v in people if v["charged"]),
         associates=sum(1 for v in people if not (v["victim"] or v["perpetrator"])),
         objects=len(vs) - len(people),
@@ -133,6 +136,31 @@ def _summarise(graph: ig.Graph, community_id: str, members: list[int]) -> Commun
         first=min(dates, default=None),
         last=max(dates, default=None),
     )
+
+
+def tied_perpetrators(graph: ig.Graph, inside: ig.EdgeSeq) -> set[int]:
+    """Perpetrators of the community who offended with another of its perpetrators, or
+    against a child another of them also offended against.
+
+    Why apart from the count of perpetrators: people who share an address or a phone are
+    joined in the graph whether or not they offend together (a household, shared
+    accommodation); a community whose perpetrators are tied only by objects is one an analyst
+    should weigh differently from one whose members share offences or children.
+    """
+    tied: set[int] = set()
+    abusers: dict[int, set[int]] = {}
+    for e in inside:
+        one, two = e.tuple
+        if e["kind"] == "co_offending":
+            tied |= {one, two}
+        elif e["kind"] == "victim_offender":
+            for child, adult in ((one, two), (two, one)):
+                if graph.vs[child]["victim"] and graph.vs[adult]["perpetrator"]:
+                    abusers.setdefault(child, set()).add(adult)
+    for adults in abusers.values():
+        if len(adults) > 1:
+            tied |= adults
+    return tied
 
 
 def person_communities(network: NetworkGraph, found: list[Community]

@@ -28,6 +28,7 @@ def communities_table(found: list[Community]) -> StatTable:
         columns=(Column("community_id", "Community", "dimension"),
                  Column("people", "People", "count"),
                  Column("perpetrators", "Perpetrators", "count"),
+                 Column("tied_perpetrators", "Tied by an offence or a child", "count"),
                  Column("charged", "Charged", "count"),
                  Column("victims", "Victims", "count"),
                  Column("associates", "Intelligence only", "count"),
@@ -36,8 +37,8 @@ def communities_table(found: list[Community]) -> StatTable:
                  Column("forces", "Forces", "figure"),
                  Column("first", "First seen", "figure"),
                  Column("last", "Last seen", "figure")),
-        rows=tuple((c.community_id, c.people, c.perpetrators, c.charged, c.victims,
-                    c.associates, c.objects, c.offences, "; ".join(c.forces),
+        rows=tuple((c.community_id, c.people, c.perpetrators, c.tied_perpetrators, c.charged,
+                    c.victims, c.associates, c.objects, c.offences, "; ".join(c.forces),
                     _date(c.first), _date(c.last)) for c in found),
         description="Leiden communities of the network graph with two or more perpetrators, "
                     "largest first.",
