@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tessera.analysis.network import build_graph, communities, person_communities
+from tessera.analysis.network.communities import community_of_vertices
 from tessera.analysis.network.recovery import adjusted_rand_index, recovery
 from tessera.linkage.service import link_warehouse
 from tessera.sources.delivery import Delivery
@@ -51,7 +52,7 @@ def test_communities_recover_the_true_networks(linked: tuple[Path, Path]) -> Non
     with Engine.open(warehouse, read_only=True) as engine:
         network = build_graph(engine)
         found = communities(network)
-        measured = recovery(engine, network, found, truth)
+        measured = recovery(engine, network, community_of_vertices(found), truth)
     assert measured.networks >= 1 and measured.perpetrators >= 2 * measured.networks
     assert measured.adjusted_rand_index >= 0.9
     refs = person_communities(network, found)

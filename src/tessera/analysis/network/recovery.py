@@ -10,14 +10,13 @@ extracts.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from math import comb
 from pathlib import Path
 
 from pyarrow import csv as pa_csv
 
-from tessera.analysis.network.communities import Community, community_of_vertices
 from tessera.analysis.network.graph import NetworkGraph
 from tessera.analysis.network.queries import NETWORK_SQL
 from tessera.warehouse.engine import Engine
@@ -51,17 +50,17 @@ def adjusted_rand_index(truth: Sequence[str], found: Sequence[str]) -> float:
     return (together - expected) / (most - expected)
 
 
-def recovery(engine: Engine, network: NetworkGraph, found: list[Community],
+def recovery(engine: Engine, network: NetworkGraph, membership: Mapping[int, str],
              truth_offences: Path) -> Recovery:
-    """Score `found` against ground_truth/offences.csv of the generator run the warehouse
-    holds."""
+    """Score a partition of the graph's vertices (`membership`: vertex -> community label,
+    as `community_of_vertices` gives, or a peer's) against ground_truth/offences.csv of the
+    generator run the warehouse holds."""
     engine.register(TRUTH, pa_csv.read_csv(truth_offences))
     try:
         rows = engine.rows(NETWORK_SQL.sql("true_network"))
     finally:
         engine.unregister(TRUTH)
-    community = community_of_vertices(found)
-    scored = [(r["network_id"], community[network.index[r["node"]]]) for r in rows
+    scored = [(r["network_id"], membership[network.index[r["node"]]]) for r in rows
               if r["node"] in network.index]
     truth = [t for t, _ in scored]
     by_network: dict[str, set[str]] = {}
