@@ -29,6 +29,7 @@ from tessera.errors import TesseraError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from tessera.analysis.lookagain import EligibilityRules, FeatureWeight
     from tessera.casework.signing import Keyring
     from tessera.warehouse.loading import IngestResult
 
@@ -74,6 +75,8 @@ console = Console()
 errors = Console(stderr=True)
 DEMO_LOWEST: Final = 10
 """Agencies the demo prints quality scores for (the lowest); the report has all of them."""
+DEMO_LOOK_AGAIN: Final = 10
+"""Closed cases the demo prints from the top of the look-again list; the report has all."""
 
 WarehouseOption = Annotated[Path | None, typer.Option(
     help="DuckDB warehouse file \\[default: $TESSERA_WAREHOUSE or ./tessera.duckdb].")]
@@ -420,6 +423,61 @@ def _quality(settings: Settings, *, lowest: int | None) -> None:
     console.print(f"Quality report: {outputs.report}\nTables as CSV: {outputs.folder}")
 
 
+@app.command()
+def network(
+    warehouse: WarehouseOption = None,
+    output: OutputOption = None,
+    community: Annotated[str | None, typer.Option(
+        help="One community (an id such as C-0007 from an earlier run) instead of all.")]
+    = None,
+    graphml: Annotated[Path | None, typer.Option(
+        help="Also write the graph (or the community) as GraphML to this file.")] = None,
+    i2: Annotated[Path | None, typer.Option(
+        help="Also write an i2 Analyst's Notebook import (links.csv, entities.csv, "
+             "import_specification.txt) to this folder.")] = None,
+) -> None:
+    """Networks across forces (measure M9): communities, key people, brokers and growth.
+
+    Needs a warehouse loaded by `tessera ingest` and linked by `tessera link`. Builds one
+    graph of people and the phones, vehicles, addresses and accounts they share, from
+    co-offending, victims and offenders, and graded intelligence (docs/network.md); prints the
+    largest communities with two or more perpetrators and their key people by pseudonymous id,
+    and writes every table as CSV with an HTML report to the output folder's `network/`.
+    Exit status 1 when there is no warehouse, for an unknown community or a path that cannot
+    be written; 2 when the warehouse holds nothing to build a graph from.
+    """
+    settings = load_settings(warehouse=warehouse, output=output)
+    _network(settings, community, graphml, i2)
+
+
+def _network(settings: Settings, community: str | None = None, graphml: Path | None = None,
+             i2: Path | None = None) -> None:
+    from tessera.analysis.network import run_network
+    from tessera.publish.network_exports import write_graphml, write_i2
+    from tessera.publish.network_report import write_network
+    from tessera.publish.terminal import render_network
+    from tessera.warehouse.engine import Engine
+
+    provenance = _provenance(settings)
+    with Engine.open(settings.warehouse, read_only=True) as engine, \
+            console.status("Building the graph and finding communities"):
+        result = run_network(engine, community_id=community)
+    console.print(provenance, highlight=False)
+    for table in render_network(result):
+        console.print(table)
+    only = result.shown[0] if community else None
+    if graphml:
+        written = write_graphml(result.network, result.communities, graphml, only)
+        console.print(f"GraphML: {written}")
+    if i2:
+        files = write_i2(result.network, result.communities, i2, only)
+        console.print(f"i2 import: {files.links}, {files.entities} "
+                      f"(mapping in {files.specification.name})")
+    outputs = write_network(result, settings.output, provenance=provenance,
+                            community_id=community)
+    console.print(f"Network report: {outputs.report}\nTables as CSV: {outputs.folder}")
+
+
 @app.command("look-again")
 def look_again(
     force: Annotated[str | None, typer.Option(help=(
@@ -445,12 +503,22 @@ def look_again(
     link` first so the same person is found across records. Exit status 2 for a bad rules
     or weights file or an unknown force.
     """
-    from tessera.analysis.lookagain import load_rules, load_weights, look_again_warehouse
-    from tessera.publish.lookagain_report import render_top, write_look_again
+    from tessera.analysis.lookagain import load_rules, load_weights
 
     settings = load_settings(warehouse=warehouse, output=output)
-    result = look_again_warehouse(settings.warehouse, rules=load_rules(rules),
-                                  weights=load_weights(weights), force=force)
+    _look_again(settings, force=force, rules=load_rules(rules), weights=load_weights(weights),
+                top=top)
+
+
+def _look_again(settings: Settings, *, force: str | None, rules: EligibilityRules,
+                weights: tuple[FeatureWeight, ...], top: int) -> None:
+    from tessera.analysis.lookagain import look_again_warehouse, network_communities
+    from tessera.publish.lookagain_report import render_top, write_look_again
+
+    with console.status("Finding network communities"):
+        communities = network_communities(settings.warehouse)
+    result = look_again_warehouse(settings.warehouse, rules=rules, weights=weights,
+                                  force=force, communities=communities)
     provenance = _provenance(settings)
     console.print(provenance, highlight=False)
     console.print(render_top(result, top))
@@ -545,12 +613,14 @@ def demo(
     scale: Annotated[float, typer.Option(help="1 = the national volume of 2023.")] = 1.0,
     seed: Annotated[int, typer.Option()] = 2023,
 ) -> None:
-    """Synthetic national year, then ingest, link, data quality and the audit, in one go.
+    """Synthetic national year, then ingest, link, the audit, data quality, networks and the
+    look-again list, in one go.
 
     Needs nothing but a few minutes and a few GB of disk at scale 1. Writes the synthetic
-    extracts, a warehouse and the linkage, quality and audit reports under --out; each run
-    starts afresh there.
+    extracts, a warehouse and the linkage, audit, quality, network and look-again reports
+    under --out; each run starts afresh there.
     """
+    from tessera.analysis.lookagain import load_rules, load_weights
     from tessera.synth import generate
 
     # The demo owns its folder: each run starts from fresh extracts and a fresh warehouse.
@@ -574,10 +644,17 @@ def demo(
     _audit(settings, None)
     console.rule("5. Data quality by agency")
     _quality(settings, lowest=DEMO_LOWEST)
+    console.rule("6. Networks across forces")
+    _network(settings)
+    console.rule("7. Closed cases to look at again")
+    _look_again(settings, force=None, rules=load_rules(), weights=load_weights(),
+                top=DEMO_LOOK_AGAIN)
     console.print(f"Demo finished in {time.perf_counter() - started:.0f}s. Open "
                   f"{settings.output / 'audit' / 'report.html'} and "
                   f"{settings.output / 'linkage' / 'report.html'} and "
-                  f"{settings.output / 'quality' / 'report.html'} in a browser; explain any "
+                  f"{settings.output / 'quality' / 'report.html'}, "
+                  f"{settings.output / 'network' / 'report.html'} and "
+                  f"{settings.output / 'look-again' / 'report.html'} in a browser; explain any "
                   f"offence with: tessera audit --warehouse {settings.warehouse} --explain "
                   "CRIME_REF")
 

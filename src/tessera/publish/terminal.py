@@ -16,6 +16,7 @@ from rich.text import Text
 
 from tessera.analysis.audit import AuditResult, OffenceExplanation
 from tessera.analysis.audit.tables import DIMENSION_LABELS
+from tessera.analysis.network import NetworkResult
 from tessera.analysis.quality import QualityResult
 from tessera.analysis.results import StatTable
 from tessera.linkage.service import LinkRun
@@ -189,3 +190,24 @@ def render_quality(result: QualityResult, *, lowest: int | None = None) -> list[
 def _number_or_inf(value: object) -> float:
     """A score to sort by; an agency without one sorts last."""
     return float(value) if isinstance(value, int | float) else float("inf")
+
+
+NETWORK_ROWS = 20
+"""Communities printed by `tessera network` (the largest); the CSV and report have all."""
+
+
+def render_network(result: NetworkResult) -> list[Table]:
+    """The largest communities and the key people of those printed; for one community, also
+    how each offence's perpetrators were in contact before it."""
+    communities = result.tables["communities"]
+    shown = communities.rows[:NETWORK_ROWS]
+    ids = {row[0] for row in shown}
+    people = result.tables["key_people"]
+    if len(shown) < len(communities.rows):
+        communities = replace(communities, rows=shown, title=(
+            f"{communities.title}: the {NETWORK_ROWS} largest of {len(communities.rows):,}"))
+    people = replace(people, rows=tuple(r for r in people.rows if r[0] in ids))
+    tables = [audit_table("communities", communities), audit_table("key_people", people)]
+    if "contacts" in result.tables:
+        tables.append(audit_table("contacts", result.tables["contacts"]))
+    return tables

@@ -6,6 +6,7 @@ from tessera.analysis.lookagain.rules import EligibilityRules, load_rules
 from tessera.analysis.lookagain.service import (
     Community,
     look_again_warehouse,
+    network_communities,
     run_look_again,
 )
 from tessera.analysis.lookagain.weights import FEATURES, FeatureWeight, load_weights
@@ -13,5 +14,5 @@ from tessera.analysis.lookagain.weights import FEATURES, FeatureWeight, load_wei
 __all__ = [
     "FEATURES", "Case", "Community", "Contribution", "EligibilityRules", "Evidence",
     "FeatureWeight", "LookAgainResult", "load_rules", "load_weights", "look_again_warehouse",
-    "run_look_again",
+    "network_communities", "run_look_again",
 ]

@@ -3,7 +3,8 @@
 -- offence whose outcome came after the case closed. Communities come from the network
 -- analysis through `lookagain_community` (person_id, community_id, size), a table the service
 -- registers from the mapping it is given; empty until the network analysis provides one, and
--- the feature then finds nothing. One evidence row per charged offence and member.
+-- the feature then finds nothing. One evidence row per charged offence and member, naming
+-- every suspect of the case in that community (two suspects of one case are often in one).
 SELECT
     cs.case_key,
     'charged_community' AS feature,
@@ -11,7 +12,8 @@ SELECT
     o.agency_code,
     o.record_key AS evidence_key,
     other.person_id AS subject_key,
-    'suspect ' || cs.person_key || ' is in community ' || mine.community_id || ' ('
+    'suspect ' || string_agg(DISTINCT cs.person_key, ' and ' ORDER BY cs.person_key)
+        || ' in community ' || mine.community_id || ' ('
         || CAST(mine.size AS VARCHAR) || ' people) with ' || other.person_id
         || ', charged in an offence recorded by ' || o.force_code AS detail
 FROM case_suspect AS cs
@@ -22,5 +24,5 @@ JOIN party_identity AS p ON p.person_key = other.person_id AND p.is_perpetrator
 JOIN analysis.offence AS o ON o.record_key = p.offence_key
 JOIN reference.outcome_types AS t ON t.code = o.outcome_type
 WHERE t.outcome_group = 'charge_summons' AND o.outcome_date > cs.closed_on
-GROUP BY cs.case_key, cs.person_key, mine.community_id, mine.size, other.person_id,
+GROUP BY cs.case_key, mine.community_id, mine.size, other.person_id,
     o.record_key, o.outcome_date, o.agency_code, o.force_code

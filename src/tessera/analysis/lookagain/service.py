@@ -21,6 +21,7 @@ from tessera.analysis.lookagain.queries import lookagain_sql
 from tessera.analysis.lookagain.results import Case, Contribution, Evidence, LookAgainResult
 from tessera.analysis.lookagain.rules import EligibilityRules
 from tessera.analysis.lookagain.weights import FeatureWeight
+from tessera.analysis.network import person_communities_in
 from tessera.dataset.codelists import codelist
 from tessera.errors import AnalysisError, ConfigurationError
 from tessera.warehouse.engine import Engine
@@ -44,6 +45,14 @@ class Community:
 
     community_id: str
     size: int
+
+
+def network_communities(warehouse: Path) -> dict[str, Community]:
+    """Each person_id's community from the network analysis (`tessera network`'s, same seed),
+    for the `charged_community` feature; the list itself checks who in it was charged after
+    the case closed."""
+    return {person_id: Community(ref.community_id, ref.people)
+            for person_id, ref in person_communities_in(warehouse).items()}
 
 
 def look_again_warehouse(warehouse: Path, *, rules: EligibilityRules,
