@@ -12,11 +12,12 @@ read another product's steps by declaring them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
 from tessera.errors import AnalysisError
+from tessera.warehouse.engine import Engine
 
 _LEADING_COMMENTS = re.compile(r"\A(?:\s*--[^\n]*\n)*\s*")
 _LEADING_WITH = re.compile(r"\AWITH\s", re.IGNORECASE)
@@ -82,3 +83,16 @@ class NamedSql:
     def has(self, name: str) -> bool:
         """Whether `name` is a query of this product or of one it uses."""
         return name in self.reads or any(other.has(name) for other in self.uses)
+
+
+def require_tables(engine: Engine, tables: Iterable[tuple[str, str]]) -> None:
+    """Fail with one clear line when a table an analysis reads is missing.
+
+    Why here: every product runs its named SQL on a warehouse that `tessera ingest` makes, and
+    a missing table would otherwise surface as a DuckDB catalog error in the middle of a query.
+    """
+    missing = [f"{schema}.{table}" for schema, table in tables
+               if not engine.table_exists(schema, table)]
+    if missing:
+        raise AnalysisError(
+            f"the warehouse has no {', '.join(missing)}; run 'tessera ingest' first")

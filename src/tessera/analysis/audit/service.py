@@ -22,7 +22,7 @@ from tessera.analysis.audit.tables import (
     profile_table,
 )
 from tessera.analysis.results import CellRef, StatTable
-from tessera.errors import AnalysisError
+from tessera.analysis.sql import require_tables
 from tessera.warehouse.engine import Engine
 
 REQUIRED_TABLES: tuple[tuple[str, str], ...] = (
@@ -84,11 +84,7 @@ def linkage_runs(engine: Engine) -> int:
 
 def require_warehouse(engine: Engine) -> None:
     """Fail with a clear message if a table the audit reads is missing."""
-    missing = [f"{schema}.{table}" for schema, table in REQUIRED_TABLES
-               if not engine.table_exists(schema, table)]
-    if missing:
-        raise AnalysisError(
-            f"the warehouse has no {', '.join(missing)}; run 'tessera ingest' first")
+    require_tables(engine, REQUIRED_TABLES)
 
 
 def headlines(categories: StatTable, children: StatTable, perpetrators: StatTable,

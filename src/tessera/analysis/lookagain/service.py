@@ -22,6 +22,7 @@ from tessera.analysis.lookagain.results import Case, Contribution, Evidence, Loo
 from tessera.analysis.lookagain.rules import EligibilityRules
 from tessera.analysis.lookagain.weights import FeatureWeight
 from tessera.analysis.network import person_communities_in
+from tessera.analysis.sql import require_tables
 from tessera.dataset.codelists import codelist
 from tessera.errors import AnalysisError, ConfigurationError
 from tessera.warehouse.engine import Engine
@@ -129,8 +130,4 @@ def register_communities(engine: Engine, communities: Mapping[str, Community]) -
 
 def require_warehouse(engine: Engine) -> None:
     """Fail with a clear message if a table the list reads is missing."""
-    missing = [f"{schema}.{table}" for schema, table in REQUIRED_TABLES
-               if not engine.table_exists(schema, table)]
-    if missing:
-        raise AnalysisError(
-            f"the warehouse has no {', '.join(missing)}; run 'tessera ingest' first")
+    require_tables(engine, REQUIRED_TABLES)
