@@ -21,9 +21,9 @@ from tests.conftest import offence, party, person, write_extract
 
 def test_tables_are_in_report_order_and_described(result: AuditResult) -> None:
     assert list(result.tables) == [
-        "offence_categories", "category_by_force", "victim_profile", "offender_profile",
-        "completeness_by_stage", "ethnicity_basis", "outcomes", "nationality", "children",
-        "perpetrators", "data_completeness", "rejected_rows", "rejected_related"]
+        "offence_categories", "category_by_force", "network_group", "victim_profile",
+        "offender_profile", "completeness_by_stage", "ethnicity_basis", "outcomes", "nationality",
+        "children", "perpetrators", "data_completeness", "rejected_rows", "rejected_related"]
     for table in result.tables.values():
         assert table.title and table.description.endswith(".")
         assert all(len(row) == len(table.columns) for row in table.rows)

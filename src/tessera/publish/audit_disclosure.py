@@ -18,7 +18,7 @@ from tessera.analysis.audit import AuditResult
 from tessera.analysis.audit.ethnicity import SOURCE_KEYS, STAGE_KEYS
 from tessera.analysis.audit.rules import OFFENCE_GROUP_LABELS
 from tessera.analysis.audit.tables import DIMENSION_LABELS, force_comparison_notes
-from tessera.analysis.results import StatTable
+from tessera.analysis.results import CellRef, StatTable
 from tessera.dataset.codelists import codelist
 from tessera.publish.disclosure import DisclosureRule, Protection, protect
 from tessera.publish.editions import Edition, Symbol, published_edition
@@ -110,6 +110,7 @@ def _relations(tables: dict[str, StatTable]) -> Iterator[Relation]:
     yield from _ethnicity_basis(tables["ethnicity_basis"])
     yield from _rejected_related(tables["rejected_related"], categories, national)
     yield from _outcomes(tables["outcomes"], categories, national)
+    yield from _network_group(tables["network_group"], categories, national)
 
 
 def _group_totals(table: StatTable, by: tuple[str, ...]) -> Iterator[Relation]:
@@ -199,3 +200,17 @@ def _outcomes(outcomes: StatTable, categories: StatTable,
     for group, code in groups.items():
         yield Relation(categories.cell(national[code], "offences"),
                        tuple(outcomes.cell(k, "offences") for k in keys if k[0] == group))
+
+
+def _network_group(network: StatTable, categories: StatTable,
+                   national: dict[str, tuple[str, ...]]) -> Iterator[Relation]:
+    """The flag count is the group-based CSE category; each count splits into the offences
+    found only that way and those found both ways (the kinds overlap and add to nothing)."""
+    keys = {key[0]: key for key in (network.row_key(row) for row in network.rows)}
+
+    def cell(code: str) -> CellRef:
+        return network.cell(keys[code], "offences")
+
+    yield Relation(categories.cell(national["group_based_cse"], "offences"), (cell("flag"),))
+    yield Relation(cell("flag"), (cell("flag_only"), cell("both_ways")))
+    yield Relation(cell("network"), (cell("network_only"), cell("both_ways")))

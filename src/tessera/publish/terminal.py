@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from tessera.analysis.audit import AuditResult, OffenceExplanation
+from tessera.analysis.audit import AuditResult, ExplainedOffence, OffenceExplanation
 from tessera.analysis.audit.tables import DIMENSION_LABELS
 from tessera.analysis.network import NetworkResult
 from tessera.analysis.quality import QualityResult
@@ -136,10 +136,26 @@ def render_explanation(explanation: OffenceExplanation) -> list[RenderableType]:
                    + (" (also online)" if offence.online else "")
                    + ("" if offence.counted else "; not counted in the audit"))
         renderables.append(Panel(
-            Group(facts, Text(""), rules, Text(""), Text(verdict, style="bold")),
+            Group(facts, Text(""), rules, Text(""), Text(verdict, style="bold"), Text(""),
+                  _network_explanation(offence)),
             title=f"{explanation.crime_ref} — {offence.force_label} ({offence.agency_code})",
             title_align="left"))
     return renderables
+
+
+def _network_explanation(offence: ExplainedOffence) -> RenderableType:
+    """The associations that place the offence in the network count, or why none does."""
+    if not offence.network:
+        return Text("Group-based through the network: no (no association found). "
+                    + offence.network_rule)
+    table = Table(title="Group-based through the network: yes, by these associations",
+                  title_justify="left", caption=offence.network_rule, caption_justify="left")
+    for name in ("Kind", "Perpetrator", "Other perpetrator", "Date", "Source", "Shared"):
+        table.add_column(name)
+    for a in offence.network:
+        table.add_row(a.kind, a.person_key, a.other_person_key,
+                      "" if a.seen_on is None else a.seen_on.isoformat(), a.source, a.via)
+    return table
 
 
 def render_linkage(run: LinkRun) -> list[Table]:

@@ -9,6 +9,7 @@ into typed tables (`analysis.results.StatTable`).
 
 from tessera.analysis.audit.explain import (
     ExplainedOffence,
+    NetworkAssociation,
     OffenceExplanation,
     RuleCheck,
     explain_offence,
@@ -23,6 +24,7 @@ __all__ = [
     "AuditResult",
     "ExplainedOffence",
     "Headline",
+    "NetworkAssociation",
     "OffenceExplanation",
     "RuleCheck",
     "explain_offence",

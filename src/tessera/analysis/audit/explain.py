@@ -8,11 +8,17 @@ the rules read and which rule decided. The facts and rule results come from the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from tessera.analysis.audit.queries import audit_sql
-from tessera.analysis.audit.rules import CATEGORY_LABELS, CATEGORY_RULES, rule_text
+from tessera.analysis.audit.rules import (
+    CATEGORY_LABELS,
+    CATEGORY_RULES,
+    NETWORK_WINDOW_DAYS,
+    rule_text,
+)
 from tessera.analysis.audit.service import require_warehouse
 from tessera.dataset import codelist
 from tessera.errors import AnalysisError
@@ -40,6 +46,20 @@ class RuleCheck:
 
 
 @dataclass(frozen=True)
+class NetworkAssociation:
+    """One association through the network graph that places the offence in the network count
+    of group-based CSE: which perpetrator, with whom (pseudonymous keys), how, when and on
+    whose word."""
+
+    kind: str
+    person_key: str
+    other_person_key: str
+    seen_on: date | None
+    source: str
+    via: str
+
+
+@dataclass(frozen=True)
 class ExplainedOffence:
     """One offence with the crime reference asked about, in one force."""
 
@@ -52,6 +72,8 @@ class ExplainedOffence:
     category_label: str
     counted: bool
     online: bool
+    network: tuple[NetworkAssociation, ...] = ()
+    network_rule: str = field(default_factory=lambda: rule_text("network_group"))
 
 
 @dataclass(frozen=True)
@@ -74,8 +96,23 @@ def explain_offence(engine: Engine, crime_ref: str) -> OffenceExplanation:
     rows = engine.rows(audit_sql("explain"), {"crime_ref": crime_ref})
     if not rows:
         raise AnalysisError(f"no offence has crime reference {crime_ref!r} in the warehouse")
-    return OffenceExplanation(crime_ref=crime_ref,
-                              offences=tuple(_explained(row) for row in rows))
+    network = _network_associations(engine, crime_ref)
+    return OffenceExplanation(crime_ref=crime_ref, offences=tuple(
+        replace(_explained(row), network=network.get(row["record_key"], ())) for row in rows))
+
+
+def _network_associations(engine: Engine, crime_ref: str
+                          ) -> dict[str, tuple[NetworkAssociation, ...]]:
+    """The associations of each offence with `crime_ref`, by its record key, from the same
+    `network_association` step the network count reads."""
+    found: dict[str, list[NetworkAssociation]] = {}
+    for row in engine.rows(audit_sql("explain_network"),
+                           {"crime_ref": crime_ref, "window_days": NETWORK_WINDOW_DAYS}):
+        found.setdefault(row["record_key"], []).append(NetworkAssociation(
+            kind=row["kind"], person_key=row["person_key"],
+            other_person_key=row["other_person_key"], seen_on=row["seen_on"],
+            source=row["source"], via=row["via"]))
+    return {key: tuple(items) for key, items in found.items()}
 
 
 def _explained(row: dict[str, Any]) -> ExplainedOffence:

@@ -13,6 +13,7 @@ READS: dict[str, tuple[str, ...]] = {
     "csa_party": ("offence_in_group",),
     "party_statement": ("csa_party",),
     "person_ethnicity": ("party_statement",),
+    "network_association": ("offence_category",),
     # table queries
     "offence_categories": ("force_category_counts",),
     "category_by_force": ("force_category_counts",),
@@ -22,6 +23,8 @@ READS: dict[str, tuple[str, ...]] = {
     "outcomes": ("audit_group", "offence_category", "offence_in_group"),
     "nationality": ("audit_group", "csa_party", "party_statement"),
     "explain": ("offence_category",),
+    "network_groups": ("offence_category", "network_association"),
+    "explain_network": ("offence_category", "network_association"),
     "children": ("audit_group", "csa_party"),
     "perpetrators": ("audit_group", "csa_party"),
     "rejected_rows": (),

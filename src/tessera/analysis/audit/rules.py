@@ -7,6 +7,11 @@ figures so a reader can check what was counted. The logic itself lives in one pl
 
 from __future__ import annotations
 
+NETWORK_WINDOW_DAYS = 365
+"""How near in time (days) a shared victim or a shared object must be to the offence for the
+network count of group-based CSE: a year, so that a phone shared a decade apart does not make a
+group (the parameter $window_days of `network_association.sql`)."""
+
 RULES: tuple[tuple[str, str], ...] = (
     ("csa_offence",
      "A child sexual abuse (CSA) offence is one whose Home Office offence code is sexual and "
@@ -43,6 +48,15 @@ RULES: tuple[tuple[str, str], ...] = (
     ("online",
      "Online (overlaps the other categories): the offence was flagged as online, or its "
      "setting or place is online."),
+    ("network_group",
+     f"Group-based through the network (beside the flag, not a category): a CSA offence one of "
+     f"whose perpetrators (one person by person_id once 'tessera link' has run) is associated "
+     f"with another perpetrator of a CSA offence by a shared victim (child_id) in offences "
+     f"within {NETWORK_WINDOW_DAYS} days of each other, by co-offending in another offence, or "
+     f"by graded intelligence linking both to the same phone, vehicle, address or online "
+     f"account, each link seen within {NETWORK_WINDOW_DAYS} days of the offence. People the "
+     f"intelligence records as family are never each other's association: families share "
+     f"homes, phones and cars innocently."),
     ("people",
      "People are counted once within an offence group (all CSA offences; group-based CSE), "
      "however many offences they are party to: a victim per person record (and per child_id in "
@@ -105,6 +119,22 @@ OFFENCE_GROUP_LABELS: dict[str, str] = {
     "all_csa": "All CSA offences",
     "group_based_cse": "Group-based CSE",
 }
+
+NETWORK_MEASURE_LABELS: dict[str, str] = {
+    "flag": "Group-based CSE by the flag rule",
+    "network": "Group-based through the network",
+    "both_ways": "Both by the flag and through the network",
+    "flag_only": "By the flag only",
+    "network_only": "Through the network only",
+    "shared_victim": "Through the network: a shared victim (overlapping)",
+    "co_offending": "Through the network: co-offending in another offence (overlapping)",
+    "shared_phone": "Through the network: a shared phone (overlapping)",
+    "shared_vehicle": "Through the network: a shared vehicle (overlapping)",
+    "shared_address": "Through the network: a shared address (overlapping)",
+    "shared_online_account": "Through the network: a shared online account (overlapping)",
+}
+"""Rows of the network table: the two counts, how they overlap, and each kind of association
+(an offence may have several kinds, so those rows overlap)."""
 
 PARTY_LABELS: dict[str, str] = {"victim": "Victims", "perpetrator": "Perpetrators"}
 

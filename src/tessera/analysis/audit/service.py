@@ -17,6 +17,7 @@ from tessera.analysis.audit.tables import (
     completeness_by_stage_table,
     data_completeness_table,
     nationality_table,
+    network_group_table,
     offence_categories_table,
     outcomes_table,
     profile_table,
@@ -31,6 +32,7 @@ REQUIRED_TABLES: tuple[tuple[str, str], ...] = (
     ("reference", "police_forces"), ("reference", "age_bands"), ("reference", "sex"),
     ("reference", "ethnicity"), ("reference", "capture_stage"), ("reference", "outcome_types"),
     ("reference", "nationality"), ("ops", "deliveries"), ("ops", "rejected_references"),
+    ("analysis", "association"), ("analysis", "person_link"),
 )
 """Warehouse tables the audit reads; a missing one means nothing has been loaded yet."""
 
@@ -46,7 +48,8 @@ SUB_CATEGORIES = frozenset({"intra_familial", "institutional", "group_based_cse"
 def run_audit(engine: Engine) -> AuditResult:
     """Run the national audit over the warehouse behind `engine`.
 
-    Returns every table, in report order: offence categories, by force, victim and offender
+    Returns every table, in report order: offence categories, by force, group-based CSE by
+    flag and through the network, victim and offender
     profiles, ethnicity completeness by stage and what the ethnicity figures rest on,
     outcomes, nationality, victims as children (by child_id), perpetrators as people (by
     person_id), field completeness, and the input rows rejected with the offences per
@@ -59,6 +62,7 @@ def run_audit(engine: Engine) -> AuditResult:
     tables = {
         "offence_categories": categories,
         "category_by_force": category_by_force_table(engine),
+        "network_group": network_group_table(engine),
         "victim_profile": profile_table(engine, "victim"),
         "offender_profile": profile_table(engine, "perpetrator"),
         "completeness_by_stage": completeness_by_stage_table(engine),

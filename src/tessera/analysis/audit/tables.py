@@ -19,8 +19,11 @@ from tessera.analysis.audit.rates import rate_interval, rate_per_100k, share
 from tessera.analysis.audit.rules import (
     ANY_NUMBER_LABELS,
     CATEGORY_LABELS,
+    NETWORK_MEASURE_LABELS,
+    NETWORK_WINDOW_DAYS,
     OFFENCE_GROUP_LABELS,
     PARTY_LABELS,
+    rule_text,
 )
 from tessera.analysis.results import Cell, Column, RowKey, Rows, StatTable
 from tessera.warehouse.engine import Engine
@@ -115,6 +118,33 @@ def offence_categories_table(engine: Engine) -> StatTable:
         rows=tuple(rows),
         totals=frozenset({("csa_offences", CATEGORY_LABELS["csa_offences"])}),
         notes=notes,
+    )
+
+
+def network_group_table(engine: Engine) -> StatTable:
+    """Group-based CSE counted two ways: by the flag rule of the categories and through the
+    network graph (`network_association.sql`), with how far the two agree.
+
+    Why both: the flag counts only offences a force marked as CSE with two perpetrators in the
+    one crime; a group that abuses children one perpetrator per crime, linked by the same
+    victims, phones or cars, is seen only through the network. The share of each is of CSA
+    offences, so the two counts are read on the same base.
+    """
+    counts = engine.rows(audit_sql("network_groups"), {"window_days": NETWORK_WINDOW_DAYS})[0]
+    return StatTable(
+        name="network_group",
+        title="Group-based CSE: by flag and through the network",
+        description="CSA offences counted as group-based CSE by the flag rule (the category) "
+                    "and, beside it, through associations of their perpetrators in the network "
+                    "graph; each kind of association counts the offences it places, which "
+                    "overlap.",
+        columns=(Column("measure_code", "Measure code", "dimension"),
+                 Column("measure", "Measure", "dimension"),
+                 Column("offences", "Offences", "count")),
+        rows=tuple((code, label, counts[code]) for code, label in NETWORK_MEASURE_LABELS.items()),
+        notes=(rule_text("network_group"),
+               "The network count is not a category: it overlaps every category, including "
+               "single perpetrator, and an offence is in it through any one association."),
     )
 
 
