@@ -105,6 +105,28 @@ class FixtureWarehouse:
             "nationality": nationality})
         return key
 
+    def association(self, person_key: str, *, kind: str, first_seen: date,
+                    other: str | None = None, object_kind: str | None = None,
+                    object_value: str | None = None, grading: str | None = "2B",
+                    agency: str = "west-yorkshire") -> str:
+        """An intelligence link of a person record to another person record or to an object
+        (the object's value pseudonymised as the loader would); returns its record_key."""
+        key = record_key("association", agency, self._next_id("association"))
+        self._insert("analysis.association", {
+            "record_key": key, "agency_code": agency, "extracted_at": EXTRACTED, "batch_id": 1,
+            "person_record_id_key": person_key, "linked_person_record_id_key": other,
+            "object_kind": object_kind,
+            "object_value_key": record_key("object", "", object_value) if object_value else None,
+            "kind": kind, "first_seen": first_seen, "last_seen": None,
+            "source": "intelligence_report", "grading": grading})
+        return key
+
+    def link(self, person_key: str, person_id: str) -> None:
+        """What `tessera link` writes for a perpetrator's record: its person_id."""
+        self._insert("analysis.person_link", {
+            "record_key": person_key, "agency_code": "west-yorkshire", "linked_id": person_id,
+            "child_id": None, "person_id": person_id, "match_probability": 1.0, "run_id": 1})
+
     def crime(self, crime_ref: str, parties: list[tuple[str, str, int | None, str | None]],
               **offence: Any) -> dict[str, str]:
         """An offence with its parties, each (person id, role, age, relationship); people are

@@ -3,8 +3,8 @@
 -- perpetrator, kind and evidence. Read with the parameter $window_days (rules.py
 -- NETWORK_WINDOW_DAYS). The rule (docs/audit.md, "Group-based CSE through the network"):
 --   a CSA offence (the `offence_category` rule) is network group-based when one of its
---   perpetrators (a person by person_id once `tessera link` has run, else the record itself)
---   is associated with ANOTHER person who is a perpetrator of any CSA offence, by
+--   named perpetrators (a person by person_id once `tessera link` has run, else the record
+--   itself) is associated with ANOTHER named perpetrator of any CSA offence, by
 --     shared_victim     the two perpetrated CSA offences against the same child (child_id,
 --                       else the victim record) within $window_days of each other;
 --     co_offending      the two were perpetrators together of another offence (any offence);
@@ -14,6 +14,8 @@
 --   Two people the intelligence records as family (an association of kind 'family' between
 --   them, whenever seen) are never each other's association: families share homes, phones
 --   and cars, and abuse within a family is the intra-familial category, not a group.
+-- Records of unidentified suspects (no police nominal id) take no part: they name no one, and
+-- a child's repeated reports of an unknown abuser would otherwise be two "perpetrators".
 -- `seen_on` dates the association (the other offence, or when the later of the two object
 -- links was first seen); `source` is the crime record or the intelligence source; `via` is
 -- the pseudonymous key of what they share. Every key is pseudonymous.
@@ -31,12 +33,14 @@ offence_person AS (
         o.record_key AS offence_key,
         coalesce(o.committed_from, o.recorded_date) AS offence_date,
         r.perpetrator = 'yes' AS perpetrator,
+        pr.police_person_id_key IS NOT NULL AS named,
         p.person_key,
         p.child_key
     FROM analysis.offence AS o
     JOIN analysis.offence_party AS op ON op.crime_ref_key = o.record_key
     JOIN reference.party_role AS r ON r.code = op.role
     JOIN person AS p ON p.record_key = op.person_record_id_key
+    JOIN analysis.person_record AS pr ON pr.record_key = op.person_record_id_key
     WHERE op.role = 'victim' OR r.perpetrator = 'yes'
 ),
 
@@ -50,7 +54,7 @@ csa_person AS (
 csa_perpetrator AS (
     SELECT DISTINCT offence_key, offence_date, person_key
     FROM csa_person
-    WHERE perpetrator
+    WHERE perpetrator AND named
 ),
 
 family AS (
@@ -87,7 +91,7 @@ co_offending AS (
         ON me_there.person_key = mine.person_key AND me_there.perpetrator
         AND me_there.offence_key <> mine.offence_key
     JOIN offence_person AS other
-        ON other.offence_key = me_there.offence_key AND other.perpetrator
+        ON other.offence_key = me_there.offence_key AND other.perpetrator AND other.named
         AND other.person_key <> mine.person_key
     WHERE other.person_key IN (SELECT person_key FROM csa_perpetrator)
 ),

@@ -49,14 +49,15 @@ RULES: tuple[tuple[str, str], ...] = (
      "Online (overlaps the other categories): the offence was flagged as online, or its "
      "setting or place is online."),
     ("network_group",
-     f"Group-based through the network (beside the flag, not a category): a CSA offence one of "
-     f"whose perpetrators (one person by person_id once 'tessera link' has run) is associated "
-     f"with another perpetrator of a CSA offence by a shared victim (child_id) in offences "
-     f"within {NETWORK_WINDOW_DAYS} days of each other, by co-offending in another offence, or "
-     f"by graded intelligence linking both to the same phone, vehicle, address or online "
-     f"account, each link seen within {NETWORK_WINDOW_DAYS} days of the offence. People the "
-     f"intelligence records as family are never each other's association: families share "
-     f"homes, phones and cars innocently."),
+     f"Group-based through the network (beside the flag, not a category): a CSA offence one "
+     f"of whose named perpetrators (one person by person_id once 'tessera link' has run) is "
+     f"associated with another named perpetrator of a CSA offence by a shared victim "
+     f"(child_id) in offences within {NETWORK_WINDOW_DAYS} days of each other, by "
+     f"co-offending in another offence, or by graded intelligence linking both to the same "
+     f"phone, vehicle, address or online account, each link seen within "
+     f"{NETWORK_WINDOW_DAYS} days of the offence. People the intelligence records as family "
+     f"are never each other's association: families share homes, phones and cars "
+     f"innocently."),
     ("people",
      "People are counted once within an offence group (all CSA offences; group-based CSE), "
      "however many offences they are party to: a victim per person record (and per child_id in "
