@@ -30,7 +30,7 @@ def _single(w: FixtureWarehouse, crime_ref: str, perpetrator: str, victim: str,
 
 @pytest.fixture
 def network_engine(warehouse: FixtureWarehouse) -> Engine:
-    """Six pairs of offences; the perpetrators of three pairs are associated, of three not."""
+    """Pairs of single-perpetrator offences, associated or not, and one flagged offence."""
     w = warehouse
     within = date(2023, 3, 1)
     # A phone shared within the window: both offences counted, the other party by person_id.
@@ -50,9 +50,14 @@ def network_engine(warehouse: FixtureWarehouse) -> Engine:
         w.association(person, kind="address_link", first_seen=within, object_kind="address",
                       object_value="1 Any Street")
     w.association(fam1, kind="family", first_seen=date(2015, 1, 1), other=fam2)
-    # One child (the same victim record) abused by two perpetrators in two offences: counted.
-    _single(w, "SV-1", "S7m", "C7")
-    _single(w, "SV-2", "S8m", "C7")
+    # Two children (the same victim records) each abused by the same two perpetrators, one
+    # per offence: all four offences counted.
+    for crime_ref, perpetrator, child in (("SV-1", "S7m", "C7"), ("SV-2", "S8m", "C7"),
+                                          ("SV-3", "S7m", "C8"), ("SV-4", "S8m", "C8")):
+        _single(w, crime_ref, perpetrator, child)
+    # One child abused by two otherwise unconnected people: repeat victimisation, not counted.
+    _single(w, "ONE-1", "S13m", "C13")
+    _single(w, "ONE-2", "S14m", "C13")
     # An ungraded shared vehicle: intelligence no one has graded does not count.
     ug1, ug2 = _single(w, "UG-1", "S9m", "C9"), _single(w, "UG-2", "S10m", "C10")
     for person in (ug1, ug2):
@@ -77,8 +82,8 @@ def _counts(result: AuditResult) -> dict[str, object]:
 def test_the_network_count_takes_shared_phones_and_victims_in_the_window(
         network_result: AuditResult) -> None:
     assert _counts(network_result) == {
-        "flag": 1, "network": 4, "both_ways": 0, "flag_only": 1, "network_only": 4,
-        "shared_victim": 2, "co_offending": 0, "shared_phone": 2, "shared_vehicle": 0,
+        "flag": 1, "network": 6, "both_ways": 0, "flag_only": 1, "network_only": 6,
+        "shared_victim": 4, "co_offending": 0, "shared_phone": 2, "shared_vehicle": 0,
         "shared_address": 0, "shared_online_account": 0}
 
 
@@ -122,8 +127,9 @@ def test_explain_lists_the_association_that_placed_the_offence(network_engine: E
     assert "shared_phone" in text and "P-S2" in text
 
 
-def test_relatives_sharing_an_address_are_not_associated(network_engine: Engine) -> None:
-    for crime_ref in ("FAM-1", "FAM-2", "UG-1"):
+def test_relatives_ungraded_objects_and_one_shared_child_are_not_associations(
+        network_engine: Engine) -> None:
+    for crime_ref in ("FAM-1", "FAM-2", "UG-1", "ONE-1"):
         (offence,) = explain_offence(network_engine, crime_ref).offences
         assert offence.network == (), crime_ref
 

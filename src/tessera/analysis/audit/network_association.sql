@@ -5,8 +5,10 @@
 --   a CSA offence (the `offence_category` rule) is network group-based when one of its
 --   named perpetrators (a person by person_id once `tessera link` has run, else the record
 --   itself) is associated with ANOTHER named perpetrator of any CSA offence, by
---     shared_victim     the two perpetrated CSA offences against the same child (child_id,
---                       else the victim record) within $window_days of each other;
+--     shared_victim     the two perpetrated CSA offences against the same TWO or more
+--                       children (child_id, else the victim record), each pair of offences
+--                       within $window_days of each other: one child abused by two people who
+--                       are otherwise unconnected is repeat victimisation, not a group;
 --     co_offending      the two were perpetrators together of another offence (any offence);
 --     shared_<object>   graded intelligence links both to the same phone, vehicle, address or
 --                       online account, each link seen (first to last) within $window_days of
@@ -65,11 +67,10 @@ family AS (
     WHERE f.kind = 'family' AND a.person_key <> b.person_key
 ),
 
-shared_victim AS (
+victim_pair AS (
     SELECT
         mine.offence_key, mine.person_key, other.person_key AS other_person_key,
-        'shared_victim' AS kind, other.offence_date AS seen_on, 'crime_record' AS source,
-        victim.child_key AS via
+        other.offence_date AS seen_on, victim.child_key AS via
     FROM csa_perpetrator AS mine
     JOIN csa_person AS victim ON victim.offence_key = mine.offence_key AND NOT victim.perpetrator
     JOIN csa_person AS other_victim
@@ -79,6 +80,19 @@ shared_victim AS (
     JOIN csa_perpetrator AS other
         ON other.offence_key = other_victim.offence_key AND other.person_key <> mine.person_key
     WHERE abs(date_diff('day', mine.offence_date, other.offence_date)) <= $window_days
+),
+
+shared_victim AS (
+    SELECT
+        vp.offence_key, vp.person_key, vp.other_person_key, 'shared_victim' AS kind,
+        vp.seen_on, 'crime_record' AS source, vp.via
+    FROM victim_pair AS vp
+    WHERE (
+        SELECT count(DISTINCT both_ways.via)
+        FROM victim_pair AS both_ways
+        WHERE both_ways.person_key = vp.person_key
+            AND both_ways.other_person_key = vp.other_person_key
+    ) >= 2
 ),
 
 co_offending AS (

@@ -51,8 +51,10 @@ RULES: tuple[tuple[str, str], ...] = (
     ("network_group",
      f"Group-based through the network (beside the flag, not a category): a CSA offence one "
      f"of whose named perpetrators (one person by person_id once 'tessera link' has run) is "
-     f"associated with another named perpetrator of a CSA offence by a shared victim "
-     f"(child_id) in offences within {NETWORK_WINDOW_DAYS} days of each other, by "
+     f"associated with another named perpetrator of a CSA offence by shared victims (two or "
+     f"more children, by child_id, each in offences within {NETWORK_WINDOW_DAYS} days of "
+     f"each other: one child abused by two otherwise unconnected people is repeat "
+     f"victimisation, not a group), by "
      f"co-offending in another offence, or by graded intelligence linking both to the same "
      f"phone, vehicle, address or online account, each link seen within "
      f"{NETWORK_WINDOW_DAYS} days of the offence. People the intelligence records as family "
