@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from tessera.analysis.lookagain import EligibilityRules, FeatureWeight
+    from tessera.analysis.network import NetworkResult
     from tessera.casework.signing import Keyring
     from tessera.warehouse.loading import IngestResult
 
@@ -451,7 +452,7 @@ def network(
 
 
 def _network(settings: Settings, community: str | None = None, graphml: Path | None = None,
-             i2: Path | None = None) -> None:
+             i2: Path | None = None) -> NetworkResult:
     from tessera.analysis.network import run_network
     from tessera.publish.network_exports import write_graphml, write_i2
     from tessera.publish.network_report import write_network
@@ -476,6 +477,7 @@ def _network(settings: Settings, community: str | None = None, graphml: Path | N
     outputs = write_network(result, settings.output, provenance=provenance,
                             community_id=community)
     console.print(f"Network report: {outputs.report}\nTables as CSV: {outputs.folder}")
+    return result
 
 
 @app.command("look-again")
@@ -511,14 +513,21 @@ def look_again(
 
 
 def _look_again(settings: Settings, *, force: str | None, rules: EligibilityRules,
-                weights: tuple[FeatureWeight, ...], top: int) -> None:
+                weights: tuple[FeatureWeight, ...], top: int,
+                network: NetworkResult | None = None) -> None:
+    """The list, with the communities of `network` where the graph was just built, else of a
+    graph built here."""
     from tessera.analysis.lookagain import look_again_warehouse, network_communities
+    from tessera.analysis.network import person_communities, person_communities_in
     from tessera.publish.lookagain_report import render_top, write_look_again
 
-    with console.status("Finding network communities"):
-        communities = network_communities(settings.warehouse)
+    if network is None:
+        with console.status("Finding network communities"):
+            refs = person_communities_in(settings.warehouse)
+    else:
+        refs = person_communities(network.network, network.communities)
     result = look_again_warehouse(settings.warehouse, rules=rules, weights=weights,
-                                  force=force, communities=communities)
+                                  force=force, communities=network_communities(refs))
     provenance = _provenance(settings)
     console.print(provenance, highlight=False)
     console.print(render_top(result, top))
@@ -645,10 +654,10 @@ def demo(
     console.rule("5. Data quality by agency")
     _quality(settings, lowest=DEMO_LOWEST)
     console.rule("6. Networks across forces")
-    _network(settings)
+    network = _network(settings)
     console.rule("7. Closed cases to look at again")
     _look_again(settings, force=None, rules=load_rules(), weights=load_weights(),
-                top=DEMO_LOOK_AGAIN)
+                top=DEMO_LOOK_AGAIN, network=network)
     console.print(f"Demo finished in {time.perf_counter() - started:.0f}s. Open "
                   f"{settings.output / 'audit' / 'report.html'} and "
                   f"{settings.output / 'linkage' / 'report.html'} and "

@@ -12,6 +12,7 @@ from tessera.analysis.lookagain import (
     network_communities,
     run_look_again,
 )
+from tessera.analysis.network import person_communities_in
 from tessera.warehouse.engine import Engine
 from tests.analysis.lookagain.lookagain_fixture import COMMUNITIES, offence_key
 from tests.analysis.network.network_fixture import NetworkWarehouse
@@ -30,7 +31,7 @@ def test_each_suspect_gets_the_community_the_network_finds(tmp_path: Path) -> No
         net.shares("LA2m", "address", "2 Low Road", seen=date(2021, 3, 1))
         net.link_ids()
         ids = [net.person_id(p) for p in ("LA1m", "LA2m", "LA3m")]
-    found = network_communities(path)
+    found = network_communities(person_communities_in(path))
     one, two, three = (found[i] for i in ids)
     assert one == two and one.community_id != three.community_id
     assert one.size == 4  # two suspects, their two victims (the address is no person)

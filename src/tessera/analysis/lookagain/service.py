@@ -21,7 +21,7 @@ from tessera.analysis.lookagain.queries import lookagain_sql
 from tessera.analysis.lookagain.results import Case, Contribution, Evidence, LookAgainResult
 from tessera.analysis.lookagain.rules import EligibilityRules
 from tessera.analysis.lookagain.weights import FeatureWeight
-from tessera.analysis.network import person_communities_in
+from tessera.analysis.network import CommunityRef
 from tessera.analysis.sql import require_tables
 from tessera.dataset.codelists import codelist
 from tessera.errors import AnalysisError, ConfigurationError
@@ -48,12 +48,13 @@ class Community:
     size: int
 
 
-def network_communities(warehouse: Path) -> dict[str, Community]:
-    """Each person_id's community from the network analysis (`tessera network`'s, same seed),
-    for the `charged_community` feature; the list itself checks who in it was charged after
-    the case closed."""
+def network_communities(refs: Mapping[str, CommunityRef]) -> dict[str, Community]:
+    """Each person_id's community from the network analysis (`person_communities` of
+    `tessera network`'s graph, same seed), for the `charged_community` feature; the list
+    itself checks who in it was charged after the case closed. Taken as an argument so a run
+    that has just built the graph (the demo) does not build it again."""
     return {person_id: Community(ref.community_id, ref.people)
-            for person_id, ref in person_communities_in(warehouse).items()}
+            for person_id, ref in refs.items()}
 
 
 def look_again_warehouse(warehouse: Path, *, rules: EligibilityRules,
