@@ -12,9 +12,11 @@ import pytest
 
 from tessera.analysis.network import NetworkResult, run_network
 from tessera.publish.network_report import HTML_ROWS, shortened, write_network
+from tessera.publish.terminal import render_network
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.provenance import Provenance
 from tests.analysis.network.network_fixture import NetworkWarehouse
+from tests.publish.test_terminal import assert_fits_80_columns, printed
 
 SYNTHETIC = Provenance(synthetic_files=3, supplied_files=0).sentence
 
@@ -55,3 +57,11 @@ def test_a_long_table_is_shortened_in_the_report_only(result: NetworkResult) -> 
     short = shortened(long)
     assert len(short.rows) == HTML_ROWS
     assert any("the CSV has all" in note for note in short.notes)
+
+
+def test_the_terminal_tables_fit_80_columns(result: NetworkResult) -> None:
+    """`tessera network` prints the main columns of the communities and key people and leaves
+    the rest (forces, objects, dates, eigenvector) to the CSV and report: none is cropped."""
+    text = printed(*render_network(result), width=80)
+    assert_fits_80_columns(text)
+    assert "All columns are in the CSV and the HTML report." in text

@@ -33,6 +33,9 @@ TERMINAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "agency_scores": ("agency", "score", "trend", "completeness", "linked"),
     "consistency_flags": ("agency_code", "measure", "what", "earlier", "now", "z"),
     "ethnicity_basis": ("party", "people", "known_share", "self_defined_at_end_share"),
+    "communities": ("community_id", "people", "perpetrators", "tied_perpetrators", "victims",
+                    "offences"),
+    "key_people": ("community_id", "person", "role", "degree", "betweenness"),
     **{profile: ("characteristic", "category", "people", "share_of_known", "rate")
        for profile in ("victim_profile", "offender_profile")},
 }
