@@ -964,3 +964,9 @@ def export_casework(
                   f"authorities to {summary.folder}; {summary.held_back:,} in the national "
                   "queue held back until routed. Load with: tessera ingest "
                   f"{summary.folder}", highlight=False)
+
+
+# Commands of the later products live in their own modules of this package, each registering
+# itself on `app` with the shared options and console above; importing them here (last, once
+# `app` exists) is what adds them to `tessera`.
+from tessera.cli import commands as _commands  # noqa: E402, F401
