@@ -8,15 +8,12 @@ before anything is shown.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from tessera.casework.access import acting_user
 from tessera.casework.models import User
 from tessera.casework.readlog import log_read
 from tessera.casework.roles import Role
 from tessera.casework.store import Casework
-from tessera.casework.users import check_password
-from tessera.errors import NotPermitted
+from tessera.casework.users import verified_user_id
 
 RESTRICTED_ROLES = (Role.NATIONAL_ANALYST,)
 """Roles that may view a national product's restricted edition."""
@@ -31,12 +28,7 @@ def log_restricted_view(casework: Casework, username: str, password: str, produc
     Raises `NotPermitted` for a wrong username or password, a disabled account or a role not
     allowed. The password is checked (argon2, a third of a second) outside any transaction.
     """
-    with casework.reading() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        user_id = user.id if user is not None else None
-        correct = check_password(user, password)
-    if not correct or user_id is None:
-        raise NotPermitted("the username or password is not right")
+    user_id = verified_user_id(casework, username, password)
     with casework.session() as session:
         current = session.get(User, user_id)
         assert current is not None  # read above; users are disabled, never deleted

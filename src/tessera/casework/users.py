@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from tessera.casework.models import ApiToken, User, WebSession
 from tessera.casework.roles import AREA_CODELISTS, AreaType, Role
+from tessera.casework.store import Casework
 from tessera.casework.text import has_forbidden_characters
 from tessera.dataset import codelist
-from tessera.errors import CaseworkError, NotFound
+from tessera.errors import CaseworkError, NotFound, NotPermitted
 
 __all__ = ["TokenHolder", "TokenInfo", "User", "add_user", "api_tokens", "disable_user",
            "enable_user", "end_sessions", "get_user", "issue_api_token", "revoke_api_token",
@@ -142,6 +143,23 @@ def check_password(user: User | None, password: str) -> bool:
     except (VerificationError, InvalidHashError):
         return False
     return user is not None
+
+
+def verified_user_id(casework: Casework, username: str, password: str) -> int:
+    """The id of the user these credentials are right for, for a command run at a terminal
+    (the restricted editions, identity look-ups), which has no web session to show.
+
+    Raises `NotPermitted` for a wrong username or password, one message for both. The
+    password is checked (argon2, a third of a second) outside any transaction; the caller
+    checks the role, in the database, in the transaction that logs what it shows.
+    """
+    with casework.reading() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        user_id = user.id if user is not None else None
+        correct = check_password(user, password)
+    if not correct or user_id is None:
+        raise NotPermitted("the username or password is not right")
+    return user_id
 
 
 def rehashed_password(user: User, password: str) -> str | None:

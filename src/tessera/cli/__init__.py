@@ -308,14 +308,20 @@ def audit(
         if explain or register or period or round_totals != 1:
             raise typer.BadParameter("--edition restricted publishes nothing: it takes no "
                                      "--explain, --register, --period or --round-totals")
-        password = (password_file.read_text(encoding="utf-8").rstrip("\r\n") if password_file
-                    else typer.prompt("Password", hide_input=True))
-        _audit_restricted(settings, casework_url, user, password, purpose)
+        _audit_restricted(settings, casework_url, user, read_password(password_file), purpose)
         return
     if user or purpose or password_file:
         raise typer.BadParameter("--user, --password-file and --purpose are for --edition "
                                  "restricted")
     _audit(settings, explain, register, period, round_totals)
+
+
+def read_password(password_file: Path | None) -> str:
+    """A casework user's password from a file (its first line) or, without one, asked for
+    at the terminal without echo."""
+    if password_file is not None:
+        return password_file.read_text(encoding="utf-8").rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True))
 
 
 def _audit_restricted(settings: Settings, casework_url: str | None, user: str, password: str,
