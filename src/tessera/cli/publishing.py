@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,10 @@ from tessera.cli import (
     console,
 )
 from tessera.config import load_settings
+
+if TYPE_CHECKING:
+    from tessera.analysis.lookagain import LookAgainResult
+    from tessera.casework.publications import Published
 
 publish_app = _sub_app("publish", "Publish analysis products for analysts to read in the "
                                   "web app.")
@@ -45,7 +49,6 @@ def publish_look_again(
     national analysts every force's, and logs every view. Exit status 2 for a bad rules or
     weights file.
     """
-    from tessera.analysis.data_state import warehouse_state
     from tessera.analysis.lookagain import (
         load_rules,
         load_weights,
@@ -53,8 +56,6 @@ def publish_look_again(
         network_communities,
     )
     from tessera.analysis.network import person_communities_in
-    from tessera.publish.lookagain_publication import publish_look_again as publish
-    from tessera.warehouse.engine import Engine
 
     settings = load_settings(warehouse=warehouse)
     chosen_rules, chosen_weights = load_rules(rules), load_weights(weights)
@@ -62,16 +63,28 @@ def publish_look_again(
         refs = person_communities_in(settings.warehouse)
     result = look_again_warehouse(settings.warehouse, rules=chosen_rules,
                                   weights=chosen_weights, communities=network_communities(refs))
-    with Engine.open(settings.warehouse, read_only=True) as engine:
-        state = warehouse_state(engine)
-    with _casework_session(casework_url) as session:
-        published = publish(session, result, state, published_by=(
-            f"tessera publish look-again, run by {getpass.getuser()}"))
+    published = publish_list(result, settings.warehouse, casework_url,
+                             "tessera publish look-again")
     before = (f"; it supersedes publication {published.supersedes}"
               if published.supersedes else "")
     console.print(f"Published the look-again list as publication {published.publication_id}"
                   f"{before}: {len(result.cases):,} cases of {published.counts['forces']:,} "
                   f"forces, {result.with_evidence:,} with new evidence, from load batch "
-                  f"{state.batch_id or 'none'}. {state.provenance}\nAnalysts read it at "
+                  f"{published.batch_id or 'none'}. {published.provenance}\nAnalysts read it at "
                   "/look-again of 'tessera serve' on the same casework store.",
                   highlight=False)
+
+
+def publish_list(result: LookAgainResult, warehouse: Path, casework_url: str | None,
+                 command: str) -> Published:
+    """Publish `result`, made from `warehouse`, into the casework store (`command` names who
+    published it); shared with `tessera demo`."""
+    from tessera.analysis.data_state import warehouse_state
+    from tessera.publish.lookagain_publication import publish_look_again as publish
+    from tessera.warehouse.engine import Engine
+
+    with Engine.open(warehouse, read_only=True) as engine:
+        state = warehouse_state(engine)
+    with _casework_session(casework_url) as session:
+        return publish(session, result, state,
+                       published_by=f"{command}, run by {getpass.getuser()}")
