@@ -49,7 +49,9 @@ def test_a_case_page_explains_the_score_and_shows_the_trail(site: Site) -> None:
         assert label in page.text
     assert "How the score is made" in page.text and "Evidence trail" in page.text
     assert "min_suspects: 2 suspects" in page.text
-    assert "2017-01-01" in page.text and ">kent<" in page.text  # the later offence, in Kent
+    assert "2017-01-01" in page.text and "Kent Police" in page.text  # later offence, in Kent
+    assert "Leeds" in page.text  # the victim's later referral, from Leeds children's services
+    assert "15: " in page.text  # the outcome, with its label
     assert _reads(site, "analyst")[0] == ("look_again_entry", f"{WY_CASE} (publication "
                                           f"{_latest(site)})")
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from tessera.analysis.data_state import WarehouseState
 from tessera.analysis.lookagain import Case, LookAgainResult
 from tessera.casework.publications import EntryRecord, PublicationRecord, Published, publish
+from tessera.dataset.codelists import codelist
 from tessera.errors import PublicationError
 
 PRODUCT: Final = "look_again"
@@ -61,7 +62,9 @@ def case_detail(result: LookAgainResult, case: Case) -> dict[str, Any]:
     labels = {w.feature: w.label for w in result.weights}
     return {
         "closed_on": case.closed_on.isoformat(), "ho_offence_code": case.ho_offence_code,
+        "offence": codelist("offence_codes").label(case.ho_offence_code),
         "outcome_type": case.outcome_type, "outcome_group": case.outcome_group,
+        "outcome": codelist("outcome_types").label(case.outcome_type),
         "group_based": case.group_based, "suspects": case.suspects, "victims": case.victims,
         "rules_met": case.rules_met(result.rules).split("; "),
         "contributions": [{"feature": c.feature.feature, "label": c.feature.label,
@@ -69,6 +72,15 @@ def case_detail(result: LookAgainResult, case: Case) -> dict[str, Any]:
                           for c in case.contributions],
         "evidence": [{"feature": e.feature, "label": labels[e.feature],
                       "evidence_on": e.evidence_on.isoformat(), "agency_code": e.agency_code,
+                      "agency": agency_name(e.agency_code),
                       "evidence_key": e.evidence_key, "subject_key": e.subject_key,
                       "detail": e.detail} for e in case.evidence],
     }
+
+
+def agency_name(code: str) -> str:
+    """A supplying agency's name: a police force's or a local authority's, else its code."""
+    for listed in (codelist("police_forces"), codelist("local_authorities")):
+        if code in listed.codes:
+            return listed.label(code)
+    return code
