@@ -66,6 +66,17 @@ def test_another_forces_case_is_refused_and_the_attempt_logged(site: Site) -> No
     assert listed.status_code == 403 and KENT_CASES[0] not in listed.text
 
 
+def test_a_key_that_cannot_be_one_is_refused_like_any_other(site: Site) -> None:
+    """Too long for the read log, or holding a NUL: 404, and the attempt logged, never 500."""
+    client, _ = site.client("national_analyst")
+    for key in ("x" * 5000, "a%00b"):
+        page = client.get(f"/look-again/cases/{key}")
+        assert page.status_code == 404, key
+    logged = _reads(site, "national_analyst")[:2]
+    assert logged[0] == ("look_again_entry", "'a\\x00b'")
+    assert logged[1][1].startswith("'xxx") and len(logged[1][1]) == 200
+
+
 def test_a_national_analyst_sees_every_force_and_filters_by_one(site: Site) -> None:
     client, _ = site.client("national_analyst")
     every = client.get("/look-again")

@@ -34,6 +34,8 @@ from tessera.errors import CaseworkError, NoSuchRecord, NotFound, NotPermitted
 READER_ROLES = (Role.ANALYST, Role.NATIONAL_ANALYST)
 """Roles that read published products: an analyst their force's entries, a national analyst
 every force's."""
+KEY_LENGTH = 200
+"""The longest entry key (the column's length, and the read log's record id)."""
 
 
 @dataclass(frozen=True)
@@ -178,14 +180,23 @@ def open_entry(session: Session, user: User, product: str, key: str, *,
     current = acting_user(session, user, *READER_ROLES)
     scope = _own_force(current)
     publication = _latest(session, product)
+    refused = NoSuchRecord(f"{product}_entry", key if _plausible(key) else ascii(key)[:200],
+                           "there is no case with this key on the list you can see; check "
+                           "the key")
+    if not _plausible(key):
+        raise refused
     row = session.scalar(select(PublishedEntry).where(
         PublishedEntry.publication_id == publication.id, PublishedEntry.key == key))
     if row is None or (scope is not None and row.force_code != scope):
-        raise NoSuchRecord(f"{product}_entry", key, "there is no case with this key on the "
-                           "list you can see; check the key")
+        raise refused
     log_read(session, current, f"{product}_entry", f"{key} (publication {publication.id})",
              purpose)
     return _published(publication), _entry(row)
+
+
+def _plausible(key: str) -> bool:
+    """Whether `key` could be an entry's key at all: one the read log can store as it is."""
+    return 0 < len(key) <= KEY_LENGTH and key.isprintable()
 
 
 def _own_force(user: User) -> str | None:
