@@ -94,6 +94,17 @@ class NoSuchReport(NotFound):
         """The reference asked for, as text the read log can store."""
 
 
+class NoSuchRecord(NotFound):
+    """No record of `record_kind` the user may open has this key: one answer whether there is
+    none or it is another force's, so that neither leaks which keys exist (as
+    `NoSuchReport`); the refused attempt goes to the read log."""
+
+    def __init__(self, record_kind: str, key: str, message: str) -> None:
+        super().__init__(message)
+        self.record_kind = record_kind
+        self.key = key
+
+
 class TooManyAttempts(CaseworkError):
     """Sign-in refused without checking the password: too many failures for that username
     or from that address. `retry_after` is how many seconds to wait."""

@@ -36,7 +36,7 @@ def test_opening_again_is_a_no_op(casework_url: str, casework: Casework) -> None
     """A second process opening the same store finds it at the latest revision."""
     again = Casework.open(casework_url)
     with again.session() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
     again.close()
 
 
@@ -114,9 +114,9 @@ def test_text_no_database_can_store_is_refused_as_bad_input(casework: Casework,
 
 
 def test_the_latest_migrations_go_down_and_up_again(casework_url: str) -> None:
-    """Downgrading 0005 and 0004 brings back the ledger's queue and drops the sessions,
-    throttles and token columns, leaving the store as 0003 made it; upgrading again
-    restores the latest."""
+    """Downgrading 0006, 0005 and 0004 drops the publications, brings back the ledger's
+    queue and drops the sessions, throttles and token columns, leaving the store as 0003
+    made it; upgrading again restores the latest."""
     Casework.open(casework_url).close()
     engine = create_engine(casework_url)
     config = Config()
@@ -129,6 +129,7 @@ def test_the_latest_migrations_go_down_and_up_again(casework_url: str) -> None:
         tables = inspect(engine).get_table_names()
         columns = {c["name"] for c in inspect(engine).get_columns("api_tokens")}
         assert ("web_sessions" in tables) is expected
+        assert ("publications" in tables) is expected  # 0006
         assert ("revoked_at" in columns) is expected
         assert ("ledger_pending" in tables) is not expected
     engine.dispose()

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 from tessera.analysis.audit import run_audit
+from tessera.casework.publications import publications
+from tessera.casework.store import Casework
 from tessera.sources.delivery import Delivery
 from tessera.synth import generate
 from tessera.warehouse.engine import Engine
@@ -89,8 +91,8 @@ def test_every_row_is_accounted_for_and_broken_rows_are_caught(
 
 def test_demo_command_runs_end_to_end(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
     """`tessera demo` at small scale exits 0, ends by saying where the report is, and writes
-    the audit's workbooks and CSV metadata beside it, and the network and look-again
-    reports."""
+    the audit's workbooks and CSV metadata beside it, the network and look-again reports, and
+    publishes the look-again list into the demo's casework store for the web app."""
     env = {**os.environ, "TESSERA_SECRET_KEY": "demo-test"}
     result = run_cli("demo", "--scale", "0.01", "--out", str(tmp_path / "demo"), env=env)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -101,6 +103,12 @@ def test_demo_command_runs_end_to_end(tmp_path: Path, run_cli: Callable[..., Any
     assert all((tmp_path / "demo" / "output" / name / "report.html").exists()
                for name in ("network", "look-again"))
     assert "Traceback" not in result.stderr
+    store = Casework.open(f"sqlite:///{tmp_path / 'demo' / 'casework.db'}")
+    with store.reading() as session:
+        (published,) = publications(session, "look_again")
+    store.close()
+    assert f"publication {published.publication_id}" in result.stdout.replace("\n", "")
+    assert "/look-again" in result.stdout.replace("\n", "")
 
 
 def test_explain_names_the_rule_for_a_group_based_offence(

@@ -41,7 +41,7 @@ ACCOUNTS = {a.username: a for a in (
             "west-yorkshire"),
     Account("triage_national", Role.TRIAGE, "Nat National"),
     Account("administrator", Role.ADMINISTRATOR, "Ada Admin"),
-    Account("analyst", Role.ANALYST, "Ann Analyst"),
+    Account("analyst", Role.ANALYST, "Ann Analyst", None, "police_force", "west-yorkshire"),
     Account("national_analyst", Role.NATIONAL_ANALYST, "Nia National"),
     Account("review_caseworker", Role.REVIEW_CASEWORKER, "Rob Review"),
     Account("victim", Role.VICTIM, "Vic Victim"),

@@ -27,6 +27,7 @@ from tessera.casework.store import Casework
 from tessera.web.app import create_app
 from tests.casework.backends import BACKENDS, empty_store
 from tests.web.accounts import LEEDS_POSTCODE, PASSWORD, populate_accounts
+from tests.web.lookagain_data import KENT_CASES, WY_CASE, publish_fixture_list
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -54,6 +55,10 @@ class Site:
     national_report: str
     """A report by `reporter` with no postcode: the national queue."""
     _clients: dict[str, tuple[TestClient, str]] = field(default_factory=dict)
+    wy_case: str = WY_CASE
+    """A West Yorkshire case of the published look-again list."""
+    kent_case: str = KENT_CASES[0]
+    """A Kent case of it."""
 
     def client(self, username: str | None) -> tuple[TestClient, str]:
         """A client signed in as `username` (None: not signed in) and its CSRF token; made
@@ -94,7 +99,8 @@ def csrf_of(html: str) -> str:
 @pytest.fixture(scope="module", params=BACKENDS)
 def site(request: pytest.FixtureRequest,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The app on a fresh store with every account and two reports, once per backend."""
+    """The app on a fresh store with every account, two reports and a published look-again
+    list, once per backend."""
     with empty_store(request.param, tmp_path_factory, "web_test") as url, \
             pytest.MonkeyPatch.context() as patch:
         # argon2's cheapest parameters: signing in a dozen accounts takes milliseconds.
@@ -106,5 +112,6 @@ def site(request: pytest.FixtureRequest,
         site = Site(app, casework, signer, tokens, "", "")
         site.leeds_report = site.file("reporter", immediate_risk=True)
         site.national_report = site.file("reporter", child_postcode=None)
+        publish_fixture_list(casework)
         yield site
         casework.close()

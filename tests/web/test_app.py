@@ -58,6 +58,10 @@ RULES = [
               "only triage users decide"),
     RouteRule("GET", "/admin/read-log", ("administrator",),
               "only administrators read the read log"),
+    RouteRule("GET", "/look-again", ("analyst", "national_analyst"),
+              "only analysts read the look-again list (an analyst only their force's)"),
+    RouteRule("GET", "/look-again/cases/{wy_case}", ("analyst", "national_analyst"),
+              "only analysts open a case of the look-again list"),
     RouteRule("GET", "/receipts/verify", EVERYONE, "anyone may check a receipt"),
     RouteRule("POST", "/receipts/verify", EVERYONE, "anyone may check a receipt"),
     RouteRule("GET", "/receipts/public-key", EVERYONE, "the signing key is public"),
@@ -75,6 +79,14 @@ AREA_RULES = [
      "national triage opens a report with no known area"),
     ("triage_force", "GET", "/triage/{leeds}", "allow",
      "West Yorkshire Police triage opens a Leeds report (Leeds is in its area)"),
+    ("analyst", "GET", "/look-again/cases/{kent_case}", "deny",
+     "a West Yorkshire analyst cannot open a Kent case of the look-again list"),
+    ("analyst", "GET", "/look-again?force=kent", "deny",
+     "a West Yorkshire analyst cannot list Kent's cases"),
+    ("national_analyst", "GET", "/look-again/cases/{kent_case}", "allow",
+     "a national analyst opens any force's case"),
+    ("national_analyst", "GET", "/look-again?force=kent", "allow",
+     "a national analyst lists any force's cases"),
     ("other_reporter", "GET", "/report/{leeds}/receipt.json", "deny",
      "a reporter cannot download another reporter's receipt"),
 ]
@@ -96,7 +108,8 @@ def _cases() -> list[object]:
 
 def _request(site: Site, who: str, method: str, path: str) -> Response:
     """Make the request as `who`: signed in for pages, with their API token for the API."""
-    path = path.format(leeds=site.leeds_report, national=site.national_report)
+    path = path.format(leeds=site.leeds_report, national=site.national_report,
+                       wy_case=site.wy_case, kent_case=site.kent_case)
     if path.startswith("/api/"):
         client, _ = site.client(None)
         headers = {} if who == "anonymous" else {"Authorization": f"Bearer {site.tokens[who]}"}
@@ -133,7 +146,8 @@ def test_role_route_table(site: Site, who: str, method: str, path: str, expected
 def test_every_route_is_in_the_role_table(site: Site) -> None:
     """A route nobody wrote a rule for fails here: new routes must declare who may use them."""
     def shape(path: str) -> str:
-        for name in ("{reference}", "{step_name}", "{leeds}", "{national}"):
+        for name in ("{reference}", "{step_name}", "{leeds}", "{national}", "{key}",
+                     "{wy_case}"):
             path = path.replace(name, "{}")
         return path.replace("/report/you", "/report/{}")
 

@@ -9,12 +9,14 @@ exactly these tables; a test compares the two.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -264,3 +266,52 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer)
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     """The last failure: any wait counts from it."""
+
+
+class Publication(Base):
+    """One published snapshot of an analysis product (the look-again list now; problem
+    profiles and performance later), written by a command from the warehouse and read by the
+    web app, which must not hold the warehouse open (DuckDB has one writer).
+
+    Never updated: a new publication of a product supersedes the last (`supersedes` names
+    it), and the web shows the latest, so the history of what analysts were shown stays.
+    """
+
+    __tablename__ = "publications"
+    __table_args__ = (Index("ix_publications_product", "product", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product: Mapped[str] = mapped_column(String(40))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(200))
+    """The command that published, and the account it ran as."""
+    supersedes: Mapped[int | None] = mapped_column(ForeignKey("publications.id"))
+    provenance: Mapped[str] = mapped_column(Text)
+    """The warehouse's provenance sentence (synthetic, supplied or mixed data)."""
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    """The warehouse's latest load batch the snapshot was made from."""
+    loaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    linkage_run_id: Mapped[int | None] = mapped_column(Integer)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """What the product was made with (for the look-again list: its rules and weights)."""
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PublishedEntry(Base):
+    """One entry of a publication, scoped to one police force: a ranked case of the
+    look-again list (or, later, one force's profile). `key` is pseudonymous; `detail` holds
+    what the page shows of it, as the product shaped it."""
+
+    __tablename__ = "published_entries"
+    __table_args__ = (
+        UniqueConstraint("publication_id", "key"),
+        Index("ix_published_entries_force", "publication_id", "force_code", "rank"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id"))
+    force_code: Mapped[str] = mapped_column(String(40))
+    rank: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float] = mapped_column(Float)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)

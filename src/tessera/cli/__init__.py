@@ -29,7 +29,7 @@ from tessera.errors import TesseraError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from tessera.analysis.lookagain import EligibilityRules, FeatureWeight
+    from tessera.analysis.lookagain import EligibilityRules, FeatureWeight, LookAgainResult
     from tessera.analysis.network import NetworkResult
     from tessera.casework.signing import Keyring
     from tessera.warehouse.loading import IngestResult
@@ -520,7 +520,7 @@ def look_again(
 
 def _look_again(settings: Settings, *, force: str | None, rules: EligibilityRules,
                 weights: tuple[FeatureWeight, ...], top: int,
-                network: NetworkResult | None = None) -> None:
+                network: NetworkResult | None = None) -> LookAgainResult:
     """The list, with the communities of `network` where the graph was just built, else of a
     graph built here."""
     from tessera.analysis.lookagain import look_again_warehouse, network_communities
@@ -541,6 +541,7 @@ def _look_again(settings: Settings, *, force: str | None, rules: EligibilityRule
     console.print(f"{len(result.cases):,} eligible cases, {result.with_evidence:,} with new "
                   f"evidence.\nLook-again report: {outputs.report}\nCases and evidence as "
                   f"CSV: {outputs.folder}", highlight=False)
+    return result
 
 
 def _provenance(settings: Settings) -> str:
@@ -662,8 +663,11 @@ def demo(
     console.rule("6. Networks across forces")
     network = _network(settings)
     console.rule("7. Closed cases to look at again")
-    _look_again(settings, force=None, rules=load_rules(), weights=load_weights(),
-                top=DEMO_LOOK_AGAIN, network=network)
+    listed = _look_again(settings, force=None, rules=load_rules(), weights=load_weights(),
+                         top=DEMO_LOOK_AGAIN, network=network)
+    from tessera.cli.publishing import publish_list  # the web app's copy of the list
+    store = f"sqlite:///{(out / 'casework.db').resolve()}"
+    published = publish_list(listed, settings.warehouse, store, "tessera demo")
     console.print(f"Demo finished in {time.perf_counter() - started:.0f}s. Open "
                   f"{settings.output / 'audit' / 'report.html'} and "
                   f"{settings.output / 'linkage' / 'report.html'} and "
@@ -671,7 +675,11 @@ def demo(
                   f"{settings.output / 'network' / 'report.html'} and "
                   f"{settings.output / 'look-again' / 'report.html'} in a browser; explain any "
                   f"offence with: tessera audit --warehouse {settings.warehouse} --explain "
-                  "CRIME_REF")
+                  f"CRIME_REF\nThe list is published (publication {published.publication_id}) "
+                  f"for the web app: add an analyst with tessera users add NAME --role analyst "
+                  f"--name NAME --area-type police_force --area-code FORCE --casework-url "
+                  f"{store}, then run tessera serve --casework-url {store} and open "
+                  "/look-again", highlight=False)
 
 
 @app.command()

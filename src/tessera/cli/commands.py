@@ -5,3 +5,4 @@ package's `__init__`, so a new command never touches the commands already there.
 """
 
 from tessera.cli import identity  # noqa: F401
+from tessera.cli import publishing  # noqa: F401

@@ -21,12 +21,14 @@ from starlette.exceptions import HTTPException
 from tessera.casework.readlog import log_read
 from tessera.casework.roles import Role
 from tessera.casework.store import Casework
-from tessera.errors import NoSuchReport, NotSignedIn, TesseraError
+from tessera.errors import NoSuchRecord, NoSuchReport, NotSignedIn, TesseraError
 
 SERVICE_NAME = "Report child sexual abuse"
 API_PREFIX = "/api/"
 REFUSED = "refused: not in your area or no such report"
 """The read log's purpose for an attempt to open a report that was refused."""
+REFUSED_RECORD = "refused: not in your force or no such record"
+"""The same for a published record (a case of the look-again list)."""
 
 templates = Jinja2Templates(env=Environment(
     loader=ChoiceLoader([
@@ -44,6 +46,8 @@ _NAVIGATION = {
     Role.REPORTER: [("Make a report", "/report")],
     Role.TRIAGE: [("Reports to triage", "/triage")],
     Role.ADMINISTRATOR: [("Read log", "/admin/read-log")],
+    Role.ANALYST: [("Cases to look at again", "/look-again")],
+    Role.NATIONAL_ANALYST: [("Cases to look at again", "/look-again")],
 }
 
 
@@ -91,7 +95,9 @@ def render_error(request: Request, exc: Exception) -> Response:
     else:  # pragma: no cover - only the two types above are registered
         raise exc
     if isinstance(exc, NoSuchReport):
-        log_refusal(request, exc)
+        log_refusal(request, "report", exc.reference, REFUSED)
+    elif isinstance(exc, NoSuchRecord):
+        log_refusal(request, exc.record_kind, exc.key, REFUSED_RECORD)
     if is_api(request):
         if isinstance(exc, NotSignedIn):
             headers = {"WWW-Authenticate": "Bearer"}
@@ -103,15 +109,15 @@ def render_error(request: Request, exc: Exception) -> Response:
                   status_code=status, headers=headers)
 
 
-def log_refusal(request: Request, exc: NoSuchReport) -> None:
-    """Write a refused attempt to open a report to the read log, in a transaction of its own
+def log_refusal(request: Request, record_kind: str, record_id: str, purpose: str) -> None:
+    """Write a refused attempt to open a record to the read log, in a transaction of its own
     (the refusing one has rolled back): probing for references shows up there."""
     user = getattr(request.state, "user", None)
     if user is None:
         return
     casework: Casework = request.app.state.casework
     with casework.session() as session:
-        log_read(session, user, "report", exc.reference, REFUSED)
+        log_read(session, user, record_kind, record_id, purpose)
 
 
 def render_invalid_request(request: Request, exc: Exception) -> Response:
