@@ -25,7 +25,8 @@ from tessera.casework.ledger import (
     record_hash,
 )
 
-GUARDED = ("read_log", "ledger_entries", "ledger_checkpoints")
+GUARDED = ("read_log", "ledger_entries", "ledger_checkpoints", "publications",
+           "published_entries")
 
 
 def drop_guards(connection: Connection) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from tessera.casework.publications import (
     EntryRecord,
@@ -17,9 +19,12 @@ from tessera.casework.publications import (
 )
 from tessera.casework.readlog import read_log
 from tessera.casework.roles import Role
+from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.casework.users import add_user
+from tessera.casework.verification import verify_ledger
 from tessera.errors import CaseworkError, NoSuchRecord, NotFound, NotPermitted
+from tests.casework.insider import drop_guards
 from tests.casework.populate import PASSWORD, People
 
 PRODUCT = "look_again"
@@ -150,3 +155,22 @@ def test_bad_entries_are_refused_and_nothing_is_published(
         publish(session, _record(), entries)
     with casework.reading() as session:
         assert publications(session, PRODUCT) == []
+
+
+def test_a_list_changed_behind_the_service_is_refused_or_found_by_verify(
+        casework: Casework, signer: Signer) -> None:
+    """An insider with the database but not the key: a rewrite is refused by the triggers;
+    with the triggers dropped, a raised score or a dropped case is found by `ledger verify`."""
+    with casework.session() as session:
+        publish(session, _record(), ENTRIES)
+    with casework.engine.begin() as connection, pytest.raises(DBAPIError, match="append-only"):
+        connection.execute(text("UPDATE published_entries SET score = 99"))
+    with casework.engine.begin() as connection:
+        drop_guards(connection)
+        connection.execute(text("UPDATE published_entries SET score = 99 WHERE key = 'case-c2'"))
+        connection.execute(text("DELETE FROM published_entries WHERE key = 'case-k1'"))
+    with casework.reading() as session:
+        problems = list(verify_ledger(session, signer.keyring).problems)
+    assert problems == ["entry 3 (look_again kent #2): the record was deleted",
+                        "entry 4 (look_again cleveland #3): the record was changed after it "
+                        "was written"]

@@ -268,16 +268,19 @@ class SignInThrottle(Base):
     """The last failure: any wait counts from it."""
 
 
-class Publication(Base):
+class Publication(Base, Ledgered):
     """One published snapshot of an analysis product (the look-again list now; problem
     profiles and performance later), written by a command from the warehouse and read by the
     web app, which must not hold the warehouse open (DuckDB has one writer).
 
     Never updated: a new publication of a product supersedes the last (`supersedes` names
     it), and the web shows the latest, so the history of what analysts were shown stays.
+    It and each of its entries are chained into the ledger as written, so a list changed
+    behind the service's back (a case dropped, a score raised) is found by `ledger verify`.
     """
 
     __tablename__ = "publications"
+    ledger_key = "id"
     __table_args__ = (Index("ix_publications_product", "product", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -297,12 +300,13 @@ class Publication(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class PublishedEntry(Base):
+class PublishedEntry(Base, Ledgered):
     """One entry of a publication, scoped to one police force: a ranked case of the
     look-again list (or, later, one force's profile). `key` is pseudonymous; `detail` holds
     what the page shows of it, as the product shaped it."""
 
     __tablename__ = "published_entries"
+    ledger_key = "id"
     __table_args__ = (
         UniqueConstraint("publication_id", "key"),
         Index("ix_published_entries_force", "publication_id", "force_code", "rank"),

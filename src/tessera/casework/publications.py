@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tessera.casework import ledger
 from tessera.casework.access import acting_user
 from tessera.casework.models import Publication, PublishedEntry, User
 from tessera.casework.readlog import log_read
@@ -130,11 +131,15 @@ def publish(session: Session, record: PublicationRecord,
         batch_id=record.batch_id, loaded_at=record.loaded_at,
         linkage_run_id=record.linkage_run_id, settings=record.settings, counts=record.counts)
     session.add(row)
+    ledger.stage(session, row, kind="publication",
+                 label=f"publication of {record.product} by {record.published_by}")
+    written = [PublishedEntry(publication_id=row.id, force_code=e.force_code, rank=e.rank,
+                              key=e.key, score=e.score, detail=e.detail) for e in entries]
+    session.add_all(written)
     session.flush()
-    if entries:
-        session.execute(insert(PublishedEntry), [
-            {"publication_id": row.id, "force_code": e.force_code, "rank": e.rank,
-             "key": e.key, "score": e.score, "detail": e.detail} for e in entries])
+    for entry in written:
+        ledger.stage(session, entry, kind="published entry",
+                     label=f"{record.product} {entry.force_code} #{entry.rank}")
     return _published(row)
 
 

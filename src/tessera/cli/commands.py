@@ -4,5 +4,5 @@ Why a module of its own: each product adds one import line here instead of growi
 package's `__init__`, so a new command never touches the commands already there.
 """
 
-from tessera.cli import identity  # noqa: F401
-from tessera.cli import publishing  # noqa: F401
+import tessera.cli.identity
+import tessera.cli.publishing  # noqa: F401

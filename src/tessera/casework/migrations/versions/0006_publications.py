@@ -8,7 +8,8 @@ The look-again list is made from the warehouse, which the web app must not hold 
 has one writer), so `tessera publish look-again` writes it here: one `publications` row per
 run, never updated (a new one supersedes the last and history stays), and one
 `published_entries` row per case, scoped by police force. Problem profiles and performance
-are to be published the same way.
+are to be published the same way. Both tables are append-only in the database (triggers
+refusing UPDATE and DELETE, as for the read log), and every row is chained into the ledger.
 """
 
 from __future__ import annotations
@@ -53,6 +54,23 @@ def upgrade() -> None:
     )
     op.create_index("ix_published_entries_force", "published_entries",
                     ["publication_id", "force_code", "rank"])
+    for statement in _append_only_sqls(op.get_bind().dialect.name):
+        op.execute(statement)
+
+
+def _append_only_sqls(dialect: str) -> list[str]:
+    """Triggers refusing every rewrite of a publication or its entries; 0001 made the
+    PostgreSQL trigger function they call."""
+    tables = ("publications", "published_entries")
+    if dialect == "postgresql":
+        return [sql for table in tables for sql in (
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION tessera_append_only()",
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION tessera_append_only()")]
+    return [f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            for table in tables for action in ("UPDATE", "DELETE")]
 
 
 def downgrade() -> None:
