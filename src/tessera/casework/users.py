@@ -144,6 +144,21 @@ def check_password(user: User | None, password: str) -> bool:
     return user is not None
 
 
+def hash_secret(secret: str) -> str:
+    """The argon2 hash of a secret that is not a password (a review request's), kept as a
+    password is: with the same parameters, so it costs a guesser the same."""
+    return _hasher.hash(secret)
+
+
+def check_secret(secret_hash: str | None, secret: str) -> bool:
+    """Whether `secret` matches the hash (None: no such record, at the same cost)."""
+    try:
+        _hasher.verify(secret_hash or _unused_hash(), secret)
+    except (VerificationError, InvalidHashError):
+        return False
+    return secret_hash is not None
+
+
 def rehashed_password(user: User, password: str) -> str | None:
     """A new hash of the user's (verified) password if its parameters are out of date."""
     if _hasher.check_needs_rehash(user.password_hash):
