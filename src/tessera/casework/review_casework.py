@@ -36,7 +36,9 @@ from tessera.casework.review_rules import (
 )
 from tessera.casework.reviews import RECORD_KIND, add_event, standard_reference
 from tessera.casework.roles import Role
-from tessera.errors import CaseworkError, NoSuchReport
+from tessera.casework.store import Casework
+from tessera.casework.users import check_password
+from tessera.errors import CaseworkError, NoSuchReport, NotPermitted
 
 CASEWORKERS = (Role.REVIEW_CASEWORKER,)
 OUTCOMES = {"no_change": "No change to the decision",
@@ -278,3 +280,15 @@ def record_matches(session: Session, user: User, reference: str,
                   "warehouse", actor_kind="command", actor=f"reviews match by "
                   f"{current.username}", user_id=current.id)
     return len(new)
+
+
+def caseworker_signed_in(casework: Casework, username: str, password: str) -> User:
+    """The review caseworker running a command, once their password is checked (argon2,
+    outside any transaction, as sign_in.py does); `NotPermitted` otherwise."""
+    with casework.reading() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        correct = check_password(user, password)
+    if not correct or user is None:
+        raise NotPermitted("the username or password is not right")
+    with casework.session() as session:
+        return acting_user(session, user, *CASEWORKERS)
