@@ -23,7 +23,13 @@ from tessera.casework.review_casework import (
     record_outcome,
 )
 from tessera.casework.review_input import check_review_input
-from tessera.casework.reviews import progress, standard_secret, stop_request, submit_request
+from tessera.casework.reviews import (
+    holder_of,
+    progress,
+    standard_secret,
+    stop_request,
+    submit_request,
+)
 from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.casework.verification import verify_ledger
@@ -78,8 +84,9 @@ def test_a_request_gets_a_reference_and_a_secret_kept_only_hashed(
             ReviewRequest.reference == new.reference))
         assert row is not None and new.secret not in row.secret_hash
         assert row.secret_hash.startswith("$argon2")
-    seen = progress(casework, new.reference.lower(), new.secret.lower().replace("-", " "),
-                    "198.51.100.7")
+    holder = holder_of(casework, new.reference.lower(), new.secret.lower().replace("-", " "),
+                       "198.51.100.7")
+    seen = progress(casework, holder)
     assert seen.stage == "received" and "We have your request" in seen.status_text
     with casework.reading() as session:
         read = session.scalars(select(ReadLogEntry)).all()[-1]
@@ -93,9 +100,9 @@ def test_wrong_secrets_are_throttled(casework: Casework) -> None:
         new = submit_request(session, review_input())
     for _ in range(5):
         with pytest.raises(CaseworkError, match="do not match"):
-            progress(casework, new.reference, "AAAA-BBBB-CCCC-DDDD", "198.51.100.8")
+            holder_of(casework, new.reference, "AAAA-BBBB-CCCC-DDDD", "198.51.100.8")
     with pytest.raises(TooManyAttempts):
-        progress(casework, new.reference, new.secret, "198.51.100.8")
+        holder_of(casework, new.reference, new.secret, "198.51.100.8")
 
 
 def test_standard_secret_reads_o_as_zero_and_groups_by_four() -> None:
@@ -107,7 +114,7 @@ def test_the_holder_can_stop_at_any_time_without_an_account(casework: Casework) 
     """Stopping is an event by the request holder, not a user, and it is final."""
     with casework.session() as session:
         new = submit_request(session, review_input())
-    stopped = stop_request(casework, new.reference, new.secret, "198.51.100.9")
+    stopped = stop_request(casework, holder_of(casework, new.reference, new.secret, "198.51.100.9"))
     assert stopped.finished and stopped.stage == "withdrawn"
     with casework.reading() as session:
         kinds = [(e.kind, e.actor_kind, e.user_id) for e in session.scalars(
@@ -154,7 +161,7 @@ def test_a_caseworker_takes_a_request_to_an_outcome_every_step_in_the_ledger(
     assert "The suspects were not interviewed." in letter.text
     assert "A letter from Tessera" in letter.text  # she asked that messages not say
     assert "<p>" in letter.html
-    seen = progress(casework, new.reference, new.secret, "198.51.100.10")
+    seen = progress(casework, holder_of(casework, new.reference, new.secret, "198.51.100.10"))
     assert seen.finished and seen.outcome_text and "investigate" in seen.outcome_text
     with casework.reading() as session:
         labels = [e.kind for e in session.execute(select(ENTRIES)).all()]

@@ -22,10 +22,12 @@ from sqlalchemy import select
 from tessera.casework import users
 from tessera.casework.models import User
 from tessera.casework.reports import ReportInput, submit_report
+from tessera.casework.reviews import submit_request
 from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.web.app import create_app
 from tests.casework.backends import BACKENDS, empty_store
+from tests.casework.review_fixture import review_input
 from tests.web.accounts import LEEDS_POSTCODE, PASSWORD, populate_accounts
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -53,6 +55,8 @@ class Site:
     """A report by `reporter` about a child in Leeds."""
     national_report: str
     """A report by `reporter` with no postcode: the national queue."""
+    review_request: str = ""
+    """A victim's review request (issue 14), for the review panel's routes."""
     _clients: dict[str, tuple[TestClient, str]] = field(default_factory=dict)
 
     def client(self, username: str | None) -> tuple[TestClient, str]:
@@ -106,5 +110,7 @@ def site(request: pytest.FixtureRequest,
         site = Site(app, casework, signer, tokens, "", "")
         site.leeds_report = site.file("reporter", immediate_risk=True)
         site.national_report = site.file("reporter", child_postcode=None)
+        with casework.session() as session:
+            site.review_request = submit_request(session, review_input()).reference
         yield site
         casework.close()

@@ -138,35 +138,50 @@ def add_event(session: Session, request: ReviewRequest, kind: str, detail: str, 
     return event
 
 
-def progress(casework: Casework, reference: str, secret: str, address: str) -> Progress:
-    """Where the request is, for the holder of its reference and secret (the view is logged).
+def holder_of(casework: Casework, reference: str, secret: str, address: str
+              ) -> RequestHolder:
+    """The holder of a request, once its reference and secret are shown to match.
 
     Raises `TooManyAttempts` while the reference or the address must wait (argon2 is not
     run then), `CaseworkError` when the reference and secret do not match (the same answer
-    whether the reference exists or not).
+    whether the reference exists or not). The web app keeps the holder in the signed session
+    afterwards, so the reference never travels in an address.
     """
-    request = _holder_request(casework, reference, secret, address)
+    return RequestHolder(_holder_request(casework, reference, secret, address).reference)
+
+
+def progress(casework: Casework, holder: RequestHolder) -> Progress:
+    """Where the holder's request is, in plain words (the view is logged as theirs)."""
     with casework.session() as session:
-        log_read(session, RequestHolder(request.reference), RECORD_KIND, request.reference,
+        request = _request_of(session, holder)
+        log_read(session, holder, RECORD_KIND, request.reference,
                  "the holder checked the progress of their request")
-    return _progress(request)
+        return _progress(request)
 
 
-def stop_request(casework: Casework, reference: str, secret: str, address: str) -> Progress:
-    """Stop work on a request, at the holder's word (they can stop at any time)."""
-    found = _holder_request(casework, reference, secret, address)
+def stop_request(casework: Casework, holder: RequestHolder) -> Progress:
+    """Stop work on a request, at the holder's word (they can stop at any time, and need give
+    no reason); a finished request stays as it is."""
     with casework.session() as session:
-        request = session.get(ReviewRequest, found.id, with_for_update=True)
-        assert request is not None  # requests are never deleted
+        request = _request_of(session, holder, lock=True)
         if request.stage not in FINAL_STAGES:
             request.stage, request.outcome = "withdrawn", "withdrawn"
             request.stage_since = datetime.now(UTC)
-            holder = RequestHolder(request.reference)
             add_event(session, request, "withdrawn", "the holder asked us to stop",
                       actor_kind="request_holder", actor=holder.actor)
             ledger.stage(session, request, kind="review request stage",
                          label=f"review request {request.reference}")
         return _progress(request)
+
+
+def _request_of(session: Session, holder: RequestHolder, *, lock: bool = False
+                ) -> ReviewRequest:
+    query = select(ReviewRequest).where(ReviewRequest.reference == holder.reference)
+    request = session.scalar(query.with_for_update() if lock else query)
+    if request is None:
+        raise CaseworkError("the reference and secret do not match a request; check them and "
+                            "try again")
+    return request
 
 
 def _holder_request(casework: Casework, reference: str, secret: str,

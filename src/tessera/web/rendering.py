@@ -43,6 +43,7 @@ templates = Jinja2Templates(env=Environment(
 _NAVIGATION = {
     Role.REPORTER: [("Make a report", "/report")],
     Role.TRIAGE: [("Reports to triage", "/triage")],
+    Role.REVIEW_CASEWORKER: [("Review requests", "/reviews")],
     Role.ADMINISTRATOR: [("Read log", "/admin/read-log")],
 }
 
