@@ -137,9 +137,8 @@ def test_a_caseworker_takes_a_request_to_an_outcome_every_step_in_the_ledger(
         assert looked_up[0]["family_name"] == "Smith"
         assert record_matches(session, worker, new.reference, [MATCH]) == 1
         assert record_matches(session, worker, new.reference, [MATCH]) == 0
-    with casework.session() as session:
-        with pytest.raises(CaseworkError, match="acknowledge"):
-            decide_eligibility(session, worker, new.reference, True, "fits", None)
+    with casework.session() as session, pytest.raises(CaseworkError, match="acknowledge"):
+        decide_eligibility(session, worker, new.reference, True, "fits", None)
     with casework.session() as session:
         acknowledge(session, worker, new.reference)
         assign(session, worker, new.reference, "panel-caseworker")

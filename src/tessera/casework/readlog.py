@@ -49,7 +49,7 @@ def log_read(session: Session, user: User | RequestHolder | None, record_kind: s
     if not purpose.strip():
         raise CaseworkError("say why you are opening this record")
     if isinstance(user, RequestHolder):
-        user, actor = None, user.actor
+        actor, user = user.actor, None
     name = user.username if user is not None else actor
     if not name:
         raise CaseworkError("a read must name who read")

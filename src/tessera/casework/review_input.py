@@ -104,7 +104,8 @@ def check_review_input(answers: Mapping[str, str]) -> tuple[ReviewInput | None, 
     if "email" in methods:
         need("email", "Enter an email address, or untick email")
         if text["email"] and "email" not in errors and not _EMAIL.match(text["email"]):
-            errors["email"] = "Enter an email address in the right format, like name@example.com"
+            errors["email"] = ("Enter an email address in the right format, like "
+                               "name@example.com")
     if {"phone", "text"} & set(methods):
         need("phone", "Enter a phone number, or untick phone call and text message")
         if text["phone"] and "phone" not in errors and not _PHONE.match(text["phone"]):
@@ -120,10 +121,12 @@ def check_review_input(answers: Mapping[str, str]) -> tuple[ReviewInput | None, 
              ("happened_from_year", "happened_to_year", "decision_year")}
     start, end = years["happened_from_year"], years["happened_to_year"]
     if start and end and end < start and "happened_to_year" not in errors:
-        errors["happened_to_year"] = "The year it ended must be the same as or after the year it began"
+        errors["happened_to_year"] = ("The year it ended must be the same as or after the year "
+                                      "it began")
     need("what_happened", "Tell us what happened, in your own words. A few sentences is enough")
     if text["review_wanted"] not in REVIEW_WANTED:
-        errors["review_wanted"] = "Select whose decision you would like reviewed, or 'I'm not sure'"
+        errors["review_wanted"] = ("Select whose decision you would like reviewed, or 'I'm "
+                                   "not sure'")
     need("review_reason", "Tell us what you would like the panel to look at again")
     if errors or born is None:
         return None, errors
@@ -170,6 +173,7 @@ def _year(text: Mapping[str, str], name: str, errors: FieldErrors) -> int | None
         return None
     this_year = datetime.now(UTC).year
     if not value.isdigit() or not EARLIEST_YEAR <= int(value) <= this_year:
-        errors[name] = f"Enter a year from {EARLIEST_YEAR} to {this_year}, like 2009, or leave it blank"
+        errors[name] = (f"Enter a year from {EARLIEST_YEAR} to {this_year}, like 2009, or "
+                        "leave it blank")
         return None
     return int(value)
