@@ -34,6 +34,8 @@ class Stage:
 
     stage: str
     label: str
+    person_label: str
+    """What the person is told the stage is (the status page's heading)."""
     status_text: str
     days: int | None
     at_risk_days: int | None
@@ -95,7 +97,7 @@ def stages() -> dict[str, Stage]:
     found: dict[str, Stage] = {}
     for line, row in _rows(STAGES_FILE, "stage"):
         found[row["stage"]] = Stage(
-            row["stage"], row["label"], row["status_text"],
+            row["stage"], row["label"], row["person_label"], row["status_text"],
             _int(STAGES_FILE, line, "days", row["days"]),
             _int(STAGES_FILE, line, "at_risk_days", row["at_risk_days"]), row["source"])
     missing = {"received", "eligibility", "review", *FINAL_STAGES} - set(found)

@@ -209,6 +209,6 @@ def _holder_request(casework: Casework, reference: str, secret: str,
 
 def _progress(request: ReviewRequest) -> Progress:
     stage = stages()[request.stage]
-    return Progress(request.reference, request.received_at, request.stage, stage.label,
+    return Progress(request.reference, request.received_at, request.stage, stage.person_label,
                     stage.status_text, OUTCOME_TEXT.get(request.outcome or ""),
                     request.stage in FINAL_STAGES)
