@@ -8,6 +8,7 @@ Each letter made is an event in the request's record, in the ledger.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -62,6 +63,7 @@ def make_letter(session: Session, user: User, reference: str, kind: str) -> Lett
                else "A letter from Tessera")
     text = _env.get_template(f"{kind}.txt").render(request=request, reasons=reasons,
                                                    days=days, subject_line=subject)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"  # the includes' blank lines
     add_event(session, request, "letter", f"{LETTERS[kind].lower()} letter written",
               actor_kind="user", actor=current.username, user_id=current.id)
     paragraphs = "".join(f"<p>{escape(block).replace(chr(10), '<br>')}</p>\n"
