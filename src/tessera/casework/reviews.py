@@ -106,12 +106,31 @@ def standard_reference(reference: str) -> str | None:
     return standard if _REFERENCE.fullmatch(standard) else None
 
 
-def submit_request(session: Session, data: ReviewInput) -> NewRequest:
+@dataclass(frozen=True)
+class IssuedSecret:
+    """A new request's secret and its argon2 hash, made before the request's transaction."""
+
+    secret: str
+    secret_hash: str
+
+
+def issue_secret() -> IssuedSecret:
+    """A fresh secret and its hash. Runs argon2 (a third of a second of a core): call it
+    outside any transaction, as sign_in.py checks passwords, so the store's write lock is not
+    held meanwhile (the web app runs it on the password-check pool)."""
+    secret = _new_secret()
+    return IssuedSecret(secret, hash_secret(secret))
+
+
+def submit_request(session: Session, data: ReviewInput,
+                   issued: IssuedSecret | None = None) -> NewRequest:
     """Record a review request as the person (or their support organisation) gave it, and
-    return its reference and secret (shown once; only the secret's hash is kept)."""
+    return its reference and secret (shown once; only the secret's hash is kept). Pass the
+    secret `issue_secret` made outside the transaction; without one, it is made here."""
     now = datetime.now(UTC)
-    reference, secret = _new_reference(), _new_secret()
-    request = ReviewRequest(reference=reference, secret_hash=hash_secret(secret),
+    issued = issued or issue_secret()
+    reference, secret = _new_reference(), issued.secret
+    request = ReviewRequest(reference=reference, secret_hash=issued.secret_hash,
                             received_at=now, stage="received", stage_since=now,
                             **vars(data))
     session.add(request)

@@ -18,8 +18,10 @@ Why it is built this way:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -35,10 +37,19 @@ from tessera.casework.review_input import (
     check_review_input,
 )
 from tessera.casework.review_rules import stages
-from tessera.casework.reviews import holder_of, progress, stop_request, submit_request
+from tessera.casework.reviews import (
+    IssuedSecret,
+    NewRequest,
+    holder_of,
+    issue_secret,
+    progress,
+    stop_request,
+    submit_request,
+)
 from tessera.dataset import codelist
 from tessera.errors import CaseworkError, NotFound
 from tessera.web.access import Anyone, casework_of, client_address
+from tessera.web.accounts import PASSWORD_CHECKS
 from tessera.web.forms import FieldErrors, error_list, sentence
 from tessera.web.rendering import render
 
@@ -153,16 +164,25 @@ def change(request: Request, answers: Answers, step: Annotated[str, Form()] = ""
 
 
 @router.post("/send")
-def send(request: Request, answers: Answers) -> Response:
-    """Record the request and show its reference and secret, once; unfinished pages first."""
+async def send(request: Request, answers: Answers) -> Response:
+    """Record the request and show its reference and secret, once; unfinished pages first.
+
+    The secret is hashed (argon2) on the sign-in's pool of password checks, outside the
+    request's transaction (web/accounts.py says why).
+    """
     data, errors = check_review_input(answers)
     if data is None:
         first = next(s for s in STEPS if any(f in errors for f in s.fields))
         return _step_page(request, first, answers, errors=errors, returning=True)
-    with casework_of(request).session() as session:
-        new = submit_request(session, data)
+    issued = await anyio.to_thread.run_sync(issue_secret, limiter=PASSWORD_CHECKS)
+    new = await anyio.to_thread.run_sync(partial(_submit, request, data, issued))
     request.session[_HOLDER] = new.reference
     return _page(request, "confirmation.html", {"new": new, "stages": stages()})
+
+
+def _submit(request: Request, data: ReviewInput, issued: IssuedSecret) -> NewRequest:
+    with casework_of(request).session() as session:
+        return submit_request(session, data, issued)
 
 
 @router.get("/check")
@@ -172,9 +192,10 @@ def check_form(request: Request, user: Annotated[User | None, Depends(policy)]) 
 
 
 @router.post("/check")
-def check(request: Request, reference: Annotated[str, Form()] = "",
-          secret: Annotated[str, Form()] = "") -> Response:
-    """Show the request's progress if the reference and secret match (throttled)."""
+async def check(request: Request, reference: Annotated[str, Form()] = "",
+                secret: Annotated[str, Form()] = "") -> Response:
+    """Show the request's progress if the reference and secret match (throttled; argon2 on
+    the sign-in's pool of password checks)."""
     errors: FieldErrors = {}
     if not reference.strip():
         errors["reference"] = "Enter your reference, for example TSV-7K3M9Q2XWD"
@@ -182,15 +203,16 @@ def check(request: Request, reference: Annotated[str, Form()] = "",
         errors["secret"] = "Enter your secret, for example 4F7K-9QXW-M2D8-J6TB"
     if not errors:
         try:
-            holder = holder_of(casework_of(request), reference, secret,
-                               client_address(request))
+            holder = await anyio.to_thread.run_sync(partial(
+                holder_of, casework_of(request), reference, secret, client_address(request)),
+                limiter=PASSWORD_CHECKS)
         except CaseworkError as exc:
             if exc.http_status not in (400, 429):
                 raise
             errors["reference"] = sentence(exc.message)
         else:
             request.session[_HOLDER] = holder.reference
-            return _status_page(request, holder)
+            return await anyio.to_thread.run_sync(_status_page, request, holder)
     return _page(request, "check_form.html", {
         "errors": errors, "error_list": error_list(errors, ("reference", "secret")),
         "form": {"reference": reference}}, status_code=400)
