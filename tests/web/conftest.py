@@ -22,10 +22,12 @@ from sqlalchemy import select
 from tessera.casework import users
 from tessera.casework.models import User
 from tessera.casework.reports import ReportInput, submit_report
+from tessera.casework.reviews import submit_request
 from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.web.app import create_app
 from tests.casework.backends import BACKENDS, empty_store
+from tests.casework.review_fixture import review_input
 from tests.web.accounts import LEEDS_POSTCODE, PASSWORD, populate_accounts
 from tests.web.lookagain_data import KENT_CASES, WY_CASE, publish_fixture_list
 
@@ -54,6 +56,8 @@ class Site:
     """A report by `reporter` about a child in Leeds."""
     national_report: str
     """A report by `reporter` with no postcode: the national queue."""
+    review_request: str = ""
+    """A victim's review request (issue 14), for the review panel's routes."""
     _clients: dict[str, tuple[TestClient, str]] = field(default_factory=dict)
     wy_case: str = WY_CASE
     """A West Yorkshire case of the published look-again list."""
@@ -113,5 +117,7 @@ def site(request: pytest.FixtureRequest,
         site.leeds_report = site.file("reporter", immediate_risk=True)
         site.national_report = site.file("reporter", child_postcode=None)
         publish_fixture_list(casework)
+        with casework.session() as session:
+            site.review_request = submit_request(session, review_input()).reference
         yield site
         casework.close()

@@ -66,6 +66,33 @@ RULES = [
     RouteRule("POST", "/receipts/verify", EVERYONE, "anyone may check a receipt"),
     RouteRule("GET", "/receipts/public-key", EVERYONE, "the signing key is public"),
     RouteRule("GET", "/receipts/public-key.pem", EVERYONE, "the signing key is public"),
+    RouteRule("GET", "/review-request", EVERYONE, "anyone may ask for a review: no account"),
+    RouteRule("GET", "/review-request/start", EVERYONE, "anyone may ask for a review"),
+    RouteRule("POST", "/review-request/who", EVERYONE, "anyone may answer the request form"),
+    RouteRule("POST", "/review-request/change", EVERYONE, "anyone may change their answers"),
+    RouteRule("POST", "/review-request/send", EVERYONE, "anyone may send a request"),
+    RouteRule("GET", "/review-request/check", EVERYONE,
+              "a request is followed by its reference and secret, not an account"),
+    RouteRule("POST", "/review-request/check", EVERYONE,
+              "a request is followed by its reference and secret, not an account"),
+    RouteRule("GET", "/review-request/your-request", EVERYONE,
+              "the request whose secret matched in this session (else the check form)"),
+    RouteRule("POST", "/review-request/stop", EVERYONE,
+              "the holder may stop their request (only the one held in their session)"),
+    RouteRule("POST", "/review-request/forget", EVERYONE, "anyone may forget a request"),
+    RouteRule("GET", "/reviews", ("review_caseworker",), "only the panel has a queue"),
+    RouteRule("GET", "/reviews/{review}", ("review_caseworker",),
+              "only the panel opens a request (the read is logged)"),
+    RouteRule("POST", "/reviews/{review}/acknowledge", ("review_caseworker",),
+              "only the panel acknowledges"),
+    RouteRule("POST", "/reviews/{review}/assign", ("review_caseworker",),
+              "only the panel assigns"),
+    RouteRule("POST", "/reviews/{review}/eligibility", ("review_caseworker",),
+              "only the panel decides eligibility"),
+    RouteRule("POST", "/reviews/{review}/outcome", ("review_caseworker",),
+              "only the panel records outcomes"),
+    RouteRule("POST", "/reviews/{review}/letter", ("review_caseworker",),
+              "only the panel writes letters"),
     RouteRule("POST", "/api/reports", ("reporter",),
               "the API files reports for reporters' tokens only"),
 ]
@@ -109,7 +136,8 @@ def _cases() -> list[object]:
 def _request(site: Site, who: str, method: str, path: str) -> Response:
     """Make the request as `who`: signed in for pages, with their API token for the API."""
     path = path.format(leeds=site.leeds_report, national=site.national_report,
-                       wy_case=site.wy_case, kent_case=site.kent_case)
+                       wy_case=site.wy_case, kent_case=site.kent_case,
+                       review=site.review_request)
     if path.startswith("/api/"):
         client, _ = site.client(None)
         headers = {} if who == "anonymous" else {"Authorization": f"Bearer {site.tokens[who]}"}
@@ -147,9 +175,10 @@ def test_every_route_is_in_the_role_table(site: Site) -> None:
     """A route nobody wrote a rule for fails here: new routes must declare who may use them."""
     def shape(path: str) -> str:
         for name in ("{reference}", "{step_name}", "{leeds}", "{national}", "{key}",
-                     "{wy_case}"):
+                     "{wy_case}", "{review}"):
             path = path.replace(name, "{}")
-        return path.replace("/report/you", "/report/{}")
+        return path.replace("/report/you", "/report/{}").replace("/review-request/who",
+                                                                 "/review-request/{}")
 
     covered = {(rule.method, shape(rule.path)) for rule in RULES}
     routes = {(method, shape(route.path)) for route in api_routes(site.app)
@@ -202,11 +231,15 @@ def test_session_cookie_is_httponly_and_samesite_and_secure_off_loopback(
 
 @pytest.mark.parametrize("path", ["/login", "/logout", "/report/you", "/report/change",
                                   "/report/send", "/triage/{leeds}/decision",
-                                  "/receipts/verify"])
+                                  "/receipts/verify", "/review-request/who",
+                                  "/review-request/send", "/review-request/check",
+                                  "/review-request/stop", "/reviews/{review}/outcome",
+                                  "/reviews/{review}/letter"])
 def test_every_form_needs_the_csrf_token(site: Site, path: str) -> None:
     """A POST without the session's CSRF token (or with another) is refused with 403."""
-    client, _ = site.client("triage_leeds" if "triage" in path else "reporter")
-    url = path.format(leeds=site.leeds_report)
+    client, _ = site.client("triage_leeds" if "triage" in path else
+                            "review_caseworker" if "/reviews/" in path else "reporter")
+    url = path.format(leeds=site.leeds_report, review=site.review_request)
     for token in (None, "forged"):
         data = {"step": "you"} | ({"csrf_token": token} if token else {})
         response = client.post(url, data=data, follow_redirects=False)

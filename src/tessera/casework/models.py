@@ -319,3 +319,99 @@ class PublishedEntry(Base, Ledgered):
     key: Mapped[str] = mapped_column(String(200))
     score: Mapped[float] = mapped_column(Float)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+class ReviewRequest(Base, Ledgered):
+    """A victim's or survivor's request that the panel review a closed case (reviews.py).
+
+    Who they are and how to reach them safely are kept as columns, as a report's are, so the
+    ledger hashes each; the secret that lets them follow the request is kept only as its
+    argon2 hash, as passwords are.
+    """
+
+    __tablename__ = "review_requests"
+    ledger_key = "reference"
+    __table_args__ = (Index("ix_review_requests_stage", "stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_by: Mapped[str] = mapped_column(String(32))
+    """"self", or "support_organisation" (with the person's consent recorded below)."""
+    support_organisation: Mapped[str | None] = mapped_column(String(200))
+    support_contact: Mapped[str | None] = mapped_column(String(200))
+    consent_given: Mapped[bool] = mapped_column(Boolean)
+    consent_how: Mapped[str | None] = mapped_column(Text)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    safe_methods: Mapped[str] = mapped_column(String(100))
+    """The contact methods that are safe, comma-separated (email, phone, text, post)."""
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    postal_address: Mapped[str | None] = mapped_column(Text)
+    times_to_avoid: Mapped[str | None] = mapped_column(Text)
+    may_say_subject: Mapped[bool] = mapped_column(Boolean)
+    """Whether a message may say what it is about; if not, messages say only "Tessera"."""
+    force_code: Mapped[str | None] = mapped_column(String(40))
+    crime_reference: Mapped[str | None] = mapped_column(String(40))
+    happened_from_year: Mapped[int | None] = mapped_column(Integer)
+    happened_to_year: Mapped[int | None] = mapped_column(Integer)
+    decision_year: Mapped[int | None] = mapped_column(Integer)
+    what_happened: Mapped[str] = mapped_column(Text)
+    review_wanted: Mapped[str] = mapped_column(String(32))
+    """Whose decision they want looked at: police, cps or not_sure."""
+    review_reason: Mapped[str] = mapped_column(Text)
+    support_wanted: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(32))
+    """Where the request is (review_stages.csv), or a final stage (closed, withdrawn)."""
+    stage_since: Mapped[datetime] = mapped_column(UTCDateTime)
+    """When it entered its stage: the stage's time limit counts from it."""
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ReviewEvent(Base, Ledgered):
+    """One thing done to a review request, by whom and why: its submission, a stage moved,
+    an assignment, an eligibility decision, an outcome, a letter, a withdrawal.
+
+    The actor is a staff user (`user_id`), the person or organisation holding the request
+    (`actor_kind` "request_holder", no user: they have no account), or a command.
+    """
+
+    __tablename__ = "review_events"
+    ledger_key = "id"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("review_requests.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(String(200))
+    reasons: Mapped[str | None] = mapped_column(Text)
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    """"user", "request_holder" or "command"."""
+    actor: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ReviewMatch(Base, Ledgered):
+    """A closed offence in the warehouse that may be the case a request is about, written by
+    `tessera reviews match` (the web app never opens the warehouse), with the facts the
+    eligibility rules read."""
+
+    __tablename__ = "review_matches"
+    ledger_key = "id"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("review_requests.id"), index=True)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    found_by: Mapped[str] = mapped_column(String(100))
+    basis: Mapped[str] = mapped_column(String(32))
+    """How it was found: "crime_reference", "linked_identity" or both ("both")."""
+    force_code: Mapped[str] = mapped_column(String(40))
+    crime_reference: Mapped[str] = mapped_column(String(40))
+    ho_offence_code: Mapped[str] = mapped_column(String(8))
+    outcome_type: Mapped[str] = mapped_column(String(8))
+    outcome_group: Mapped[str] = mapped_column(String(40))
+    closed_on: Mapped[date] = mapped_column(Date)
+    victim_age: Mapped[int | None] = mapped_column(Integer)
+    suspects: Mapped[int] = mapped_column(Integer)

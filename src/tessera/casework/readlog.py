@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tessera.casework import ledger
 from tessera.casework.access import acting_user
 from tessera.casework.models import ReadLogEntry, User
+from tessera.casework.principals import RequestHolder
 from tessera.casework.roles import Role
 from tessera.errors import CaseworkError
 
@@ -37,14 +38,18 @@ class ReadEntry:
     purpose: str
 
 
-def log_read(session: Session, user: User | None, record_kind: str, record_id: str,
-             purpose: str, *, actor: str | None = None) -> None:
-    """Record that `user` (or, with no user, the named `actor`, e.g. a command) read a record.
+def log_read(session: Session, user: User | RequestHolder | None, record_kind: str,
+             record_id: str, purpose: str, *, actor: str | None = None) -> None:
+    """Record that `user` (a staff user, or a `RequestHolder`: someone with no account reading
+    their own review request) or, with no user, the named `actor` (e.g. a command) read a
+    record.
 
     A reason is required: a read nobody can explain is what the log exists to show up.
     """
     if not purpose.strip():
         raise CaseworkError("say why you are opening this record")
+    if isinstance(user, RequestHolder):
+        actor, user = user.actor, None
     name = user.username if user is not None else actor
     if not name:
         raise CaseworkError("a read must name who read")

@@ -73,26 +73,22 @@ def sign_in(casework: Casework, username: str, password: str, address: str
     None and count as a failure alike. Runs argon2 once: callers serving many clients bound
     how many run at once (web/accounts.py).
     """
-    keys = {_key("username", username): ACCOUNT_FREE_FAILURES,
-            _key("address", address): ADDRESS_FREE_FAILURES}
+    keys = {throttle_key("username", username): ACCOUNT_FREE_FAILURES,
+            throttle_key("address", address): ADDRESS_FREE_FAILURES}
     now = datetime.now(UTC)
     with casework.reading() as session:
-        wait = _wait(session, keys, now)
+        wait = throttle_wait(session, keys, now)
         user = session.scalar(select(User).where(User.username == username))
     if wait > timedelta(0):
-        seconds = math.ceil(wait.total_seconds())
-        minutes = math.ceil(seconds / 60)
-        raise TooManyAttempts(f"there have been too many attempts to sign in with these "
-                              f"details; wait {minutes} minute{'s' if minutes > 1 else ''}, "
-                              "then try again", retry_after=seconds)
+        raise too_many_attempts(wait, "to sign in with these details")
     correct = check_password(user, password)
     with casework.session() as session:
         if not correct or user is None or user.disabled:
             for key in keys:
-                _count_failure(session, key, now)
+                count_failure(session, key, now)
             return None
         session.execute(delete(SignInThrottle).where(
-            or_(SignInThrottle.key_sha256 == _key("username", username),
+            or_(SignInThrottle.key_sha256 == throttle_key("username", username),
                 SignInThrottle.failed_at < now - FORGET_AFTER)))
         session.execute(delete(WebSession).where(_expired(now)))
         new_hash = rehashed_password(user, password)
@@ -132,7 +128,17 @@ def end_session(casework: Casework, secret: str) -> None:
             WebSession.secret_sha256 == _secret_hash(secret)))
 
 
-def _wait(session: Session, keys: dict[str, int], now: datetime) -> timedelta:
+def too_many_attempts(wait: timedelta, doing: str) -> TooManyAttempts:
+    """The refusal while a throttle runs, saying how long to wait (the review request's
+    progress check uses it too)."""
+    seconds = math.ceil(wait.total_seconds())
+    minutes = math.ceil(seconds / 60)
+    return TooManyAttempts(f"there have been too many attempts {doing}; wait {minutes} "
+                           f"minute{'s' if minutes > 1 else ''}, then try again",
+                           retry_after=seconds)
+
+
+def throttle_wait(session: Session, keys: dict[str, int], now: datetime) -> timedelta:
     """How long the longest of the keys' throttles still has to run (zero: none)."""
     wait = timedelta(0)
     for throttle in session.scalars(select(SignInThrottle).where(
@@ -145,7 +151,7 @@ def _wait(session: Session, keys: dict[str, int], now: datetime) -> timedelta:
     return wait
 
 
-def _count_failure(session: Session, key: str, now: datetime) -> None:
+def count_failure(session: Session, key: str, now: datetime) -> None:
     """One more failure for `key`, atomically (workers may count the same key at once); a
     count whose last failure is forgotten starts again from one."""
     insert: Any = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
@@ -164,7 +170,8 @@ def _expired(now: datetime) -> ColumnElement[bool]:
                WebSession.started_at < now - ABSOLUTE_LIMIT)
 
 
-def _key(kind: str, value: str) -> str:
+def throttle_key(kind: str, value: str) -> str:
+    """The throttle row's key for what was typed or the address: a SHA-256, never the text."""
     return hashlib.sha256(f"{kind}\0{value}".encode("utf-8", "surrogatepass")).hexdigest()
 
 

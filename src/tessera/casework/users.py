@@ -160,6 +160,19 @@ def verified_user_id(casework: Casework, username: str, password: str) -> int:
     if not correct or user_id is None:
         raise NotPermitted("the username or password is not right")
     return user_id
+def hash_secret(secret: str) -> str:
+    """The argon2 hash of a secret that is not a password (a review request's), kept as a
+    password is: with the same parameters, so it costs a guesser the same."""
+    return _hasher.hash(secret)
+
+
+def check_secret(secret_hash: str | None, secret: str) -> bool:
+    """Whether `secret` matches the hash (None: no such record, at the same cost)."""
+    try:
+        _hasher.verify(secret_hash or _unused_hash(), secret)
+    except (VerificationError, InvalidHashError):
+        return False
+    return secret_hash is not None
 
 
 def rehashed_password(user: User, password: str) -> str | None:

@@ -29,6 +29,7 @@ router = APIRouter(dependencies=[Depends(policy)], include_in_schema=False)
 
 # Where each role lands after signing in, unless it was sent to sign in from a page.
 HOME: dict[str, str] = {Role.REPORTER: "/report", Role.TRIAGE: "/triage",
+                        Role.REVIEW_CASEWORKER: "/reviews",
                         Role.ADMINISTRATOR: "/admin/read-log"}
 PASSWORD_CHECKS_AT_ONCE = 1
 """Sign-ins (argon2 verifications) a worker process runs at once: one core of two, so the

@@ -45,6 +45,7 @@ templates = Jinja2Templates(env=Environment(
 _NAVIGATION = {
     Role.REPORTER: [("Make a report", "/report")],
     Role.TRIAGE: [("Reports to triage", "/triage")],
+    Role.REVIEW_CASEWORKER: [("Review requests", "/reviews")],
     Role.ADMINISTRATOR: [("Read log", "/admin/read-log")],
     Role.ANALYST: [("Cases to look at again", "/look-again")],
     Role.NATIONAL_ANALYST: [("Cases to look at again", "/look-again")],
