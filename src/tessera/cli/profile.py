@@ -115,8 +115,9 @@ def run_profile_command(settings: Settings, force: str | None, start: datetime |
                               f"{len(protection.secondary)} more cells shown as [c].",
                               highlight=False)
     if force is None:
+        written = "report.html and report.pdf" if pdf else "report.html"
         console.print(f"{len(profiles)} profiles for {period.label} in "
-                      f"{settings.output / 'profile'} (report.html{' and report.pdf' if pdf else ''} each); "
+                      f"{settings.output / 'profile'} ({written} each); "
                       f"{hidden:,} cells shown as [c] in all; "
                       f"{time.perf_counter() - started:.0f} s.", highlight=False)
 

@@ -181,8 +181,8 @@ def nature_table(rows: Sequence[Row]) -> StatTable:
             unknown = int(missing["csa_offences"]) if missing else 0
             notes.append(known_note(f"{aspect_label} recorded", totals[0] - unknown,
                                     totals[0]))
-    shaped = tuple(row[:3] + (share(int(str(row[2])), _total(table_rows, row, 2)),)
-                   + row[4:5] + (share(int(str(row[4])), _total(table_rows, row, 4)),)
+    shaped = tuple((*row[:3], share(int(str(row[2])), _total(table_rows, row, 2)), row[4],
+                    share(int(str(row[4])), _total(table_rows, row, 4)))
                    for row in table_rows)
     return StatTable(
         name="nature",
@@ -249,8 +249,8 @@ def people_table(rows: Sequence[Row], party: str) -> StatTable:
         notes.append(known_note(f"{name} known for {who.lower()}", known, total))
     known_people = Rows("people", "category", tuple(known_labels), ("characteristic",))
     shaped = tuple(
-        row[:3] + ((share(int(str(row[2])), _known(table_rows, row, known_labels))
-                    if row[1] in known_labels else None),) + row[4:]
+        (*row[:3], (share(int(str(row[2])), _known(table_rows, row, known_labels))
+                    if row[1] in known_labels else None), *row[4:])
         for row in table_rows)
     unit = ("victim person records (a child known to two agencies of the force may be two)"
             if party == "victim" else
