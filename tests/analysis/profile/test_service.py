@@ -8,6 +8,7 @@ among them, has none, so their profiles must come out whole with zeros.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -23,14 +24,18 @@ from tessera.analysis.profile import (
 from tessera.analysis.results import StatTable
 from tessera.errors import AnalysisError
 from tessera.warehouse.engine import Engine
+from tests.analysis.audit_fixture import populate_audit_fixture
 
 EVERY = [*force_codes(), NATIONAL]
 
 
-@pytest.fixture
-def profiles(audit_engine: Engine) -> dict[str, Profile]:
-    """Every force's profile and the national one over the fixture's whole span."""
-    return {p.force_code: p for p in run_profiles(audit_engine, EVERY)}
+@pytest.fixture(scope="module")
+def profiles() -> Iterator[dict[str, Profile]]:
+    """Every force's profile and the national one over the fixture's whole span (built once:
+    the tests only read them)."""
+    with Engine.open(None) as engine:
+        populate_audit_fixture(engine)
+        yield {p.force_code: p for p in run_profiles(engine, EVERY)}
 
 
 def _value(table: StatTable, code: str, column: str) -> object:
