@@ -102,6 +102,7 @@ def test_every_section_is_in_the_html_report(profiles: dict[str, Profile], force
     assert "Published edition" in html
 
 
+@pytest.mark.slow  # WeasyPrint lays out some 30 pages
 def test_the_pdf_is_printed_with_pages(profiles: dict[str, Profile], tmp_path: Path) -> None:
     """City of London (tiny numbers) prints: a PDF file with pages, beside the HTML and CSVs."""
     published, _ = release_profile(profiles["city-of-london"], register=tmp_path / "r.json")
