@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tessera.casework.editions import RECORD_KIND, log_restricted_view
+from tessera.casework.editions import (
+    RECORD_KIND,
+    log_force_restricted_view,
+    log_restricted_view,
+)
 from tessera.casework.readlog import read_log
 from tessera.casework.roles import Role
 from tessera.casework.store import Casework
@@ -67,3 +71,35 @@ def test_a_view_needs_a_reason(casework: Casework, people: People, statistician:
     with pytest.raises(CaseworkError, match="say why"):
         log_restricted_view(casework, statistician, PASSWORD, PRODUCT, "  ")
     assert _reads(casework, people) == []
+
+
+FORCE_PRODUCT = "profile of cleveland, 2023-01-01 to 2023-12-31, of tessera.duckdb"
+
+
+def test_a_force_analyst_views_their_own_forces_profile_and_it_is_logged(
+        casework: Casework, people: People) -> None:
+    """The analyst of Cleveland may see Cleveland's restricted profile; the view is logged."""
+    shown = log_force_restricted_view(casework, "analyst", PASSWORD, "cleveland",
+                                      FORCE_PRODUCT, "tasking meeting")
+    assert shown
+    assert _reads(casework, people) == [("analyst", RECORD_KIND, FORCE_PRODUCT,
+                                         "tasking meeting")]
+
+
+@pytest.mark.parametrize(("description", "username", "force", "message"), [
+    ("an analyst of another force", "analyst", "kent", "not an analyst of kent"),
+    ("an administrator", "admin", "cleveland", "a administrator user cannot do this"),
+    ("a triage user", "cleveland-triage", "cleveland", "cannot do this"),
+])
+def test_a_force_profile_is_refused_to_anyone_else(
+        casework: Casework, people: People, description: str, username: str, force: str,
+        message: str) -> None:
+    with pytest.raises(NotPermitted, match=message):
+        log_force_restricted_view(casework, username, PASSWORD, force, FORCE_PRODUCT, "look")
+    assert _reads(casework, people) == []
+
+
+def test_a_national_analyst_may_view_any_forces_profile(
+        casework: Casework, people: People, statistician: str) -> None:
+    log_force_restricted_view(casework, statistician, PASSWORD, "kent", FORCE_PRODUCT, "peer")
+    assert [r[0] for r in _reads(casework, people)] == ["statistician"]

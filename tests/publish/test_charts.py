@@ -10,6 +10,7 @@ from tessera.publish.charts import (
     funnel_plot_svg,
     grouped_bars_svg,
     horizontal_bars_svg,
+    monthly_lines_svg,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -69,3 +70,16 @@ def test_funnel_plot_labels_only_the_areas_outside_the_limits() -> None:
 def test_empty_funnel_still_renders() -> None:
     ET.fromstring(funnel_plot_svg("empty-funnel", [], centre=0.0, limits=[], named=[],
                                   xlabel="x", ylabel="y"))
+
+
+def test_monthly_lines_are_reproducible_and_take_gaps() -> None:
+    """A trend with a hidden month (None) draws, the same bytes twice, every id prefixed, and
+    the month labels are in the SVG text."""
+    months = [f"2023-{m:02d}" for m in range(1, 13)]
+    values: list[float | None] = [3.0, 4.0, None, 5.0, 6.0, 2.0, 1.0, 0.0, 3.0, 4.0, 5.0, 6.0]
+    one = monthly_lines_svg("trend", months, {"CSA offences": values}, ylabel="Offences")
+    two = monthly_lines_svg("trend", months, {"CSA offences": values}, ylabel="Offences")
+    assert one == two and one.startswith("<svg")
+    ET.fromstring(one)
+    assert all(i.startswith("trend-") for i in re.findall(r'\sid="([^"]+)"', one))
+    assert "2023-01" in one and "CSA offences" in one

@@ -122,6 +122,30 @@ def grouped_bars_svg(name: str, categories: Sequence[str],
     return _svg(figure, name)
 
 
+def monthly_lines_svg(name: str, months: Sequence[str],
+                      series: Mapping[str, Sequence[float | None]], *, ylabel: str) -> str:
+    """One line per series over months (a trend); a None value (a hidden or missing figure)
+    breaks its line rather than drawing a zero."""
+    figure = Figure(figsize=(WIDTH_INCHES, 3.2))
+    axes = figure.subplots()
+    positions = list(range(len(months)))
+    for index, (label, values) in enumerate(series.items()):
+        drawn = [float("nan") if v is None else v for v in values]
+        axes.plot(positions, drawn, label=label, color=SERIES[index % len(SERIES)],
+                  linewidth=1.5, marker="o", markersize=2)
+    step = max(1, len(months) // 12)
+    axes.set_xticks(positions[::step], labels=list(months)[::step], rotation=45, ha="right")
+    axes.set_ylim(bottom=0)
+    axes.set_ylabel(ylabel)
+    axes.yaxis.label.set_color(TEXT)
+    if series:
+        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(series), 2),
+                    frameon=False, fontsize=8)
+    _style(axes)
+    axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
+    return _svg(figure, name)
+
+
 @dataclass(frozen=True)
 class FunnelLimits:
     """One pair of control limits, drawn as two lines over a run of populations."""

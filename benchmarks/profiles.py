@@ -1,0 +1,102 @@
+"""All 44 force problem profiles and the national one, timed (issue 13 item 4).
+
+Usage: .venv/bin/python benchmarks/profiles.py [--scale 1] [--years 5] [--seed 7]
+       [--work DIR] [--keep] [--no-pdf]
+
+Generates a synthetic set (`tessera synth`), ingests and links it (as benchmarks/networks.py
+does), then in a fresh process (so peak memory is the profiles' own) runs every profile over
+the warehouse's whole span (`run_profiles`: the named SQL for every force at once and the
+network communities), puts each through disclosure control (`release_profile`) and writes its
+CSVs, HTML and, unless --no-pdf, its PDF. Reports wall and CPU seconds of each stage (CPU
+matters: the machine's two cores are shared) and the peak resident memory. Target (issue 13):
+under 2 minutes within 4 GiB at `--scale 1 --years 5` on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PROFILES = r'''
+import json, resource, sys, time
+from pathlib import Path
+from tessera.analysis.profile import NATIONAL, force_codes, run_profiles
+from tessera.publish.profile_disclosure import default_profile_register, release_profile
+from tessera.publish.profile_report import write_profile
+from tessera.warehouse.engine import Engine
+
+warehouse, out, pdf = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "pdf"
+clock = lambda: (time.perf_counter(), time.process_time())
+stages = {}
+start = clock()
+with Engine.open(warehouse, read_only=True) as engine:
+    profiles = run_profiles(engine, [*force_codes(), NATIONAL])
+queried = clock()
+stages["queries"] = (queried[0] - start[0], queried[1] - start[1])
+protect = [0.0, 0.0]
+write = [0.0, 0.0]
+hidden = 0
+for one in profiles:
+    a = clock()
+    register = default_profile_register(out, one.force_code, one.period)
+    register.unlink(missing_ok=True)
+    published, protection = release_profile(one, register=register)
+    hidden += len(protection.suppressed)
+    b = clock()
+    write_profile(published, out / "profile" / one.force_code, edition="published",
+                  provenance="Benchmark.", pdf=pdf)
+    c = clock()
+    protect[0] += b[0] - a[0]; protect[1] += b[1] - a[1]
+    write[0] += c[0] - b[0]; write[1] += c[1] - b[1]
+stages["disclosure"] = tuple(protect)
+stages["writing"] = tuple(write)
+end = clock()
+stages["total"] = (end[0] - start[0], end[1] - start[1])
+print(json.dumps({
+    "profiles": len(profiles), "period": profiles[0].period.label, "hidden": hidden,
+    "stages": {k: [round(v[0], 1), round(v[1], 1)] for k, v in stages.items()},
+    "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+'''
+
+
+def prepare(work: Path, scale: float, years: int, seed: int) -> Path:
+    """Generate, ingest and link a synthetic set under `work` (benchmarks/networks.py's
+    `prepare`); the warehouse."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from networks import prepare as prepare_networks
+
+    warehouse, _ = prepare_networks(work, scale, years, seed)
+    return warehouse
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--work", type=Path, default=Path("benchmark-profiles"))
+    parser.add_argument("--keep", action="store_true",
+                        help="Reuse the warehouse already in --work instead of building one.")
+    parser.add_argument("--no-pdf", action="store_true", help="HTML and CSV only.")
+    args = parser.parse_args()
+    warehouse = args.work / "w.duckdb"
+    if not (args.keep and warehouse.exists()):
+        warehouse = prepare(args.work, args.scale, args.years, args.seed)
+    done = subprocess.run([sys.executable, "-c", PROFILES, str(warehouse),
+                           str(args.work / "out"), "html" if args.no_pdf else "pdf"],
+                          capture_output=True, text=True, check=True)
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"scale {args.scale}, {args.years} year(s), seed {args.seed}: "
+          f"{measured['profiles']} profiles over {measured['period']}, "
+          f"{measured['hidden']:,} cells shown as [c]"
+          f"{'' if args.no_pdf else ', each with a PDF'}")
+    for stage, (wall, cpu) in measured["stages"].items():
+        print(f"{stage:>10}: {wall:7.1f} s wall, {cpu:7.1f} s CPU")
+    print(f"peak resident memory: {measured['peak_mib']:,} MiB")
+
+
+if __name__ == "__main__":
+    main()
