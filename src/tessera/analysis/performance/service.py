@@ -93,7 +93,7 @@ def run_performance(engine: Engine, start: date | None = None, end: date | None 
                 for q in quarters}
     series = {f.code: {q: tallies.get((f.code, q), Tally()) for q in quarters} for f in forces}
     whole = {code: summed(by_quarter.values()) for code, by_quarter in series.items()}
-    peer_tallies = {f.code: summed(whole[code] for code in f.peers) for f in forces}
+    peer_tallies = {f.code: summed(whole.get(code, Tally()) for code in f.peers) for f in forces}
     for measure in (m for m in measures if m.computed):
         nat = _force_measure(NATIONAL, measure, national, national_children, None, None)
         figures[(NATIONAL, measure.id)] = nat
