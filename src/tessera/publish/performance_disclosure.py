@@ -86,7 +86,7 @@ def performance_tables(result: PerformanceResult) -> tuple[list[StatTable], list
         columns=(Column("id", "Measure", "dimension"),
                  *(Column(key, key.replace("_", " ").capitalize(), "figure")
                    for key in MEASURE_TEXT)),
-        rows=tuple((m.id, *(str(getattr(m, key)) for key in MEASURE_TEXT))
+        rows=tuple((m.id, *(str(getattr(m, key)) or "none" for key in MEASURE_TEXT))
                    for m in result.measures))
     period_rows: list[tuple[Cell, ...]] = []
     for code, label in _places(result):

@@ -21,6 +21,7 @@ from tessera.analysis.performance.figures import Figure
 from tessera.analysis.performance.measures import Measure
 from tessera.analysis.performance.spc import RULES
 from tessera.analysis.results import Cell, StatTable
+from tessera.dataset.codelists import codelist
 from tessera.publish.charts import FunnelLimits, control_chart_svg, funnel_plot_svg
 from tessera.publish.disclosure import DisclosureRule
 from tessera.publish.editions import EditionTable
@@ -87,7 +88,7 @@ def write_performance(result: PerformanceResult, out_dir: Path, *, provenance: s
         page = folder / f"{force.code}.html"
         page.write_text(environment.get_template("performance_force.html").render(
             title=f"{TITLE}: {force.label}", provenance=provenance, result=result, force=force,
-            peers=[result.force(code).label for code in force.peers],
+            peers=[codelist("police_forces").label(code) for code in force.peers],
             figures=table_section("force_measures",
                                   _rows_of(shown["force_measures"], force.code), [])),
             encoding="utf-8")
