@@ -6,7 +6,6 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
