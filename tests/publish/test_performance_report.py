@@ -87,7 +87,8 @@ def test_a_figure_is_hidden_with_its_counts(release: PerformanceRelease) -> None
         record = dict(zip([c.key for c in table.table.columns], row, strict=True))
         if Symbol.CONFIDENTIAL in (record["numerator"], record["denominator"]):
             hidden += 1
-            for key in ("value", "interval_low", "interval_high", "trend"):
+            for key in ("value", "interval_low", "interval_high", "trend", "peer_comparison",
+                        "funnel"):
                 assert record[key] in (Symbol.CONFIDENTIAL, None), (record, key)
     assert hidden
 

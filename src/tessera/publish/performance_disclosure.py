@@ -211,8 +211,9 @@ def _relations(result: PerformanceResult, period: StatTable,
 
 def _figures_hidden(result: PerformanceResult, edition: Edition,
                     rule: DisclosureRule) -> Edition:
-    """The edition with each figure hidden ([c]) whose counts are hidden, a rate or count from
-    fewer than `rule.reliable_from` events marked [u], and, for a force and measure with any
+    """The edition with each figure hidden ([c]) whose counts are hidden (its comparisons
+    with peers and with England and Wales too: each bounds the hidden figure), a rate or count
+    from fewer than `rule.reliable_from` events marked [u], and, for a force and measure with any
     hidden count, the peer figure, centre line and limits hidden too (each is made from the
     counts of the whole series or of other forces)."""
     period = edition.tables["force_measures"]
@@ -222,7 +223,8 @@ def _figures_hidden(result: PerformanceResult, edition: Edition,
     peers = {f.code: f.peers for f in result.forces}
     return Edition(edition.kind, {
         **edition.tables,
-        "force_measures": _hide(period, ("value", "interval_low", "interval_high"),
+        "force_measures": _hide(period, ("value", "interval_low", "interval_high",
+                                         "peer_comparison", "funnel"),
                                 ("trend",), hidden_series, kinds, rule, peers),
         "national_quarters": _hide(quarters, ("value", "interval_low", "interval_high"),
                                 ("centre", "lower_limit", "upper_limit", "special_cause"),
