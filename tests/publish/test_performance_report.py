@@ -16,6 +16,7 @@ from tessera.publish.performance_disclosure import (
     PerformanceRelease,
     disclose_performance,
     performance_tables,
+    restricted_quarters,
 )
 from tessera.publish.performance_report import PerformanceFiles, write_performance
 from tessera.publish.tabulation import Relation
@@ -128,3 +129,17 @@ def test_the_restricted_quarters_are_unsuppressed(files: PerformanceFiles) -> No
     """The restricted file has every force's quarters with their small counts."""
     text = files.restricted.read_text(encoding="utf-8")
     assert "[c]" not in text and "city-of-london" in text
+
+
+def test_control_limits_are_on_the_scale_of_the_values(result: PerformanceResult) -> None:
+    """A share's centre line is a percentage, the period's own share; a rate's is per 10,000
+    children a year, like its quarterly values."""
+    quarters = restricted_quarters(result).records()
+    for measure_id in ("P1", "P2", "P4"):
+        period = result.figures[(NATIONAL, measure_id)].figure.value
+        rows = [r for r in quarters if r["force_code"] == NATIONAL
+                and r["measure_id"] == measure_id]
+        centre = rows[0]["centre"]
+        assert isinstance(centre, float) and isinstance(period, float)
+        assert abs(centre - period) <= 0.05 * max(period, 1.0), measure_id
+        assert all(r["lower_limit"] <= centre <= r["upper_limit"] for r in rows)  # type: ignore[operator]

@@ -22,7 +22,7 @@ from tessera.analysis.performance import (
     quarter_label,
 )
 from tessera.analysis.performance.figures import Figure
-from tessera.analysis.performance.measures import Measure
+from tessera.analysis.performance.measures import PER_CHILDREN, Measure
 from tessera.analysis.results import Cell, CellRef, Column, StatTable
 from tessera.publish.disclosure import DisclosureRule, Protection, protect
 from tessera.publish.editions import Edition, EditionTable, Shown, Symbol, published_edition
@@ -47,6 +47,9 @@ QUARTER_EXTRA = (Column("centre", "Centre line", "figure"),
                  Column("lower_limit", "Lower control limit", "figure"),
                  Column("upper_limit", "Upper control limit", "figure"),
                  Column("special_cause", "Special cause", "figure"))
+UNIT_SCALE: dict[str, float] = {"share": 100.0, "rate": float(PER_CHILDREN)}
+"""From a control chart's units (a proportion; events per child-year) to the measure's (a
+percentage; per 10,000 children a year), so the limits sit on the same scale as the values."""
 MEASURE_TEXT = ("name", "kind", "numerator", "denominator", "unit", "period", "status", "source",
                 "definition_source")
 
@@ -135,15 +138,17 @@ def _quarter_rows(result: PerformanceResult) -> list[tuple[Cell, ...]]:
         for measure in result.computed:
             found = result.figures[(code, measure.id)]
             points = {p.label: p for p in found.chart.points}
+            scale = UNIT_SCALE.get(measure.kind, 1.0)
+            centre = None if found.chart.centre is None else round(found.chart.centre * scale, 2)
             for quarter, figure in found.series:
                 point = points.get(quarter_label(quarter))
                 causes = ", ".join(point.rules) if point and point.rules else "none"
+                limits = ((None, None) if point is None or centre is None else
+                          (round(point.lower * scale, 2), round(point.upper * scale, 2)))
                 rows.append((
                     code, label, measure.id, quarter_label(quarter), *_counts(measure, figure),
-                    *_values(figure), found.chart.centre,
-                    None if point is None else point.lower,
-                    None if point is None else point.upper,
-                    causes if found.chart.centre is not None else None))
+                    *_values(figure), centre, *limits,
+                    causes if centre is not None else None))
     return rows
 
 
