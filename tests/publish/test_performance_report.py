@@ -118,6 +118,7 @@ def test_the_dashboard_pages_and_workbook_are_written(files: PerformanceFiles,
     assert "WE4" in dashboard and "[c]" in dashboard
     page = files.force_pages["city-of-london"].read_text(encoding="utf-8")
     assert "City of London Police" in page and "Peer group:" in page
+    assert page.count(": no source yet (") == 4
     with zipfile.ZipFile(files.ods) as workbook:
         content = workbook.read("content.xml").decode("utf-8")
     for sheet in ("Measures", "Force measures", "National quarters"):
