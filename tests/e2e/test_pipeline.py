@@ -91,8 +91,9 @@ def test_every_row_is_accounted_for_and_broken_rows_are_caught(
 
 def test_demo_command_runs_end_to_end(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
     """`tessera demo` at small scale exits 0, ends by saying where the report is, and writes
-    the audit's workbooks and CSV metadata beside it, the network and look-again reports, and
-    publishes the look-again list into the demo's casework store for the web app."""
+    the audit's workbooks and CSV metadata beside it, the network and look-again reports, the
+    performance dashboard, and publishes the look-again list into the demo's casework store
+    for the web app."""
     env = {**os.environ, "TESSERA_SECRET_KEY": "demo-test"}
     result = run_cli("demo", "--scale", "0.01", "--out", str(tmp_path / "demo"), env=env)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -102,6 +103,7 @@ def test_demo_command_runs_end_to_end(tmp_path: Path, run_cli: Callable[..., Any
                for name in ("audit.ods", "audit.xlsx", "csv-metadata.json"))
     assert all((tmp_path / "demo" / "output" / name / "report.html").exists()
                for name in ("network", "look-again"))
+    assert (tmp_path / "demo" / "output" / "performance" / "index.html").exists()
     assert "Traceback" not in result.stderr
     store = Casework.open(f"sqlite:///{tmp_path / 'demo' / 'casework.db'}")
     with store.reading() as session:

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 from tessera.publish.charts import (
     FunnelLimits,
+    control_chart_svg,
     funnel_plot_svg,
     grouped_bars_svg,
     horizontal_bars_svg,
@@ -83,3 +84,11 @@ def test_monthly_lines_are_reproducible_and_take_gaps() -> None:
     ET.fromstring(one)
     assert all(i.startswith("trend-") for i in re.findall(r'\sid="([^"]+)"', one))
     assert "2023-01" in one and "CSA offences" in one
+def test_control_chart_draws_a_gap_for_a_hidden_point_and_marks_special_causes() -> None:
+    """A None value is a gap, not a zero; the chart is one scalable SVG with prefixed ids."""
+    svg = control_chart_svg("spc", ["2023 Q1", "2023 Q2", "2023 Q3"], [4.0, None, 9.0],
+                            centre=5.0, lower=[1.0, 1.0, 1.0], upper=[9.0, None, 8.5],
+                            flagged=[False, False, True], ylabel="%")
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg") and "2023 Q2" in svg and "Special cause" in svg
+    assert all(i.startswith("spc-") for i in re.findall(r' id="([^"]+)"', svg))

@@ -629,12 +629,12 @@ def demo(
     scale: Annotated[float, typer.Option(help="1 = the national volume of 2023.")] = 1.0,
     seed: Annotated[int, typer.Option()] = 2023,
 ) -> None:
-    """Synthetic national year, then ingest, link, the audit, data quality, networks and the
-    look-again list, in one go.
+    """Synthetic national year, then ingest, link, the audit, data quality, networks, the
+    look-again list and the performance framework, in one go.
 
     Needs nothing but a few minutes and a few GB of disk at scale 1. Writes the synthetic
-    extracts, a warehouse and the linkage, audit, quality, network and look-again reports
-    under --out; each run starts afresh there.
+    extracts, a warehouse and the linkage, audit, quality, network, look-again and
+    performance reports under --out; each run starts afresh there.
     """
     from tessera.analysis.lookagain import load_rules, load_weights
     from tessera.synth import generate
@@ -668,12 +668,16 @@ def demo(
     from tessera.cli.publishing import publish_list  # the web app's copy of the list
     store = f"sqlite:///{(out / 'casework.db').resolve()}"
     published = publish_list(listed, settings.warehouse, store, "tessera demo")
+    console.rule("8. Police performance framework")
+    from tessera.cli.performance import run_performance_command
+    run_performance_command(settings)
     console.print(f"Demo finished in {time.perf_counter() - started:.0f}s. Open "
                   f"{settings.output / 'audit' / 'report.html'} and "
                   f"{settings.output / 'linkage' / 'report.html'} and "
                   f"{settings.output / 'quality' / 'report.html'}, "
                   f"{settings.output / 'network' / 'report.html'} and "
-                  f"{settings.output / 'look-again' / 'report.html'} in a browser; explain any "
+                  f"{settings.output / 'look-again' / 'report.html'} and "
+                  f"{settings.output / 'performance' / 'index.html'} in a browser; explain any "
                   f"offence with: tessera audit --warehouse {settings.warehouse} --explain "
                   f"CRIME_REF\nThe list is published (publication {published.publication_id}) "
                   f"for the web app: add an analyst with tessera users add NAME --role analyst "

@@ -5,6 +5,7 @@ package's `__init__`, so a new command never touches the commands already there.
 """
 
 import tessera.cli.identity
+import tessera.cli.performance
 import tessera.cli.profile
 import tessera.cli.publishing
 import tessera.cli.reviews  # noqa: F401

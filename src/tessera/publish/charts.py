@@ -9,6 +9,7 @@ prefixed with the chart's name, so several charts share one page without clashin
 from __future__ import annotations
 
 import io
+import math
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -192,6 +193,37 @@ def funnel_plot_svg(name: str, points: Sequence[tuple[str, float, float]], *, ce
     axes.set_ylim(bottom=0)
     if points:
         axes.legend(loc="upper right", frameon=False, fontsize=8)
+    _style(axes)
+    return _svg(figure, name)
+
+
+def control_chart_svg(name: str, labels: Sequence[str], values: Sequence[float | None], *,
+                      centre: float, lower: Sequence[float | None],
+                      upper: Sequence[float | None], flagged: Sequence[bool],
+                      ylabel: str) -> str:
+    """A statistical process control chart: the series in time order, its centre line and
+    its 3-sigma limits (steps where they vary with each period's size), the points a
+    special-cause rule flagged in orange and marked larger.
+
+    A None value (a figure not shown) is a gap in the line, never a zero.
+    """
+    figure = Figure(figsize=(WIDTH_INCHES, 3.2))
+    axes = figure.subplots()
+    positions = list(range(len(labels)))
+    plotted = [math.nan if v is None else v for v in values]
+    axes.plot(positions, plotted, "-o", color=BLUE, markersize=3, linewidth=1, label="Value")
+    axes.axhline(centre, color=SERIES[0], linewidth=1, label="Centre line")
+    for limits, text in ((upper, "3-sigma limits"), (lower, None)):
+        axes.step(positions, [math.nan if v is None else v for v in limits], where="mid",
+                  linestyle="--", color=SECONDARY, linewidth=1, label=text)
+    special = [(p, v) for p, v, f in zip(positions, plotted, flagged, strict=True) if f]
+    if special:
+        axes.scatter([p for p, _ in special], [v for _, v in special], s=36, zorder=3,
+                     color=SERIES[1], label="Special cause")
+    axes.set_xticks(positions, labels=list(labels), rotation=45, ha="right")
+    axes.set_ylabel(ylabel, color=TEXT)
+    axes.set_ylim(bottom=0)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7)
     _style(axes)
     return _svg(figure, name)
 

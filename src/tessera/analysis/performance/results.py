@@ -1,0 +1,64 @@
+"""What the performance framework returns: for every force and measure, the figure over the
+whole period, its quarterly control chart and its comparisons; the same for England and Wales.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from tessera.analysis.performance.figures import Figure
+from tessera.analysis.performance.measures import Measure
+from tessera.analysis.performance.spc import ControlChart
+
+NATIONAL = "england-and-wales"
+"""The code of the England and Wales rows, beside the force codes."""
+NATIONAL_LABEL = "England and Wales"
+
+
+@dataclass(frozen=True)
+class Force:
+    """A force that supplied offences, its area's sourced figures and its peer group."""
+
+    code: str
+    label: str
+    residents: int | None
+    children: int | None
+    peers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ForceMeasure:
+    """One measure for one force (or England and Wales) over the period."""
+
+    force_code: str
+    measure: Measure
+    figure: Figure
+    series: tuple[tuple[date, Figure], ...]
+    chart: ControlChart
+    peer_figure: Figure | None
+    peer_verdict: str
+    funnel_verdict: str
+
+
+@dataclass(frozen=True)
+class PerformanceResult:
+    """The framework over `start` to `end` (whole quarters), every force and measure."""
+
+    start: date
+    end: date
+    quarters: tuple[date, ...]
+    measures: tuple[Measure, ...]
+    forces: tuple[Force, ...]
+    figures: dict[tuple[str, str], ForceMeasure]
+    """By (force code or NATIONAL, measure id), for computed measures only."""
+    peer_note: str
+
+    def force(self, code: str) -> Force:
+        """The force with `code`."""
+        return next(f for f in self.forces if f.code == code)
+
+    @property
+    def computed(self) -> tuple[Measure, ...]:
+        """The measures Tessera computes, in file order."""
+        return tuple(m for m in self.measures if m.computed)

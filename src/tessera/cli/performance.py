@@ -1,0 +1,65 @@
+"""`tessera performance`: the police performance framework (measure M7) as a national
+dashboard, a page per force and a workbook, through disclosure control."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from tessera.cli import OutputOption, WarehouseOption, _provenance, app, console
+from tessera.config import Settings, load_settings
+
+
+@app.command()
+def performance(
+    warehouse: WarehouseOption = None,
+    output: OutputOption = None,
+    start: Annotated[datetime | None, typer.Option(
+        "--from", formats=["%Y-%m-%d"],
+        help="First day measured (YYYY-MM-DD), widened to the start of its quarter "
+             "\\[default: the first offence held].")] = None,
+    end: Annotated[datetime | None, typer.Option(
+        "--to", formats=["%Y-%m-%d"],
+        help="Last day measured (YYYY-MM-DD), widened to the end of its quarter "
+             "\\[default: the last offence held].")] = None,
+) -> None:
+    """Per-force performance measures (measure M7): values, intervals, control charts, peer
+    groups and the funnel against England and Wales.
+
+    Needs a warehouse loaded by `tessera ingest`. Every measure is defined in
+    analysis/performance/measures.csv (docs/performance.md); those whose source Tessera does
+    not hold are listed as "no source yet". Writes the national dashboard (`index.html`), a
+    page per force, the tables as CSV and `performance.ods`/`.xlsx` to the output folder's
+    `performance/`, all after disclosure control, and each force's quarters unsuppressed to
+    `restricted/performance/`. Exit status 2 when there is no warehouse or no offences.
+    """
+    settings = load_settings(warehouse=warehouse, output=output)
+    run_performance_command(settings, start=start, end=end)
+
+
+def run_performance_command(settings: Settings, *, start: datetime | None = None,
+                            end: datetime | None = None) -> None:
+    """Run the framework over the settings' warehouse and write it out (also for the demo)."""
+    from tessera.analysis.performance import NATIONAL, run_performance
+    from tessera.publish.performance_report import write_performance
+    from tessera.warehouse.engine import Engine
+
+    provenance = _provenance(settings)
+    with Engine.open(settings.warehouse, read_only=True) as engine:
+        result = run_performance(engine, start.date() if start else None,
+                                 end.date() if end else None)
+    files = write_performance(result, settings.output, provenance=provenance)
+    console.print(provenance, highlight=False)
+    console.print(f"{len(result.computed)} measures computed, "
+                  f"{len(result.measures) - len(result.computed)} with no source yet, for "
+                  f"{len(result.forces)} forces, {result.start} to {result.end}.",
+                  highlight=False)
+    for measure in result.computed:
+        found = result.figures[(NATIONAL, measure.id)]
+        value = "–" if found.figure.value is None else f"{found.figure.value:,}"
+        console.print(f"  {measure.id:<4} {measure.name}: {value} ({measure.unit}); "
+                      f"{found.chart.verdict}", highlight=False)
+    console.print(f"Dashboard: {files.dashboard}\nWorkbook: {files.ods}\nRestricted "
+                  f"quarters: {files.restricted}", highlight=False)

@@ -1,0 +1,53 @@
+"""`tessera performance` as a user runs it: the summary, the files, and clean errors."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tessera.warehouse.engine import Engine
+from tests.analysis.performance.performance_fixture import populate_performance_fixture
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "TESSERA_SECRET_KEY": "cli-test", "TESSERA_OUTPUT": str(tmp_path)}
+
+
+@pytest.mark.slow
+def test_performance_prints_the_measures_and_writes_the_release(
+        tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """Exit 0; every computed measure printed; dashboard, pages, workbook and restricted file."""
+    path = tmp_path / "w.duckdb"
+    with Engine.open(path) as engine:
+        populate_performance_fixture(engine, offences=60)
+    result = run_cli("performance", "--warehouse", str(path), "--from", "2022-04-01",
+                     env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "15 measures computed, 4 with no source yet" in result.stdout
+    assert "2022-04-01" in result.stdout
+    folder = tmp_path / "performance"
+    for name in ("index.html", "west-yorkshire.html", "performance.ods", "force_measures.csv"):
+        assert (folder / name).exists(), name
+    assert (tmp_path / "restricted" / "performance" / "force_quarters.csv").exists()
+
+
+def test_a_bad_date_is_one_line_and_exit_2(tmp_path: Path,
+                                           run_cli: Callable[..., Any]) -> None:
+    """A --from that is not a date names the option and the format, with no traceback."""
+    result = run_cli("performance", "--warehouse", str(tmp_path / "w.duckdb"), "--from",
+                     "2023-13-01", env=_env(tmp_path))
+    assert result.returncode == 2
+    assert "--from" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_warehouse_is_one_line(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """A missing warehouse says to run ingest, in one line, with a non-zero exit."""
+    result = run_cli("performance", "--warehouse", str(tmp_path / "none.duckdb"),
+                     env=_env(tmp_path))
+    assert result.returncode != 0
+    assert "run 'tessera ingest' first" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
