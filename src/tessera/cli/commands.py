@@ -3,3 +3,4 @@
 Why a module of its own: each product adds one import line here instead of growing the
 package's `__init__`, so a new command never touches the commands already there.
 """
+from tessera.cli import tracker  # noqa: F401

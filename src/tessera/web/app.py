@@ -29,12 +29,13 @@ from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tessera.config import Settings, load_settings
 from tessera.errors import ConfigurationError, TesseraError
-from tessera.web import accounts, admin, api, receipts, reports, start, triage
+from tessera.web import accounts, admin, api, receipts, reports, start, tracker, triage
 from tessera.web.access import Policy, session_secret
 from tessera.web.rendering import SERVICE_NAME, render_error, render_invalid_request
 from tessera.web.transport import MAX_BODY_BYTES, SecurityHeaders
 
 ROUTERS = (start.router, accounts.router, reports.router, triage.router, admin.router,
+           tracker.router, tracker.admin_router,
            receipts.router, api.router)
 STATIC = Path(__file__).parent / "static"
 """GOV.UK Frontend's assets, copied from npm by scripts/setup.sh (never committed)."""
