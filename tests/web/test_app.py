@@ -28,6 +28,8 @@ from tests.web.conftest import Site, report_body
 
 EVERYONE = ("anonymous", "reporter", "triage_leeds", "administrator", "analyst",
             "national_analyst", "review_caseworker", "victim")
+RECOMMENDATION = "HMICFRS23-02"
+"""A recommendation of the tracker, for its administrators' routes."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,12 @@ RULES = [
     RouteRule("POST", "/receipts/verify", EVERYONE, "anyone may check a receipt"),
     RouteRule("GET", "/receipts/public-key", EVERYONE, "the signing key is public"),
     RouteRule("GET", "/receipts/public-key.pem", EVERYONE, "the signing key is public"),
+    RouteRule("GET", "/tracker", EVERYONE, "the recommendations tracker is public"),
+    RouteRule("GET", "/tracker/tracker.ods", EVERYONE, "the tracker's release is public"),
+    RouteRule("GET", "/tracker/{recommendation}/status", ("administrator",),
+              "only administrators record a recommendation's status"),
+    RouteRule("POST", "/tracker/{recommendation}/status", ("administrator",),
+              "only administrators record a recommendation's status"),
     RouteRule("POST", "/api/reports", ("reporter",),
               "the API files reports for reporters' tokens only"),
 ]
@@ -96,7 +104,8 @@ def _cases() -> list[object]:
 
 def _request(site: Site, who: str, method: str, path: str) -> Response:
     """Make the request as `who`: signed in for pages, with their API token for the API."""
-    path = path.format(leeds=site.leeds_report, national=site.national_report)
+    path = path.format(leeds=site.leeds_report, national=site.national_report,
+                       recommendation=RECOMMENDATION)
     if path.startswith("/api/"):
         client, _ = site.client(None)
         headers = {} if who == "anonymous" else {"Authorization": f"Bearer {site.tokens[who]}"}
@@ -133,7 +142,8 @@ def test_role_route_table(site: Site, who: str, method: str, path: str, expected
 def test_every_route_is_in_the_role_table(site: Site) -> None:
     """A route nobody wrote a rule for fails here: new routes must declare who may use them."""
     def shape(path: str) -> str:
-        for name in ("{reference}", "{step_name}", "{leeds}", "{national}"):
+        for name in ("{reference}", "{step_name}", "{leeds}", "{national}",
+                     "{recommendation_id}", "{recommendation}"):
             path = path.replace(name, "{}")
         return path.replace("/report/you", "/report/{}")
 
@@ -188,10 +198,11 @@ def test_session_cookie_is_httponly_and_samesite_and_secure_off_loopback(
 
 @pytest.mark.parametrize("path", ["/login", "/logout", "/report/you", "/report/change",
                                   "/report/send", "/triage/{leeds}/decision",
-                                  "/receipts/verify"])
+                                  "/receipts/verify", f"/tracker/{RECOMMENDATION}/status"])
 def test_every_form_needs_the_csrf_token(site: Site, path: str) -> None:
     """A POST without the session's CSRF token (or with another) is refused with 403."""
-    client, _ = site.client("triage_leeds" if "triage" in path else "reporter")
+    client, _ = site.client("triage_leeds" if "triage" in path else
+                            "administrator" if "tracker" in path else "reporter")
     url = path.format(leeds=site.leeds_report)
     for token in (None, "forged"):
         data = {"step": "you"} | ({"csrf_token": token} if token else {})
@@ -265,7 +276,8 @@ def test_the_csp_allows_every_inline_script_of_every_page_and_no_inline_style(
     browser that silently ignores it."""
     pages = [(None, "/"), (None, "/login"), ("reporter", "/report"),
              ("triage_leeds", "/triage"), ("triage_leeds", f"/triage/{site.leeds_report}"),
-             ("administrator", "/admin/read-log"), (None, "/receipts/verify")]
+             ("administrator", "/admin/read-log"), (None, "/receipts/verify"),
+             (None, "/tracker"), ("administrator", f"/tracker/{RECOMMENDATION}/status")]
     for who, path in pages:
         response = site.client(who)[0].get(path)
         html, policy = response.text, response.headers["content-security-policy"]

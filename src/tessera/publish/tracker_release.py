@@ -128,6 +128,13 @@ class TrackerPage:
     statuses: list[RecommendationStatus]
     indicators: list[Indicator]
 
+    def by_report(self) -> list[tuple[str, list[RecommendationStatus]]]:
+        """The recommendations grouped by the report that made them, in the data's order."""
+        groups: dict[str, list[RecommendationStatus]] = {}
+        for status in self.statuses:
+            groups.setdefault(status.recommendation.report_label, []).append(status)
+        return list(groups.items())
+
     def indicator(self, code: str) -> Indicator | None:
         """The indicator slot `code`, or None."""
         return next((i for i in self.indicators if i.code == code), None)
