@@ -14,6 +14,7 @@ warehouse): `tessera tracker publish` stores them as `IndicatorSnapshot`s, read 
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -42,8 +43,7 @@ MAX_SOURCE = 1000
 def _data(name: str) -> list[dict[str, str]]:
     """The rows of one of the tracker's data files."""
     path = resources.files("tessera.casework") / "tracker_data" / name
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,8 @@ def recommendations() -> tuple[Recommendation, ...]:
         responsible=row["responsible"],
         due_date=date.fromisoformat(row["due_date"]) if row["due_date"] else None,
         due_source=row["due_source"], indicator=row["indicator"],
-        report_link=row["report_link"], source=row["source"]) for row in _data("recommendations.csv"))
+        report_link=row["report_link"], source=row["source"])
+        for row in _data("recommendations.csv"))
 
 
 @cache

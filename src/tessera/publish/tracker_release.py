@@ -31,12 +31,12 @@ from tessera.casework.tracker import (
     store_snapshot,
     tracker_statuses,
 )
+from tessera.errors import WarehouseError
 from tessera.publish.cells import format_cell
 from tessera.publish.disclosure import DisclosureRule, protect
-from tessera.publish.editions import Edition, EditionTable, Shown, Symbol, published_edition
+from tessera.publish.editions import Edition, EditionTable, Symbol, published_edition
 from tessera.publish.ods import write_ods
 from tessera.publish.sheet_layout import Release, TableText, lay_out
-from tessera.errors import WarehouseError
 from tessera.warehouse.engine import Engine
 
 TITLE = "Recommendations tracker: child sexual abuse inquiries and inspections"

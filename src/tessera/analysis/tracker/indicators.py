@@ -7,6 +7,8 @@ casework store keeps the published snapshot the tracker page reads.
 
 from __future__ import annotations
 
+import contextlib
+
 from tessera.analysis.audit.queries import AUDIT_SQL
 from tessera.analysis.audit.rates import share
 from tessera.analysis.audit.rules import PARTY_LABELS
@@ -34,10 +36,8 @@ def warehouse_indicators(engine: Engine) -> dict[str, StatTable]:
     """
     require_tables(engine, [("analysis", "offence_party"), ("analysis", "party_demographics")])
     tables = {"ethnicity_recording": ethnicity_end_by_force_table(engine)}
-    try:
+    with contextlib.suppress(NothingToScoreError):
         tables["core_dataset"] = core_dataset_table(engine)
-    except NothingToScoreError:
-        pass
     return tables
 
 
