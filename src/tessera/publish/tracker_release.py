@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tessera.analysis.audit.period import audit_period
+from tessera.analysis.audit.rates import share
 from tessera.analysis.audit.service import require_warehouse
 from tessera.analysis.results import Cell, Column, StatTable
 from tessera.analysis.tracker import warehouse_indicators
@@ -37,6 +38,7 @@ from tessera.publish.disclosure import DisclosureRule, protect
 from tessera.publish.editions import Edition, EditionTable, Symbol, published_edition
 from tessera.publish.ods import write_ods
 from tessera.publish.sheet_layout import Release, TableText, lay_out
+from tessera.publish.tabulation import sums_across
 from tessera.warehouse.engine import Engine
 
 TITLE = "Recommendations tracker: child sexual abuse inquiries and inspections"
@@ -47,9 +49,21 @@ PROVENANCE = ("recommendations and statuses from the sources named in each row; 
 SYMBOLS = {symbol.value: symbol for symbol in Symbol}
 
 
+ROW_SUMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "mandatory_reporting": ("filed", ("routed", "national")),
+    "ethnicity_recording": ("statements", ("known", "not_known")),
+}
+"""The additive relations in each indicator table: in every row, the first column is the sum
+of the others, so a reader could subtract to recover a hidden count (the protection step
+suppresses enough to stop that)."""
+
+
 def disclose(table: StatTable, rule: DisclosureRule | None = None) -> EditionTable:
-    """`table` as the public may see it: small counts suppressed, shares from what is shown."""
-    protection = protect([table], [], rule)
+    """`table` as the public may see it: small counts suppressed, together with any count they
+    could be recovered from (ROW_SUMS), and shares worked out from what is shown."""
+    relations = (sums_across(table, ROW_SUMS[table.name][0], ROW_SUMS[table.name][1])
+                 if table.name in ROW_SUMS else [])
+    protection = protect([table], relations, rule)
     return published_edition([table], protection, rule).tables[table.name]
 
 
@@ -110,13 +124,15 @@ def mandatory_reporting_table(session: Session) -> StatTable:
     """IICSA recommendation 13: reports filed each month and how many were routed to a local
     authority's queue, live from the casework store."""
     rows: tuple[tuple[Cell, ...], ...] = tuple(
-        (month, filed, routed, None) for month, filed, routed in monthly_reports(session))
+        (month, filed, routed, filed - routed, share(routed, filed))
+        for month, filed, routed in monthly_reports(session))
     return StatTable(
         name="mandatory_reporting", title="Mandatory reports filed and routed, by month",
         description="Reports filed through Tessera each calendar month (UTC), and how many "
                     "were routed to a local authority's queue rather than the national one.",
         columns=(Column("month", "Month", "dimension"), Column("filed", "Reports filed", "count"),
                  Column("routed", "Routed to a local authority", "count"),
+                 Column("national", "Sent to the national queue", "count"),
                  Column("routed_share", "Routed (%)", "share", of="routed", per="filed")),
         rows=rows, notes=("Counted live from the casework store.",))
 

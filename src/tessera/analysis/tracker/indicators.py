@@ -45,7 +45,7 @@ def ethnicity_end_by_force_table(engine: Engine) -> StatTable:
     """Casey recommendation 4: known ethnicity at the end of the investigation, by force."""
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (r["force_label"], PARTY_LABELS[r["party"]], int(r["statements"]), int(r["known"]),
-         share(int(r["known"]), int(r["statements"])))
+         int(r["statements"]) - int(r["known"]), share(int(r["known"]), int(r["statements"])))
         for r in engine.rows(TRACKER_SQL.sql("ethnicity_end_by_force")))
     return StatTable(
         name="ethnicity_recording",
@@ -56,6 +56,7 @@ def ethnicity_end_by_force_table(engine: Engine) -> StatTable:
         columns=(FORCE, Column("party", "Party", "dimension"),
                  Column("statements", "Statements", "count"),
                  Column("known", "Known ethnicity", "count"),
+                 Column("not_known", "Not known or not stated", "count"),
                  Column("known_share", "Known (%)", "share", of="known", per="statements")),
         rows=rows,
         notes=("Measure M4 of the core dataset; the audit's table 'Ethnicity completeness by "
