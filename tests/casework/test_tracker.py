@@ -96,7 +96,7 @@ def test_only_an_administrator_may_record_a_status(casework: Casework, people: P
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("recommendation_id", "IICSA-99", "Choose a recommendation"),
     ("state", "done", "Select the status"),
-    ("status_date", "31/03/2026", "year-month-day"),
+    ("status_date", "31/03/2026", "as a real date"),
     ("status_date", "2999-01-01", "today or in the past"),
     ("status_text", "  ", "Enter what the status is"),
     ("source", "", "Enter the source"),

@@ -40,7 +40,8 @@ def test_an_administrator_records_a_status_and_the_page_shows_it(site: Site) -> 
     form = client.get(f"/tracker/{RECOMMENDATION}/status")
     assert form.status_code == 200 and 'name="csrf_token"' in form.text
     response = client.post(f"/tracker/{RECOMMENDATION}/status", data={
-        "csrf_token": token, "state": "complete", "status_date": "2026-05-01",
+        "csrf_token": token, "state": "complete", "status_date-day": "1",
+        "status_date-month": "5", "status_date-year": "2026",
         "status_text": "ADR149 collection stopped.", "source": "Home Office circular, May 2026"},
         follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (
@@ -54,12 +55,13 @@ def test_an_administrator_records_a_status_and_the_page_shows_it(site: Site) -> 
 def test_a_status_with_mistakes_is_shown_again_naming_each_field(site: Site) -> None:
     client, token = site.client("administrator")
     response = client.post(f"/tracker/{RECOMMENDATION}/status", data={
-        "csrf_token": token, "status_date": "1 May", "status_text": "Stopped."})
+        "csrf_token": token, "status_date-day": "1", "status_date-month": "May",
+        "status_text": "Stopped."})
     assert response.status_code == 400
     assert "There is a problem" in response.text
-    for anchor in ("#state", "#status_date", "#source"):
+    for anchor in ("#state", "#status_date-day", "#source"):
         assert f'href="{anchor}"' in response.text
-    assert "year-month-day" in response.text and 'value="Stopped."' not in response.text
+    assert "as a real date" in response.text and 'value="Stopped."' not in response.text
     assert "Stopped." in response.text  # the answer given is kept
 
 

@@ -204,8 +204,8 @@ class StatusChangeInput(BaseModel):
             when = date.fromisoformat(value)
         except ValueError:
             raise PydanticCustomError(
-                "govuk", "Enter the date of the status as year-month-day, for example "
-                         "2026-03-31") from None
+                "govuk", "Enter the date of the status as a real date, for example "
+                         "31 3 2026") from None
         if when > datetime.now(UTC).date():
             raise PydanticCustomError("govuk", "The date of the status must be today or in "
                                                "the past")

@@ -68,15 +68,20 @@ def status_form(request: Request, recommendation_id: str,
 @admin_router.post("/{recommendation_id}/status")
 def record_status(request: Request, recommendation_id: str,
                   user: Annotated[User, Depends(administrators)],
-                  state: Annotated[str, Form()] = "", status_date: Annotated[str, Form()] = "",
+                  state: Annotated[str, Form()] = "",
+                  day: Annotated[str, Form(alias="status_date-day")] = "",
+                  month: Annotated[str, Form(alias="status_date-month")] = "",
+                  year: Annotated[str, Form(alias="status_date-year")] = "",
                   status_text: Annotated[str, Form()] = "",
                   source: Annotated[str, Form()] = "") -> Response:
     """Record the status and go back to the tracker, or show the form with what to correct."""
-    form = {"state": state, "status_date": status_date, "status_text": status_text,
-            "source": source}
+    form = {"state": state, "status_date-day": day, "status_date-month": month,
+            "status_date-year": year, "status_text": status_text, "source": source}
     recommendation(recommendation_id)  # 404 before anything else for an unknown one
     try:
-        change = StatusChangeInput(recommendation_id=recommendation_id, **form)
+        change = StatusChangeInput(recommendation_id=recommendation_id, state=state,
+                                   status_date=_iso_date(day, month, year),
+                                   status_text=status_text, source=source)
     except ValidationError as exc:
         return _form(request, recommendation_id, field_errors(exc), form)
     with casework_of(request).session() as session:
@@ -84,10 +89,19 @@ def record_status(request: Request, recommendation_id: str,
     return RedirectResponse(f"/tracker#{recommendation_id}", status_code=303)
 
 
+def _iso_date(day: str, month: str, year: str) -> str:
+    """The three boxes of a GOV.UK date input as year-month-day (left for the service to refuse
+    when they are not numbers)."""
+    parts = (year.strip(), month.strip(), day.strip())
+    if all(part.isdigit() for part in parts):
+        return f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+    return "-".join(parts)
+
+
 def _form(request: Request, recommendation_id: str, errors: FieldErrors | None = None,
           form: dict[str, str] | None = None) -> Response:
     errors = errors or {}
     return render(request, "tracker/status.html", {
         "rec": recommendation(recommendation_id), "states": states(), "errors": errors,
-        "error_list": error_list(errors, FIELDS, {"state": "state"}), "form": form or {}},
+        "error_list": error_list(errors, FIELDS, {"status_date": "status_date-day"}), "form": form or {}},
         status_code=400 if errors else 200)
