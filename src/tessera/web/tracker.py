@@ -103,5 +103,6 @@ def _form(request: Request, recommendation_id: str, errors: FieldErrors | None =
     errors = errors or {}
     return render(request, "tracker/status.html", {
         "rec": recommendation(recommendation_id), "states": states(), "errors": errors,
-        "error_list": error_list(errors, FIELDS, {"status_date": "status_date-day"}), "form": form or {}},
+        "error_list": error_list(errors, FIELDS, {"status_date": "status_date-day"}),
+        "form": form or {}},
         status_code=400 if errors else 200)
