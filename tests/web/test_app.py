@@ -28,6 +28,8 @@ from tests.web.conftest import Site, report_body
 
 EVERYONE = ("anonymous", "reporter", "triage_leeds", "administrator", "analyst",
             "national_analyst", "review_caseworker", "victim")
+RECOMMENDATION = "HMICFRS23-02"
+"""A recommendation of the tracker, for its administrators' routes."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,12 @@ RULES = [
               "only the panel records outcomes"),
     RouteRule("POST", "/reviews/{review}/letter", ("review_caseworker",),
               "only the panel writes letters"),
+    RouteRule("GET", "/tracker", EVERYONE, "the recommendations tracker is public"),
+    RouteRule("GET", "/tracker/tracker.ods", EVERYONE, "the tracker's release is public"),
+    RouteRule("GET", "/tracker/{recommendation}/status", ("administrator",),
+              "only administrators record a recommendation's status"),
+    RouteRule("POST", "/tracker/{recommendation}/status", ("administrator",),
+              "only administrators record a recommendation's status"),
     RouteRule("POST", "/api/reports", ("reporter",),
               "the API files reports for reporters' tokens only"),
 ]
@@ -137,7 +145,7 @@ def _request(site: Site, who: str, method: str, path: str) -> Response:
     """Make the request as `who`: signed in for pages, with their API token for the API."""
     path = path.format(leeds=site.leeds_report, national=site.national_report,
                        wy_case=site.wy_case, kent_case=site.kent_case,
-                       review=site.review_request)
+                       review=site.review_request, recommendation=RECOMMENDATION)
     if path.startswith("/api/"):
         client, _ = site.client(None)
         headers = {} if who == "anonymous" else {"Authorization": f"Bearer {site.tokens[who]}"}
@@ -175,7 +183,7 @@ def test_every_route_is_in_the_role_table(site: Site) -> None:
     """A route nobody wrote a rule for fails here: new routes must declare who may use them."""
     def shape(path: str) -> str:
         for name in ("{reference}", "{step_name}", "{leeds}", "{national}", "{key}",
-                     "{wy_case}", "{review}"):
+                     "{wy_case}", "{review}", "{recommendation_id}", "{recommendation}"):
             path = path.replace(name, "{}")
         return path.replace("/report/you", "/report/{}").replace("/review-request/who",
                                                                  "/review-request/{}")
@@ -234,11 +242,12 @@ def test_session_cookie_is_httponly_and_samesite_and_secure_off_loopback(
                                   "/receipts/verify", "/review-request/who",
                                   "/review-request/send", "/review-request/check",
                                   "/review-request/stop", "/reviews/{review}/outcome",
-                                  "/reviews/{review}/letter"])
+                                  "/reviews/{review}/letter", f"/tracker/{RECOMMENDATION}/status"])
 def test_every_form_needs_the_csrf_token(site: Site, path: str) -> None:
     """A POST without the session's CSRF token (or with another) is refused with 403."""
     client, _ = site.client("triage_leeds" if "triage" in path else
-                            "review_caseworker" if "/reviews/" in path else "reporter")
+                            "review_caseworker" if "/reviews/" in path else
+                            "administrator" if "tracker" in path else "reporter")
     url = path.format(leeds=site.leeds_report, review=site.review_request)
     for token in (None, "forged"):
         data = {"step": "you"} | ({"csrf_token": token} if token else {})
@@ -312,7 +321,8 @@ def test_the_csp_allows_every_inline_script_of_every_page_and_no_inline_style(
     browser that silently ignores it."""
     pages = [(None, "/"), (None, "/login"), ("reporter", "/report"),
              ("triage_leeds", "/triage"), ("triage_leeds", f"/triage/{site.leeds_report}"),
-             ("administrator", "/admin/read-log"), (None, "/receipts/verify")]
+             ("administrator", "/admin/read-log"), (None, "/receipts/verify"),
+             (None, "/tracker"), ("administrator", f"/tracker/{RECOMMENDATION}/status")]
     for who, path in pages:
         response = site.client(who)[0].get(path)
         html, policy = response.text, response.headers["content-security-policy"]

@@ -415,3 +415,43 @@ class ReviewMatch(Base, Ledgered):
     closed_on: Mapped[date] = mapped_column(Date)
     victim_age: Mapped[int | None] = mapped_column(Integer)
     suspects: Mapped[int] = mapped_column(Integer)
+class TrackerStatusChange(Base, Ledgered):
+    """A status of a recommendation recorded by an administrator, with its source.
+
+    The statuses the reference files give are data (casework/tracker_data); what changes after
+    them is recorded here, each change chained into the ledger, so a status can be neither
+    added nor altered quietly.
+    """
+
+    __tablename__ = "tracker_status_changes"
+    ledger_key = "id"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recommendation_id: Mapped[str] = mapped_column(String(16), index=True)
+    status_date: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(32))
+    status_text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IndicatorSnapshot(Base, Ledgered):
+    """One published indicator drawn from the warehouse, as the disclosure step left it.
+
+    Why a snapshot: the web app must not hold the DuckDB warehouse open, so `tessera tracker
+    publish` computes the warehouse's indicators, protects them and stores them here; the
+    tracker page shows the latest snapshot of each.
+    """
+
+    __tablename__ = "indicator_snapshots"
+    ledger_key = "id"
+    __table_args__ = (Index("ix_indicator_snapshots_indicator", "indicator", "published_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(32))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    warehouse: Mapped[str] = mapped_column(String(200))
+    """What the figures were drawn from (the warehouse file's name and its audit period)."""
+    table_json: Mapped[str] = mapped_column(Text)
+    """The published table: title, column labels, shown rows (symbols in place) and notes."""

@@ -8,4 +8,5 @@ import tessera.cli.identity
 import tessera.cli.performance
 import tessera.cli.profile
 import tessera.cli.publishing
-import tessera.cli.reviews  # noqa: F401
+import tessera.cli.reviews
+import tessera.cli.tracker  # noqa: F401

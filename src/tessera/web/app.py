@@ -39,6 +39,7 @@ from tessera.web import (
     review_requests,
     reviews,
     start,
+    tracker,
     triage,
 )
 from tessera.web.access import Policy, session_secret
@@ -46,8 +47,8 @@ from tessera.web.rendering import SERVICE_NAME, render_error, render_invalid_req
 from tessera.web.transport import MAX_BODY_BYTES, SecurityHeaders
 
 ROUTERS = (start.router, accounts.router, reports.router, triage.router, admin.router,
-           lookagain.router, receipts.router, review_requests.router, reviews.router,
-           api.router)
+           lookagain.router, tracker.router, tracker.admin_router, receipts.router,
+           review_requests.router, reviews.router, api.router)
 STATIC = Path(__file__).parent / "static"
 """GOV.UK Frontend's assets, copied from npm by scripts/setup.sh (never committed)."""
 ASSETS = Path(__file__).parent / "assets"
