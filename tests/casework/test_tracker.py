@@ -142,7 +142,7 @@ def test_snapshots_keep_the_latest_table_and_slots_not_built_show_none(
     assert shown["core_dataset"].table is None
     assert shown["problem_profiles"].table is None and shown["problem_profiles"].source == \
         "not_built"
-    assert shown["closed_case_reviews"].table is None
+    assert shown["closed_case_reviews"].source == "casework"
 
 
 def test_a_snapshot_only_holds_a_warehouse_indicator(casework: Casework) -> None:

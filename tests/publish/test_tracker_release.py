@@ -121,3 +121,29 @@ def page_table(page: TrackerPage, code: str) -> dict[str, Any]:
     indicator = page.indicator(code)
     assert indicator is not None and indicator.table is not None
     return indicator.table
+
+
+def test_closed_case_reviews_are_counted_live_and_protected(casework: Casework) -> None:
+    """Twelve requests this month, one stopped at the person's word: the one is suppressed,
+    and so is the eleven still open (12 - 11 would give it back); with ten stopped, every
+    figure shows."""
+    from tessera.casework.principals import RequestHolder
+    from tessera.casework.reviews import stop_request, submit_request
+    from tests.casework.review_fixture import review_input
+
+    def submit(count: int, stopped: int) -> None:
+        for n in range(count):
+            with casework.session() as session:
+                reference = submit_request(session, review_input()).reference
+            if n < stopped:
+                stop_request(casework, RequestHolder(reference))
+
+    submit(12, 1)
+    with casework.reading() as session:
+        table = page_table(tracker_page(session), "closed_case_reviews")
+    ((_, received, still_open, *outcomes, stopped),) = table["rows"]
+    assert (received, still_open, stopped) == (12, "[c]", "[c]") and outcomes == [0, 0, 0, 0]
+    submit(10, 10)
+    with casework.reading() as session:
+        table = page_table(tracker_page(session), "closed_case_reviews")
+    assert [row[1:] for row in table["rows"]] == [[22, 11, 0, 0, 0, 0, 11]]

@@ -30,7 +30,13 @@ from sqlalchemy.orm import Session
 
 from tessera.casework import ledger
 from tessera.casework.access import acting_user
-from tessera.casework.models import IndicatorSnapshot, Report, TrackerStatusChange, User
+from tessera.casework.models import (
+    IndicatorSnapshot,
+    Report,
+    ReviewRequest,
+    TrackerStatusChange,
+    User,
+)
 from tessera.casework.roles import Role
 from tessera.casework.routing import NATIONAL_QUEUE
 from tessera.casework.text import HIDDEN_CHARACTERS, has_forbidden_characters
@@ -271,6 +277,24 @@ def monthly_reports(session: Session) -> list[tuple[str, int, int]]:
         filed[month] += 1
         routed[month] += queue != NATIONAL_QUEUE
     return [(month, filed[month], routed[month]) for month in sorted(filed)]
+
+
+REVIEW_STATES = ("open", "not_eligible", "no_change", "refer_force", "refer_cps", "withdrawn")
+"""Where a review request is now: still with the panel, or its outcome (review_casework.py)."""
+
+
+def monthly_reviews(session: Session) -> list[tuple[str, int, tuple[int, ...]]]:
+    """Review requests received each month (UTC) and where each is now (REVIEW_STATES, in
+    order), oldest month first: the live indicator of closed-case reviews. Counts only; no
+    request is opened, so nothing is logged."""
+    states: dict[str, Counter[str]] = {}
+    for received_at, outcome in session.execute(select(ReviewRequest.received_at,
+                                                       ReviewRequest.outcome)):
+        month = received_at.strftime("%Y-%m")
+        states.setdefault(month, Counter())[outcome or "open"] += 1
+    return [(month, sum(states[month].values()),
+             tuple(states[month][state] for state in REVIEW_STATES))
+            for month in sorted(states)]
 
 
 def store_snapshot(session: Session, indicator: str, warehouse: str, table: dict[str, Any]

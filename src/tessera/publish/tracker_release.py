@@ -25,10 +25,12 @@ from tessera.analysis.results import Cell, Column, StatTable
 from tessera.analysis.tracker import warehouse_indicators
 from tessera.casework.store import Casework
 from tessera.casework.tracker import (
+    REVIEW_STATES,
     Indicator,
     RecommendationStatus,
     indicators,
     monthly_reports,
+    monthly_reviews,
     store_snapshot,
     tracker_statuses,
 )
@@ -52,6 +54,7 @@ SYMBOLS = {symbol.value: symbol for symbol in Symbol}
 ROW_SUMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "mandatory_reporting": ("filed", ("routed", "national")),
     "ethnicity_recording": ("statements", ("known", "not_known")),
+    "closed_case_reviews": ("received", REVIEW_STATES),
 }
 """The additive relations in each indicator table: in every row, the first column is the sum
 of the others, so a reader could subtract to recover a hidden count (the protection step
@@ -137,6 +140,25 @@ def mandatory_reporting_table(session: Session) -> StatTable:
         rows=rows, notes=("Counted live from the casework store.",))
 
 
+def closed_case_reviews_table(session: Session) -> StatTable:
+    """Closed-case reviews (M8): review requests received each month and where each is now,
+    live from the casework store."""
+    labels = {"open": "With the panel", "not_eligible": "Not eligible",
+              "no_change": "Reviewed: no change", "refer_force": "Referred to the force",
+              "refer_cps": "Referred to the CPS", "withdrawn": "Stopped at the person's request"}
+    rows: tuple[tuple[Cell, ...], ...] = tuple(
+        (month, received, *states) for month, received, states in monthly_reviews(session))
+    return StatTable(
+        name="closed_case_reviews", title="Review requests received, by month, and where they "
+                                          "are now",
+        description="Requests to the independent panel to review a closed case, by the month "
+                    "they were received (UTC), and each one's stage or outcome today.",
+        columns=(Column("month", "Month", "dimension"),
+                 Column("received", "Requests received", "count"),
+                 *(Column(state, labels[state], "count") for state in REVIEW_STATES)),
+        rows=rows, notes=("Counted live from the casework store.",))
+
+
 @dataclass(frozen=True)
 class TrackerPage:
     """What the public page and the release show: every recommendation, every indicator."""
@@ -159,7 +181,8 @@ class TrackerPage:
 def tracker_page(session: Session, today: date | None = None) -> TrackerPage:
     """Every recommendation with its status and overdue flag, and every indicator slot with its
     published figures (live ones protected now, warehouse ones from their latest snapshot)."""
-    live = {"mandatory_reporting": as_json(disclose(mandatory_reporting_table(session)))}
+    live = {"mandatory_reporting": as_json(disclose(mandatory_reporting_table(session))),
+            "closed_case_reviews": as_json(disclose(closed_case_reviews_table(session)))}
     return TrackerPage(tracker_statuses(session, today), indicators(session, live))
 
 
