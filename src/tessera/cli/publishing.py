@@ -85,6 +85,6 @@ def publish_list(result: LookAgainResult, warehouse: Path, casework_url: str | N
 
     with Engine.open(warehouse, read_only=True) as engine:
         state = warehouse_state(engine)
-    with _casework_session(casework_url) as session:
+    with _casework_session(casework_url, signing=True) as session:  # publications are ledgered
         return publish(session, result, state,
                        published_by=f"{command}, run by {getpass.getuser()}")
