@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import Literal
 
 import igraph as ig
@@ -235,15 +235,21 @@ def _cut_people(network: NetworkGraph, groups: list[Community]) -> Bools:
     if not groups:
         return cut
     inner, members = _inner(network, groups)
-    blocks, points = inner.biconnected_components(return_articulation_points=True)
+    # igraph's C routine gives each block as the edges of a spanning tree of it (the
+    # `VertexCover` wrapper turns them into vertex sets in a Python loop, slow at scale).
+    trees, points = ig.GraphBase.biconnected_components(inner, True)
     if not points:
         return cut
-    count = len(blocks)
+    count = len(trees)
     point_node = np.full(inner.vcount(), -1, dtype=np.int64)
     point_node[points] = count + np.arange(len(points))
-    sizes = [len(b) for b in blocks]
-    in_block = np.fromiter((v for b in blocks for v in b), dtype=np.int64, count=sum(sizes))
-    block_of = np.repeat(np.arange(count), sizes)
+    sizes = [len(t) for t in trees]
+    spanning = np.fromiter(chain.from_iterable(trees), dtype=np.int64, count=sum(sizes))
+    ends = np.array(inner.get_edgelist(), dtype=np.int64).reshape(-1, 2)[spanning]
+    owner = np.repeat(np.arange(count, dtype=np.int64), sizes)
+    width = inner.vcount()
+    held = np.unique(np.concatenate([owner * width + ends[:, 0], owner * width + ends[:, 1]]))
+    in_block, block_of = held % width, held // width
     is_point = point_node[in_block] >= 0
     nodes = count + len(points)
     weight = np.zeros(nodes + 1, dtype=np.int64)
