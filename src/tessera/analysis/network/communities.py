@@ -15,6 +15,7 @@ import igraph as ig
 import leidenalg
 
 from tessera.analysis.network.graph import NetworkGraph
+from tessera.analysis.network.ties import tied_perpetrators
 
 SEED = 12
 """The Leiden seed: fixed, so the same warehouse always gives the same communities."""
@@ -50,8 +51,10 @@ class Community:
 
     @property
     def is_group(self) -> bool:
-        """Two or more perpetrators: a possible group, as IICSA's definition reads."""
-        return self.perpetrators >= 2
+        """Two or more perpetrators tied by offending (`ties.tied_perpetrators`): a possible
+        group, as IICSA's definition reads. Perpetrators joined only by what they share (a
+        household, a hostel) are not reported as one."""
+        return self.tied_perpetrators >= 2
 
     @property
     def cross_force(self) -> bool:
@@ -98,10 +101,11 @@ def partition(simple: ig.Graph, seed: int, scale: float = SCALE) -> list[list[in
     loses at least one link), so it is kept whole without running Leiden: that is almost
     every component, and Leiden runs on the few large ones.
     """
+    simple = simple.subgraph_edges(simple.es.select(strength_gt=0), delete_vertices=False)
     components = simple.connected_components()
     membership = components.membership
     weight = [0.0] * len(components)
-    for (one, _), w in zip(simple.get_edgelist(), simple.es["weight"], strict=True):
+    for (one, _), w in zip(simple.get_edgelist(), simple.es["strength"], strict=True):
         weight[membership[one]] += w
     parts: list[list[int]] = []
     for number, members in enumerate(components):
@@ -110,7 +114,7 @@ def partition(simple: ig.Graph, seed: int, scale: float = SCALE) -> list[list[in
             continue
         found = leidenalg.find_partition(
             simple.induced_subgraph(members), leidenalg.RBConfigurationVertexPartition,
-            weights="weight", resolution_parameter=weight[number] / scale, seed=seed)
+            weights="strength", resolution_parameter=weight[number] / scale, seed=seed)
         parts.extend([members[i] for i in part] for part in found if part)
     return parts
 
@@ -136,31 +140,6 @@ def _summarise(graph: ig.Graph, community_id: str, members: list[int]) -> Commun
         first=min(dates, default=None),
         last=max(dates, default=None),
     )
-
-
-def tied_perpetrators(graph: ig.Graph, inside: ig.EdgeSeq) -> set[int]:
-    """Perpetrators of the community who offended with another of its perpetrators, or
-    against a child another of them also offended against.
-
-    Why apart from the count of perpetrators: people who share an address or a phone are
-    joined in the graph whether or not they offend together (a household, shared
-    accommodation); a community whose perpetrators are tied only by objects is one an analyst
-    should weigh differently from one whose members share offences or children.
-    """
-    tied: set[int] = set()
-    abusers: dict[int, set[int]] = {}
-    for e in inside:
-        one, two = e.tuple
-        if e["kind"] == "co_offending":
-            tied |= {one, two}
-        elif e["kind"] == "victim_offender":
-            for child, adult in ((one, two), (two, one)):
-                if graph.vs[child]["victim"] and graph.vs[adult]["perpetrator"]:
-                    abusers.setdefault(child, set()).add(adult)
-    for adults in abusers.values():
-        if len(adults) > 1:
-            tied |= adults
-    return tied
 
 
 def person_communities(network: NetworkGraph, found: list[Community]
