@@ -24,6 +24,7 @@ from tessera.analysis.network.arrays import (
     membership,
 )
 from tessera.analysis.network.graph import NetworkGraph
+from tessera.analysis.network.ties import tied_perpetrators
 
 SEED = 12
 """The Leiden seed: fixed, so the same warehouse always gives the same communities."""
@@ -59,8 +60,10 @@ class Community:
 
     @property
     def is_group(self) -> bool:
-        """Two or more perpetrators: a possible group, as IICSA's definition reads."""
-        return self.perpetrators >= 2
+        """Two or more perpetrators tied by offending (`ties.tied_perpetrators`): a possible
+        group, as IICSA's definition reads. Perpetrators joined only by what they share (a
+        household, a hostel) are not reported as one."""
+        return self.tied_perpetrators >= 2
 
     @property
     def cross_force(self) -> bool:
@@ -103,10 +106,11 @@ def partition(simple: ig.Graph, seed: int, scale: float = SCALE) -> list[list[in
     loses at least one link), so it is kept whole without running Leiden: that is almost
     every component, and Leiden runs on the few large ones.
     """
+    simple = simple.subgraph_edges(simple.es.select(strength_gt=0), delete_vertices=False)
     components = simple.connected_components()
     membership = components.membership
     weight = [0.0] * len(components)
-    for (one, _), w in zip(simple.get_edgelist(), simple.es["weight"], strict=True):
+    for (one, _), w in zip(simple.get_edgelist(), simple.es["strength"], strict=True):
         weight[membership[one]] += w
     parts: list[list[int]] = []
     for number, members in enumerate(components):
@@ -115,7 +119,7 @@ def partition(simple: ig.Graph, seed: int, scale: float = SCALE) -> list[list[in
             continue
         found = leidenalg.find_partition(
             simple.induced_subgraph(members), leidenalg.RBConfigurationVertexPartition,
-            weights="weight", resolution_parameter=weight[number] / scale, seed=seed)
+            weights="strength", resolution_parameter=weight[number] / scale, seed=seed)
         parts.extend([members[i] for i in part] for part in found if part)
     return parts
 
@@ -149,7 +153,7 @@ def _summarise(network: NetworkGraph, groups: list[list[int]]) -> list[Community
     victims, perpetrators = per_vertex(arrays.victim), per_vertex(arrays.perpetrator)
     charged = per_vertex(arrays.charged)
     associates = per_vertex(~(arrays.victim | arrays.perpetrator))
-    tied = np.bincount(member_of[_tied(network, within)], minlength=count).astype(np.int64)
+    tied = _count(member_of, _tied(network, within), count)
     offences = distinct_per_group(edge_group, arrays.offence.codes, count)
     forces = _forces(edge_group, arrays.force.codes, arrays.force.values, count)
     first, last = _span(edge_group, arrays.first_day, arrays.last_day, count)
@@ -167,32 +171,15 @@ def _count(member_of: Ints, flag: np.ndarray, count: int) -> Ints:
     return np.bincount(member_of[held], minlength=count).astype(np.int64)
 
 
-def _tied(network: NetworkGraph, within: np.ndarray) -> Ints:
-    """Perpetrators who offended with another perpetrator of their community, or against a
-    child another of them also offended against, over the edges `within` communities.
-
-    Why apart from the count of perpetrators: people who share an address or a phone are
-    joined in the graph whether or not they offend together (a household, shared
-    accommodation); a community whose perpetrators are tied only by objects is one an analyst
-    should weigh differently from one whose members share offences or children.
-    """
-    arrays = graph_arrays(network)
-    kinds = arrays.kind.values
-    source, target, kind = arrays.source, arrays.target, arrays.kind.codes
-    co = within & (kind == (kinds.index("co_offending") if "co_offending" in kinds else -2))
-    vo = within & (kind == (kinds.index("victim_offender") if "victim_offender" in kinds
-                            else -2))
-    victim, perpetrator = arrays.victim, arrays.perpetrator
-    forward = vo & victim[source] & perpetrator[target]
-    backward = vo & victim[target] & perpetrator[source]
-    child = np.concatenate([source[forward], target[backward]])
-    adult = np.concatenate([target[forward], source[backward]])
-    width = network.graph.vcount()
-    pairs = np.unique(child * width + adult)
-    child, adult = pairs // width, pairs % width
-    abusers = np.bincount(child, minlength=width)
-    shared = adult[abusers[child] > 1]
-    return np.unique(np.concatenate([source[co], target[co], shared]))
+def _tied(network: NetworkGraph, within: np.ndarray) -> np.ndarray:
+    """Which vertices are perpetrators tied by offending (`ties.tied_perpetrators`), over
+    every edge inside a community at once: each pair it ties lies inside one community (a
+    child's abusers, and the people on one object, are in the child's or the object's
+    community), so one call gives what a call per community would."""
+    flag = np.zeros(network.graph.vcount(), dtype=bool)
+    edges = network.graph.es[np.flatnonzero(within).tolist()]
+    flag[sorted(tied_perpetrators(network.graph, edges))] = True
+    return flag
 
 
 def _forces(edge_group: Ints, force: Ints, names: tuple[str, ...], count: int
