@@ -8,6 +8,7 @@ import pytest
 
 from tessera.analysis.network import Community, NetworkGraph, communities
 from tessera.analysis.network.growth import growth_of, quarter_of
+from tessera.analysis.network.ties import tied_perpetrators
 from tests.analysis.network.hand_graph import HandGraph, random_graph
 
 
@@ -18,20 +19,8 @@ def _plain_summary(network: NetworkGraph, community: Community) -> tuple[object,
     people = [graph.vs[v] for v in members if graph.vs[v]["kind"] == "person"]
     inside = graph.es.select(_within=members)
     dates = [d for e in inside for d in (e["first_seen"], e["last_seen"]) if d is not None]
-    tied: set[int] = set()
-    abusers: dict[int, set[int]] = {}
-    for e in inside:
-        if e["kind"] == "co_offending":
-            tied |= set(e.tuple)
-        elif e["kind"] == "victim_offender":
-            for child, adult in (e.tuple, e.tuple[::-1]):
-                if graph.vs[child]["victim"] and graph.vs[adult]["perpetrator"]:
-                    abusers.setdefault(child, set()).add(adult)
-    for adults in abusers.values():
-        if len(adults) > 1:
-            tied |= adults
     return (len(people), sum(v["victim"] for v in people), sum(v["perpetrator"] for v in people),
-            len(tied), sum(v["charged"] for v in people),
+            len(tied_perpetrators(graph, inside)), sum(v["charged"] for v in people),
             sum(not (v["victim"] or v["perpetrator"]) for v in people),
             len(members) - len(people), len({e["offence_key"] for e in inside if e["offence_key"]}),
             tuple(sorted({e["force_code"] for e in inside if e["force_code"]})),
@@ -55,13 +44,14 @@ def test_summaries_match_their_plain_definition(seed: int) -> None:
     assert [c.community_id for c in found] == [f"C-{n:04d}" for n in range(1, len(found) + 1)]
 
 
-def test_a_child_two_offenders_abused_ties_them_and_one_only_does_not() -> None:
-    """N-A and N-B each offended against child N-V (separate offences): both tied. N-C and
-    N-D share only a phone: neither tied."""
+def test_a_child_two_associated_offenders_abused_ties_them_and_a_phone_only_does_not() -> None:
+    """N-A and N-B each offended against child N-V (separate offences) and share a phone:
+    both tied (ties.py). N-C and N-D share only a phone: neither tied."""
     hand = HandGraph(perpetrators={"N-A", "N-B", "N-C", "N-D"}, victims={"N-V"})
     hand.tie("N-A", "N-V", kind="victim_offender", offence="OF-1", on=date(2022, 1, 5))
     hand.tie("N-B", "N-V", kind="victim_offender", offence="OF-2", on=date(2022, 9, 5),
              force="essex")
+    hand.tie("N-A", "O-phone-2", on=date(2022, 3, 1)).tie("N-B", "O-phone-2", on=date(2022, 3, 1))
     hand.tie("N-C", "O-phone-1").tie("N-D", "O-phone-1")
     found = {c.people: c for c in communities(hand.build())}
     child, phone = found[3], found[2]
