@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -29,16 +30,18 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def test_network_prints_communities_and_writes_tables_and_exports(
         tmp_path: Path, run_cli: Callable[..., Any]) -> None:
-    """Exit 0, a communities table, the CSVs and report, the GraphML and i2 files."""
+    """Exit 0, a communities table, the CSVs and report, the GraphML, i2 and ANX files."""
     result = run_cli("network", "--warehouse", str(_warehouse(tmp_path)), "--graphml",
-                     str(tmp_path / "g.graphml"), "--i2", str(tmp_path / "i2"),
-                     env=_env(tmp_path))
+                     str(tmp_path / "g.graphml"), "--i2", str(tmp_path / "i2"), "--anx",
+                     str(tmp_path / "chart.anx"), env=_env(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "Communities" in result.stdout and "Key people" in result.stdout
     for name in ("communities.csv", "key_people.csv", "brokers.csv", "growth.csv",
                  "report.html"):
         assert (tmp_path / "network" / name).exists(), name
     assert (tmp_path / "g.graphml").exists() and (tmp_path / "i2" / "links.csv").exists()
+    chart = ET.parse(tmp_path / "chart.anx").getroot()
+    assert chart.tag == "Chart" and len(list(chart.iter("Link"))) >= 3
 
 
 def test_an_unknown_community_is_one_line_and_exit_1(

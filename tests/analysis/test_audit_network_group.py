@@ -33,8 +33,9 @@ def network_engine(warehouse: FixtureWarehouse) -> Engine:
     """Pairs of single-perpetrator offences, associated or not, and one flagged offence."""
     w = warehouse
     within = date(2023, 3, 1)
-    # A phone shared within the window: both offences counted, the other party by person_id.
-    ph1, ph2 = _single(w, "PH-1", "S1m", "C1"), _single(w, "PH-2", "S2m", "C2")
+    # A phone shared within the window by two who abused the same child (one is not enough
+    # alone): both offences counted, the other party by person_id.
+    ph1, ph2 = _single(w, "PH-1", "S1m", "C1"), _single(w, "PH-2", "S2m", "C1")
     w.link(ph2, "P-S2")
     for person in (ph1, ph2):
         w.association(person, kind="phone_contact", first_seen=within, object_kind="phone",
@@ -63,6 +64,17 @@ def network_engine(warehouse: FixtureWarehouse) -> Engine:
     for person in (ug1, ug2):
         w.association(person, kind="vehicle_use", first_seen=within, object_kind="vehicle",
                       object_value="AB12CDE", grading=None)
+    # A phone shared within the window by two with no child in common: they know each other,
+    # nothing says they offend together; not counted.
+    for crime_ref, perpetrator, child in (("NC-1", "S15m", "C15"), ("NC-2", "S16m", "C16")):
+        w.association(_single(w, crime_ref, perpetrator, child), kind="phone_contact",
+                      first_seen=within, object_kind="phone", object_value="07700900003")
+    # A hostel: two residents abused the same child, but eleven residents share the address,
+    # more than tie_rules.csv's max_sharers (10), so it ties none of them; not counted.
+    for n, (perpetrator, child) in enumerate([("S17m", "C17"), ("S18m", "C17")]
+                                             + [(f"S{30 + n}m", f"C{30 + n}") for n in range(9)]):
+        w.association(_single(w, f"HO-{n}", perpetrator, child), kind="address_link",
+                      first_seen=within, object_kind="address", object_value="1 Hostel Row")
     # Group-based CSE by the flag (two perpetrators, flagged), associated with no one else.
     w.crime("CSE-1", [("C11", "victim", 15, None), ("S11m", "suspect", 25, "acquaintance"),
                       ("S12m", "suspect", 26, "acquaintance")], cse=True)
@@ -129,7 +141,9 @@ def test_explain_lists_the_association_that_placed_the_offence(network_engine: E
 
 def test_relatives_ungraded_objects_and_one_shared_child_are_not_associations(
         network_engine: Engine) -> None:
-    for crime_ref in ("FAM-1", "FAM-2", "UG-1", "ONE-1"):
+    """Nor a shared phone without a shared child, nor a hostel's address (more people on it
+    than max_sharers) even with a shared child."""
+    for crime_ref in ("FAM-1", "FAM-2", "UG-1", "ONE-1", "NC-1", "NC-2", "HO-0", "HO-1"):
         (offence,) = explain_offence(network_engine, crime_ref).offences
         assert offence.network == (), crime_ref
 

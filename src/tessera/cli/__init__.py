@@ -442,6 +442,9 @@ def network(
     i2: Annotated[Path | None, typer.Option(
         help="Also write an i2 Analyst's Notebook import (links.csv, entities.csv, "
              "import_specification.txt) to this folder.")] = None,
+    anx: Annotated[Path | None, typer.Option(
+        help="Also write the graph (or the community) as an i2 Analyst's Notebook chart "
+             "(ANX XML) to this file.")] = None,
 ) -> None:
     """Networks across forces (measure M9): communities, key people, brokers and growth.
 
@@ -454,12 +457,13 @@ def network(
     be written; 2 when the warehouse holds nothing to build a graph from.
     """
     settings = load_settings(warehouse=warehouse, output=output)
-    _network(settings, community, graphml, i2)
+    _network(settings, community, graphml, i2, anx)
 
 
 def _network(settings: Settings, community: str | None = None, graphml: Path | None = None,
-             i2: Path | None = None) -> NetworkResult:
+             i2: Path | None = None, anx: Path | None = None) -> NetworkResult:
     from tessera.analysis.network import run_network
+    from tessera.publish.network_anx import write_anx
     from tessera.publish.network_exports import write_graphml, write_i2
     from tessera.publish.network_report import write_network
     from tessera.publish.terminal import render_network
@@ -480,6 +484,8 @@ def _network(settings: Settings, community: str | None = None, graphml: Path | N
         files = write_i2(result.network, result.communities, i2, only)
         console.print(f"i2 import: {files.links}, {files.entities} "
                       f"(mapping in {files.specification.name})")
+    if anx:
+        console.print(f"i2 chart (ANX): {write_anx(result.network, result.communities, anx, only)}")
     outputs = write_network(result, settings.output, provenance=provenance,
                             community_id=community)
     console.print(f"Network report: {outputs.report}\nTables as CSV: {outputs.folder}")

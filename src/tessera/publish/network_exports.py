@@ -20,7 +20,7 @@ import igraph as ig
 from tessera.analysis.network import Community, NetworkGraph
 from tessera.analysis.network.communities import community_of_vertices
 from tessera.analysis.network.graph import display_id
-from tessera.analysis.network.roles import role_of
+from tessera.analysis.network.roles import roles
 from tessera.errors import PublicationError
 
 I2_ENTITY_TYPES = {"person": "Person", "phone": "Telephone", "vehicle": "Vehicle",
@@ -61,8 +61,8 @@ def export_graph(network: NetworkGraph, found: list[Community],
     graph = network.graph.copy()
     ids = community_of_vertices(found)
     graph.vs["community_id"] = [ids.get(v.index, "") for v in graph.vs]
-    graph.vs["role"] = [role_of(network, v.index) if v["kind"] == "person" else "object"
-                        for v in graph.vs]
+    graph.vs["role"] = [role if kind == "person" else "object"
+                        for role, kind in zip(roles(network), graph.vs["kind"], strict=True)]
     for attribute in ("person_id", "child_id", "object_kind"):
         graph.vs[attribute] = [value or "" for value in graph.vs[attribute]]
     for attribute in graph.es.attributes():

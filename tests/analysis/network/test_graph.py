@@ -84,10 +84,10 @@ def test_a_community_does_not_depend_on_unrelated_data(net: NetworkWarehouse) ->
     assert members() == before
 
 
-def test_perpetrators_tied_by_an_offence_or_a_child_are_counted_apart(
-        net: NetworkWarehouse) -> None:
+def test_perpetrators_tied_by_offending_are_counted_apart(net: NetworkWarehouse) -> None:
     """Two men who share only an address are two perpetrators, neither tied; two who abused
-    the same child on different days are both tied."""
+    the same child on different days and are otherwise unconnected are not tied either
+    (repeat victimisation); neither pair is reported as a group."""
     net.crime("TI-1", "TIV1", ["TI1m"], on=date(2023, 1, 1))
     net.crime("TI-2", "TIV2", ["TI2m"], on=date(2023, 2, 1))
     net.shares("TI1m", "address", "9 Mill Lane", seen=date(2022, 1, 1))
@@ -101,4 +101,5 @@ def test_perpetrators_tied_by_an_offence_or_a_child_are_counted_apart(
     address = by_id[where[network.index["N-" + net.person_key("TI1m")]]]
     child = by_id[where[network.index["N-" + net.person_key("TI3m")]]]
     assert (address.perpetrators, address.tied_perpetrators) == (2, 0)
-    assert (child.perpetrators, child.tied_perpetrators) == (2, 2)
+    assert (child.perpetrators, child.tied_perpetrators) == (2, 0)
+    assert not address.is_group and not child.is_group

@@ -8,6 +8,7 @@ from tessera.analysis.network import build_graph, communities, contacts_before_o
 from tessera.analysis.network.communities import community_of_vertices
 from tessera.analysis.network.growth import growth
 from tessera.analysis.network.paths import path_before
+from tests.analysis.network.hand_graph import HandGraph
 from tests.analysis.network.network_fixture import NetworkWarehouse
 
 
@@ -58,3 +59,26 @@ def test_growth_counts_people_and_offences_by_quarter(net: NetworkWarehouse) -> 
     assert quarters["2022-Q1"].people_to_date == 3
     assert quarters["2022-Q2"].people_to_date == 4
     assert (quarters["2022-Q4"].new_people, quarters["2022-Q4"].people_to_date) == (1, 5)
+
+
+def test_a_later_shortcut_is_not_used_before_it_was_seen() -> None:
+    """A and C were tied through B in 2021; a direct tie between them is first seen in 2024.
+    Before 2024 the path is A, B, C; before 2025 it is the direct tie; before 2021, none."""
+    hand = HandGraph()
+    hand.tie("N-A", "N-B", on=date(2021, 3, 1)).tie("N-B", "N-C", on=date(2021, 6, 1))
+    hand.tie("N-A", "N-C", on=date(2024, 2, 1))
+    network = hand.build()
+    assert path_before(network, "N-A", "N-C", date(2024, 1, 1)) == ("N-A", "N-B", "N-C")
+    assert path_before(network, "N-A", "N-C", date(2025, 1, 1)) == ("N-A", "N-C")
+    assert path_before(network, "N-A", "N-C", date(2021, 1, 1)) == ()
+
+
+def test_a_path_never_goes_backwards_in_time_through_a_tie_seen_on_the_day() -> None:
+    """A tie first seen on the offence's own day is not before it: the two offenders of OF-9
+    (2023-05-01) met through a phone only that day, so nothing joined them before."""
+    hand = HandGraph(perpetrators={"N-P", "N-Q"})
+    hand.tie("N-P", "N-Q", kind="co_offending", offence="OF-9", on=date(2023, 5, 1))
+    hand.tie("N-P", "O-phone-7", on=date(2023, 5, 1)).tie("N-Q", "O-phone-7",
+                                                          on=date(2023, 5, 1))
+    (contact,) = contacts_before_offence(hand.build(), "OF-9")
+    assert contact.path == ()

@@ -16,7 +16,7 @@ from tessera.analysis.audit.queries import audit_sql
 from tessera.analysis.audit.rules import (
     CATEGORY_LABELS,
     CATEGORY_RULES,
-    NETWORK_WINDOW_DAYS,
+    network_params,
     rule_text,
 )
 from tessera.analysis.audit.service import require_warehouse
@@ -107,7 +107,7 @@ def _network_associations(engine: Engine, crime_ref: str
     `network_association` step the network count reads."""
     found: dict[str, list[NetworkAssociation]] = {}
     for row in engine.rows(audit_sql("explain_network"),
-                           {"crime_ref": crime_ref, "window_days": NETWORK_WINDOW_DAYS}):
+                           {"crime_ref": crime_ref, **network_params()}):
         found.setdefault(row["record_key"], []).append(NetworkAssociation(
             kind=row["kind"], person_key=row["person_key"],
             other_person_key=row["other_person_key"], seen_on=row["seen_on"],

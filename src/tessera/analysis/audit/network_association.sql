@@ -1,7 +1,7 @@
 -- Step `network_association`: the associations through the network graph that place a CSA
 -- offence in the network count of group-based CSE, one row per offence, perpetrator, other
--- perpetrator, kind and evidence. Read with the parameter $window_days (rules.py
--- NETWORK_WINDOW_DAYS). The rule (docs/audit.md, "Group-based CSE through the network"):
+-- perpetrator, kind and evidence. Read with the parameters $window_days (rules.py
+-- NETWORK_WINDOW_DAYS) and $max_sharers (rules.py network_params). The rule (docs/audit.md, "Group-based CSE through the network"):
 --   a CSA offence (the `offence_category` rule) is network group-based when one of its
 --   named perpetrators (a person by person_id once `tessera link` has run, else the record
 --   itself) is associated with ANOTHER named perpetrator of any CSA offence, by
@@ -12,7 +12,13 @@
 --     co_offending      the two were perpetrators together of another offence (any offence);
 --     shared_<object>   graded intelligence links both to the same phone, vehicle, address or
 --                       online account, each link seen (first to last) within $window_days of
---                       the offence.
+--                       the offence, AND the two perpetrated CSA offences against at least one
+--                       same child within $window_days of each other: sharing a home or a
+--                       phone says people know each other, not that they offend together (the
+--                       offence-related tie the association needs). An object linked to more
+--                       than $max_sharers people (a hostel, a hotel, a shared line; the
+--                       network's tie_rules.csv) ties no one, nor does intelligence graded E
+--                       (suspected to be false).
 --   Two people the intelligence records as family (an association of kind 'family' between
 --   them, whenever seen) are never each other's association: families share homes, phones
 --   and cars, and abuse within a family is the intra-familial category, not a group.
@@ -110,13 +116,33 @@ co_offending AS (
     WHERE other.person_key IN (SELECT person_key FROM csa_perpetrator)
 ),
 
-object_link AS (
+graded_object_link AS (
     SELECT p.person_key, a.object_kind, a.object_value_key, a.first_seen,
         coalesce(a.last_seen, a.first_seen) AS last_seen, a.source
     FROM analysis.association AS a
     JOIN person AS p ON p.record_key = a.person_record_id_key
     WHERE a.object_value_key IS NOT NULL AND a.grading IS NOT NULL
+        AND upper(substr(a.grading, 2, 1)) <> 'E'
         AND a.object_kind IN ('phone', 'vehicle', 'address', 'online_account')
+),
+
+object_link AS (
+    SELECT gl.*
+    FROM graded_object_link AS gl
+    JOIN (
+        SELECT a.object_kind, a.object_value_key
+        FROM analysis.association AS a
+        JOIN person AS p ON p.record_key = a.person_record_id_key
+        WHERE a.object_value_key IS NOT NULL
+        GROUP BY a.object_kind, a.object_value_key
+        HAVING count(DISTINCT p.person_key) <= $max_sharers
+    ) AS few
+        ON few.object_kind = gl.object_kind AND few.object_value_key = gl.object_value_key
+),
+
+child_pair AS (
+    SELECT DISTINCT person_key, other_person_key
+    FROM victim_pair
 ),
 
 shared_object AS (
@@ -131,8 +157,10 @@ shared_object AS (
         ON theirs.object_kind = mine_link.object_kind
         AND theirs.object_value_key = mine_link.object_value_key
         AND theirs.person_key <> mine.person_key
-    WHERE theirs.person_key IN (SELECT person_key FROM csa_perpetrator)
-        AND mine_link.first_seen <= mine.offence_date + to_days(CAST($window_days AS INTEGER))
+    JOIN child_pair
+        ON child_pair.person_key = mine.person_key
+        AND child_pair.other_person_key = theirs.person_key
+    WHERE mine_link.first_seen <= mine.offence_date + to_days(CAST($window_days AS INTEGER))
         AND mine_link.last_seen >= mine.offence_date - to_days(CAST($window_days AS INTEGER))
         AND theirs.first_seen <= mine.offence_date + to_days(CAST($window_days AS INTEGER))
         AND theirs.last_seen >= mine.offence_date - to_days(CAST($window_days AS INTEGER))

@@ -7,10 +7,21 @@ figures so a reader can check what was counted. The logic itself lives in one pl
 
 from __future__ import annotations
 
+from tessera.analysis.network.ties import tie_rules
+
 NETWORK_WINDOW_DAYS = 365
 """How near in time (days) a shared victim or a shared object must be to the offence for the
 network count of group-based CSE: a year, so that a phone shared a decade apart does not make a
 group (the parameter $window_days of `network_association.sql`)."""
+
+
+
+def network_params() -> dict[str, int]:
+    """The parameters of `network_association.sql`: the window, and the most people an object
+    may be linked to and still tie them (`max_sharers` of the network's `tie_rules.csv`, so the
+    audit and the communities discount a hostel alike)."""
+    return {"window_days": NETWORK_WINDOW_DAYS, "max_sharers": tie_rules().max_sharers}
+
 
 RULES: tuple[tuple[str, str], ...] = (
     ("csa_offence",
@@ -57,9 +68,12 @@ RULES: tuple[tuple[str, str], ...] = (
      f"victimisation, not a group), by "
      f"co-offending in another offence, or by graded intelligence linking both to the same "
      f"phone, vehicle, address or online account, each link seen within "
-     f"{NETWORK_WINDOW_DAYS} days of the offence. People the intelligence records as family "
-     f"are never each other's association: families share homes, phones and cars "
-     f"innocently."),
+     f"{NETWORK_WINDOW_DAYS} days of the offence, when the two also abused at least one same "
+     f"child within {NETWORK_WINDOW_DAYS} days of each other (sharing a home or a phone alone "
+     f"is no offending tie). An object linked to more than {tie_rules().max_sharers} people "
+     f"(a hostel, a hotel, a shared line) ties no one, nor does intelligence graded E. People "
+     f"the intelligence records as family are never each other's association: families "
+     f"share homes, phones and cars innocently."),
     ("people",
      "People are counted once within an offence group (all CSA offences; group-based CSE), "
      "however many offences they are party to: a victim per person record (and per child_id in "

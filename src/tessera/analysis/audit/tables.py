@@ -20,9 +20,9 @@ from tessera.analysis.audit.rules import (
     ANY_NUMBER_LABELS,
     CATEGORY_LABELS,
     NETWORK_MEASURE_LABELS,
-    NETWORK_WINDOW_DAYS,
     OFFENCE_GROUP_LABELS,
     PARTY_LABELS,
+    network_params,
     rule_text,
 )
 from tessera.analysis.results import Cell, Column, RowKey, Rows, StatTable
@@ -130,7 +130,7 @@ def network_group_table(engine: Engine) -> StatTable:
     victims, phones or cars, is seen only through the network. The share of each is of CSA
     offences, so the two counts are read on the same base.
     """
-    counts = engine.rows(audit_sql("network_groups"), {"window_days": NETWORK_WINDOW_DAYS})[0]
+    counts = engine.rows(audit_sql("network_groups"), network_params())[0]
     return StatTable(
         name="network_group",
         title="Group-based CSE: by flag and through the network",

@@ -18,6 +18,7 @@ import igraph as ig
 import pyarrow as pa
 
 from tessera.analysis.network.queries import NETWORK_SQL
+from tessera.analysis.network.ties import edge_strengths, tie_rules
 from tessera.warehouse.engine import Engine
 
 OBJECT_PREFIX = "O-"
@@ -30,7 +31,8 @@ class NetworkGraph:
 
     Vertex attributes: `node_id`, `kind` ('person' or 'object'), `person_id`, `child_id`,
     `victim`, `perpetrator`, `charged`, `object_kind`. Edge attributes: `kind`, `first_seen`,
-    `last_seen`, `agency_code`, `source`, `grading`, `offence_key`, `force_code`. Parallel edges
+    `last_seen`, `agency_code`, `source`, `grading`, `offence_key`, `force_code`, `strength`
+    (how much it ties its ends, from `tie_rules.csv`: `ties.edge_strengths`). Parallel edges
     are kept: each is one record. There is no `name` attribute, so nothing that reads the graph
     can mistake an id for a name.
     """
@@ -40,11 +42,13 @@ class NetworkGraph:
 
     @cached_property
     def weighted(self) -> ig.Graph:
-        """The graph with parallel edges merged into one whose `weight` counts them, for
-        community detection and centrality (which read ties, not records); made once."""
+        """The graph with parallel edges merged into one whose `weight` counts them (for
+        centrality, which reads ties, not records) and whose `strength` sums theirs (for
+        community detection, see `ties.edge_strengths`); made once."""
         simple = self.graph.copy()
         simple.es["weight"] = [1.0] * simple.ecount()
-        simple.simplify(multiple=True, loops=True, combine_edges={"weight": "sum"})
+        simple.simplify(multiple=True, loops=True,
+                        combine_edges={"weight": "sum", "strength": "sum"})
         return simple
 
 
@@ -88,6 +92,7 @@ def graph_from_tables(nodes: pa.Table, edges: pa.Table) -> NetworkGraph:
     for attribute in ("kind", "first_seen", "last_seen", "agency_code", "source", "grading",
                       "offence_key", "force_code"):
         graph.es[attribute] = edges[attribute].to_pylist()
+    graph.es["strength"] = edge_strengths(graph, tie_rules())
     return NetworkGraph(graph=graph, index=index)
 
 

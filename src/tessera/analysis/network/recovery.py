@@ -9,6 +9,7 @@ extracts.
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,12 +18,15 @@ from pathlib import Path
 
 from pyarrow import csv as pa_csv
 
+from tessera.analysis.network.communities import Community, community_of_vertices
 from tessera.analysis.network.graph import NetworkGraph
 from tessera.analysis.network.queries import NETWORK_SQL
 from tessera.warehouse.engine import Engine
 
 TRUTH = "network_truth"
 """The name the ground truth's offences are registered under for `true_network.sql`."""
+PERSONS = "persons_truth"
+"""The name the ground truth's people are registered under for `decoys_reported`."""
 
 
 @dataclass(frozen=True)
@@ -70,3 +74,36 @@ def recovery(engine: Engine, network: NetworkGraph, membership: Mapping[int, str
     return Recovery(perpetrators=len(scored), networks=len(by_network),
                     adjusted_rand_index=adjusted_rand_index(truth, [c for _, c in scored]),
                     recovered_whole=whole / len(by_network) if by_network else 1.0)
+
+
+def decoys_reported(engine: Engine, network: NetworkGraph, found: Sequence[Community],
+                    ground_truth: Path) -> tuple[int, int]:
+    """How many of the generator's decoy groups (ground_truth/decoys.csv: people who share an
+    address or a phone innocently) are reported as a group: all their people in one community
+    that `is_group`; and how many decoy groups there are. Joins the truth's people to graph
+    nodes through `identity.person_record` (synthetic data only)."""
+    engine.register(PERSONS, pa_csv.read_csv(ground_truth / "persons.csv"))
+    try:
+        rows = engine.rows(
+            f"SELECT t.true_person_id, 'N-' || coalesce(l.linked_id, i.record_key) AS node "
+            f"FROM {PERSONS} AS t JOIN identity.person_record AS i "
+            "ON i.agency_code = t.agency_code AND i.source_record_id = t.source_record_id "
+            "LEFT JOIN analysis.person_link AS l ON l.record_key = i.record_key")
+    finally:
+        engine.unregister(PERSONS)
+    nodes: dict[str, set[str]] = {}
+    for row in rows:
+        nodes.setdefault(row["true_person_id"], set()).add(row["node"])
+    groups: dict[str, set[str]] = {}
+    with (ground_truth / "decoys.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            groups.setdefault(row["decoy_id"], set()).update(nodes.get(row["true_person_id"],
+                                                                        set()))
+    where = community_of_vertices(list(found))
+    by_id = {c.community_id: c for c in found}
+    reported = 0
+    for members in groups.values():
+        placed = {where[network.index[n]] for n in members if n in network.index}
+        if len(placed) == 1 and by_id[placed.pop()].is_group:
+            reported += 1
+    return reported, len(groups)

@@ -17,9 +17,9 @@ from tessera.analysis.network.communities import (
     person_communities,
 )
 from tessera.analysis.network.graph import NetworkGraph, build_graph
-from tessera.analysis.network.growth import growth
+from tessera.analysis.network.growth import growth_of
 from tessera.analysis.network.paths import community_contacts
-from tessera.analysis.network.roles import brokers, key_people
+from tessera.analysis.network.roles import brokers, key_people_of
 from tessera.analysis.network.tables import (
     brokers_table,
     communities_table,
@@ -65,12 +65,13 @@ def run_network(engine: Engine, *, community_id: str | None = None, seed: int = 
                                 f"C-{len(found):04d}")
         each = None
     ids = {c.community_id for c in shown}
-    people = [p for c in shown for p in key_people(network, c)[:each]]
+    people = [p for found_people in key_people_of(network, shown, each).values()
+              for p in found_people]
     tables = {
         "communities": communities_table(shown),
         "key_people": key_people_table(people),
-        "brokers": brokers_table([b for b in brokers(network, found) if b.community_id in ids]),
-        "growth": growth_table([q for c in shown for q in growth(network, c)]),
+        "brokers": brokers_table(brokers(network, found, only=ids)),
+        "growth": growth_table(growth_of(network, shown)),
     }
     if community_id is not None:
         tables["contacts"] = contacts_table(community_contacts(network, shown[0]))
