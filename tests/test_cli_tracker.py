@@ -35,8 +35,8 @@ def test_publish_stores_the_core_dataset_and_ethnicity_and_release_writes_them(
                    env=env).returncode == 0
     result = run_cli("tracker", "publish", "--warehouse", warehouse, env=env)
     assert result.returncode == 0, result.stderr
-    assert "Published 2 indicators to the tracker: core_dataset, ethnicity_recording" in \
-        result.stdout
+    assert "Published 3 indicators to the tracker: core_dataset, ethnicity_recording," in \
+        result.stdout and "problem_profiles" in result.stdout
     with sqlite3.connect(tmp_path / "casework.db") as db:
         (table_json,) = db.execute("SELECT table_json FROM indicator_snapshots "
                                    "WHERE indicator = 'core_dataset'").fetchone()

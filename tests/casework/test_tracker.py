@@ -141,11 +141,11 @@ def test_snapshots_keep_the_latest_table_and_slots_not_built_show_none(
     assert shown["mandatory_reporting"].table == {"rows": []}
     assert shown["core_dataset"].table is None
     assert shown["problem_profiles"].table is None and shown["problem_profiles"].source == \
-        "not_built"
+        "warehouse"  # not published yet
     assert shown["closed_case_reviews"].source == "casework"
 
 
 def test_a_snapshot_only_holds_a_warehouse_indicator(casework: Casework) -> None:
     with pytest.raises(CaseworkError, match="not an indicator drawn from the warehouse"), \
             casework.session() as session:
-        store_snapshot(session, "problem_profiles", "w.duckdb", {})
+        store_snapshot(session, "mandatory_reporting", "w.duckdb", {})

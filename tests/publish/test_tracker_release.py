@@ -28,6 +28,7 @@ from tessera.publish.tracker_release import (
     tracker_page,
 )
 from tessera.warehouse.engine import Engine
+from tessera.warehouse.schema import create_schema_sqls
 from tests.analysis.audit_fixture import populate_audit_fixture
 from tests.casework.populate import file_report, populate_people
 
@@ -64,7 +65,8 @@ def test_ethnicity_at_the_end_of_the_investigation_is_counted_by_force(
 def test_publish_stores_protected_snapshots_the_page_and_release_show(
         warehouse_file: Path, casework: Casework) -> None:
     stored = publish_tracker(warehouse_file, casework)
-    assert stored == ["ethnicity_recording"]  # the fixture has no delivery profiles to score
+    # the fixture has no delivery profiles to score, and no force has published a profile
+    assert stored == ["ethnicity_recording", "problem_profiles"]
     with casework.reading() as session:
         page = tracker_page(session, date(2026, 11, 30))
         workbook = tracker_ods(page, date(2026, 11, 30))
@@ -147,3 +149,29 @@ def test_closed_case_reviews_are_counted_live_and_protected(casework: Casework) 
     with casework.reading() as session:
         table = page_table(tracker_page(session), "closed_case_reviews")
     assert [row[1:] for row in table["rows"]] == [[22, 11, 0, 0, 0, 0, 11]]
+
+
+def test_profile_currency_shows_each_forces_latest_profile_and_whether_it_is_current(
+        tmp_path: Path) -> None:
+    """Kent published a year-old profile and then a new one; Essex only one 14 months old;
+    every other force none: Kent current, Essex not, the rest never."""
+    from datetime import date, datetime
+
+    from tessera.analysis.tracker.indicators import profile_currency_table
+    from tessera.warehouse.profile_releases import record_profile_releases
+    from tessera.warehouse.reference import refresh_reference_tables
+
+    with Engine.open(tmp_path / "w.duckdb") as engine:
+        for sql in create_schema_sqls():
+            engine.execute(sql)
+        refresh_reference_tables(engine)
+        record_profile_releases(engine, ["kent", "essex"], date(2023, 1, 1), date(2023, 12, 31),
+                                datetime(2024, 9, 1, 9))
+        record_profile_releases(engine, ["kent"], date(2024, 1, 1), date(2024, 12, 31),
+                                datetime(2025, 10, 1, 9))
+        table = profile_currency_table(engine, date(2025, 11, 30))
+    rows = {row[0]: row[1:] for row in table.rows}
+    assert rows["Kent Police"] == ("2025-10-01", "2024-01-01 to 2024-12-31", 2, "yes")
+    assert rows["Essex Police"] == ("2024-09-01", "2023-01-01 to 2023-12-31", 15, "no")
+    assert rows["Surrey Police"] == ("never", "", None, "no")
+    assert len(rows) == 44

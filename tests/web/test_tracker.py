@@ -22,7 +22,7 @@ def test_the_public_page_lists_every_recommendation_with_status_and_evidence(
     assert f"41 recommendations; {overdue} overdue." in page.text and overdue >= 5
     assert "Record a status" not in page.text  # only administrators see the link
     problem_profiles = page.text.split('id="indicator-problem_profiles"')[1]
-    assert "No indicator yet" in problem_profiles.split('id="indicator-')[0]
+    assert "Not published yet" in problem_profiles.split('id="indicator-')[0]
     reviews = page.text.split('id="indicator-closed_case_reviews"')[1].split('id="indicator-')[0]
     assert "Review requests received, by month" in reviews  # live: the site holds one request
     assert "[c]" in reviews and "No indicator yet" not in reviews

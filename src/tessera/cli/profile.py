@@ -9,7 +9,14 @@ from typing import Annotated, Literal
 
 import typer
 
-from tessera.cli import CaseworkOption, OutputOption, WarehouseOption, app, console
+from tessera.cli import (
+    CaseworkOption,
+    OutputOption,
+    WarehouseOption,
+    app,
+    console,
+    read_password,
+)
 from tessera.config import Settings, load_settings
 
 
@@ -70,10 +77,8 @@ def profile(
         if not user or not purpose or all_forces or force is None:
             raise typer.BadParameter("--edition restricted needs --force, --user and "
                                      "--purpose (one force at a time)")
-        password = (password_file.read_text(encoding="utf-8").rstrip("\r\n") if password_file
-                    else typer.prompt("Password", hide_input=True))
-        _profile_restricted(settings, casework_url, force, start, end, user, password, purpose,
-                            pdf=pdf)
+        _profile_restricted(settings, casework_url, force, start, end, user,
+                            read_password(password_file), purpose, pdf=pdf)
         return
     if user or purpose or password_file:
         raise typer.BadParameter("--user, --password-file and --purpose are for --edition "
@@ -89,6 +94,7 @@ def run_profile_command(settings: Settings, force: str | None, start: datetime |
     from tessera.publish.profile_disclosure import default_profile_register, release_profile
     from tessera.publish.profile_report import write_profile
     from tessera.warehouse.engine import Engine
+    from tessera.warehouse.profile_releases import record_profile_releases
     from tessera.warehouse.provenance import release_provenance
 
     started = time.perf_counter()
@@ -113,13 +119,16 @@ def run_profile_command(settings: Settings, force: str | None, start: datetime |
                               f"{outputs.report}{_and_pdf(outputs.pdf)}; "
                               f"{len(protection.primary)} counts of 1 to 9 and "
                               f"{len(protection.secondary)} more cells shown as [c].",
-                              highlight=False)
+                              highlight=False, markup=False)
+    with Engine.open(settings.warehouse) as engine:  # when each force's profile was refreshed
+        record_profile_releases(engine, [p.force_code for p in profiles if p.force_code !=
+                                         NATIONAL], period.start, period.end, datetime.now())
     if force is None:
         written = "report.html and report.pdf" if pdf else "report.html"
         console.print(f"{len(profiles)} profiles for {period.label} in "
                       f"{settings.output / 'profile'} ({written} each); "
                       f"{hidden:,} cells shown as [c] in all; "
-                      f"{time.perf_counter() - started:.0f} s.", highlight=False)
+                      f"{time.perf_counter() - started:.0f} s.", highlight=False, markup=False)
 
 
 def _profile_restricted(settings: Settings, casework_url: str | None, force: str,

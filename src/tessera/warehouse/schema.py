@@ -98,6 +98,16 @@ def delivery_table_sqls() -> list[str]:
     ]
 
 
+PROFILE_RELEASES_SQL = (
+    "CREATE TABLE IF NOT EXISTS ops.profile_releases (force_code VARCHAR, "
+    "period_start DATE, period_end DATE, published_at TIMESTAMP)")
+"""Each published problem profile: which force, the period it covers and when it was made.
+
+Why kept: HMICFRS 2023 asked every force to refresh its profile at least once a year, and the
+recommendations tracker shows how current each force's is (`tessera profile` appends a row per
+profile it publishes; `tessera tracker publish` reads the latest)."""
+
+
 def create_schema_sqls() -> list[str]:
     """Statements creating every schema and table that do not exist yet."""
     sqls = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in ("identity", "analysis", "ops",
@@ -117,6 +127,7 @@ def create_schema_sqls() -> list[str]:
         "row BIGINT, field VARCHAR, rule VARCHAR, value VARCHAR, message VARCHAR)",
         *linkage_table_sqls(),
         *delivery_table_sqls(),
+        PROFILE_RELEASES_SQL,
     ]
     for entity in ENTITIES:
         table = q(entity.name)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from tessera.warehouse.engine import Engine
@@ -31,12 +32,15 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def test_a_forces_profile_is_written(tmp_path: Path, warehouse: Path,
                                      run_cli: Callable[..., Any]) -> None:
-    """Kent's published profile: HTML and CSVs in profile/kent/, its release in the register,
-    and how many cells disclosure control hid."""
+    """Kent's published profile: HTML and CSVs in profile/kent/, its release in the register
+    and in the warehouse's record of profiles (for the tracker), and how many cells disclosure
+    control hid."""
     result = run_cli("profile", "--force", "kent", "--no-pdf", "--warehouse", str(warehouse),
                      env=_env(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "counts of 1 to 9" in result.stdout
+    assert "counts of 1 to 9" in result.stdout and "[c]" in result.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        assert db.sql("SELECT force_code FROM ops.profile_releases").fetchall()[-1] == ("kent",)
     folder = tmp_path / "out" / "profile" / "kent"
     assert (folder / "report.html").exists() and (folder / "definitions.csv").exists()
     assert not (folder / "report.pdf").exists()

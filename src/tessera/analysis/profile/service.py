@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from tessera.analysis.audit.rules import NETWORK_WINDOW_DAYS
+from tessera.analysis.audit.rules import network_params
 from tessera.analysis.audit.service import REQUIRED_TABLES as AUDIT_TABLES
 from tessera.analysis.network import Community, build_graph, communities
 from tessera.analysis.profile.area import (
@@ -122,7 +122,7 @@ def run_profiles(engine: Engine, forces: Sequence[str], period: Period | None = 
     if period.end < period.start:
         raise AnalysisError(f"--to {period.end} is before --from {period.start}")
     params: dict[str, Any] = {"date_from": period.start, "date_to": period.end,
-                              "window_days": NETWORK_WINDOW_DAYS}
+                              **network_params()}
     by_force: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
         lambda: defaultdict(list))
     for name in QUERIES:

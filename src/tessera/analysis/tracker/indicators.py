@@ -8,6 +8,7 @@ casework store keeps the published snapshot the tracker page reads.
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 
 from tessera.analysis.audit.queries import AUDIT_SQL
 from tessera.analysis.audit.rates import share
@@ -20,6 +21,7 @@ from tessera.warehouse.engine import Engine
 
 READS: dict[str, tuple[str, ...]] = {
     "ethnicity_end_by_force": ("offence_category", "party_statement"),
+    "profile_currency": (),
 }
 """The tracker's SQL files and the audit's steps each reads."""
 
@@ -38,6 +40,8 @@ def warehouse_indicators(engine: Engine) -> dict[str, StatTable]:
     tables = {"ethnicity_recording": ethnicity_end_by_force_table(engine)}
     with contextlib.suppress(NothingToScoreError):
         tables["core_dataset"] = core_dataset_table(engine)
+    if engine.table_exists("ops", "profile_releases"):
+        tables["problem_profiles"] = profile_currency_table(engine, date.today())
     return tables
 
 
@@ -79,3 +83,32 @@ def core_dataset_table(engine: Engine) -> StatTable:
                  Column("score", "Quality score (out of 100)", "figure", decimals=1)),
         rows=rows,
         notes=("docs/quality.md explains the score.",))
+
+
+PROFILE_CURRENT_DAYS = 365
+"""HMICFRS 2023 (recommendation 2): a force's profile is refreshed at least once a year."""
+
+
+def profile_currency_table(engine: Engine, today: date) -> StatTable:
+    """HMICFRS 2023 recommendation 2: how current each force's problem profile is, from the
+    profiles `tessera profile` has published (dates only: nothing to protect)."""
+    rows: list[tuple[Cell, ...]] = []
+    for r in engine.rows(TRACKER_SQL.sql("profile_currency")):
+        made = r["published_at"].date() if r["published_at"] else None
+        age = (today - made).days if made else None
+        rows.append((r["force_label"], made.isoformat() if made else "never",
+                     f"{r['period_start']} to {r['period_end']}" if made else "",
+                     None if age is None else age // 30,
+                     "yes" if age is not None and age <= PROFILE_CURRENT_DAYS else "no"))
+    return StatTable(
+        name="problem_profiles",
+        title="Problem profiles of group-based child sexual exploitation, by force",
+        description="When each force's latest problem profile was published by Tessera, the "
+                    "period it covers, and whether it is current (published within a year).",
+        columns=(FORCE, Column("published", "Latest profile published", "dimension"),
+                 Column("period", "Period covered", "dimension"),
+                 Column("months", "Months since", "figure", protected=False, decimals=0),
+                 Column("current", "Current (within a year)", "dimension")),
+        rows=tuple(rows),
+        notes=("Counts the profiles published with 'tessera profile'; a profile kept "
+               "elsewhere is not seen here.",))
