@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 
 from tessera.analysis.audit.queries import AUDIT_SQL, READS, audit_sql
-from tessera.analysis.audit.rules import NETWORK_WINDOW_DAYS
+from tessera.analysis.audit.rules import network_params
 from tessera.errors import AnalysisError
 from tests.analysis.audit_fixture import FixtureWarehouse
 
@@ -31,7 +31,7 @@ def test_every_query_says_what_it_counts(name: str) -> None:
 @pytest.mark.parametrize("name", SQL_FILES)
 def test_every_query_runs_on_the_warehouse_schema(warehouse: FixtureWarehouse,
                                                   name: str) -> None:
-    params = {"party": "victim", "crime_ref": "X", "window_days": NETWORK_WINDOW_DAYS}
+    params = {"party": "victim", "crime_ref": "X", **network_params()}
     warehouse.engine.rows(audit_sql(name), params)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
+from tessera.casework.signing import Signer
 from tessera.casework.store import Casework
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, Visitor
 from tests.served import running, settings
@@ -28,7 +29,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     warehouse's look-again list published."""
     folder = tmp_path_factory.mktemp("serve-look-again")
     url = f"sqlite:///{folder / 'casework.db'}"
-    casework = Casework.open(url)
+    casework = Casework.open(url, Signer.from_file(folder / "signing.key"))  # the service's key
     populate_accounts(casework)
     publish_fixture_list(casework)
     casework.close()
