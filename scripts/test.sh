@@ -12,5 +12,5 @@ fi
 .venv/bin/lint-imports
 .venv/bin/mypy src/tessera
 # Two processes (one per core here), each taking whole modules, so a module's fixtures (a
-# store, a served app) are built once: the quick loop, -m "not slow", takes about three and a half minutes.
+# store, a served app) are built once (the quick loop, -m "not slow", and the whole suite: README).
 .venv/bin/python -m pytest -n auto --dist loadscope "$@"
