@@ -66,20 +66,13 @@ class EntryRecord:
 
 
 @dataclass(frozen=True)
-class Published:
-    """A publication as written or read: its id, when, by whom, the one it superseded."""
+class Published(PublicationRecord):
+    """A publication as written or read: what was published, with its id, when, and the one
+    it superseded."""
 
     publication_id: int
-    product: str
     published_at: datetime
-    published_by: str
     supersedes: int | None
-    provenance: str
-    batch_id: int | None
-    loaded_at: datetime | None
-    linkage_run_id: int | None
-    settings: dict[str, Any]
-    counts: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -247,6 +240,8 @@ def _entry(row: PublishedEntry) -> EntryView:
 
 
 def _published(row: Publication) -> Published:
-    return Published(row.id, row.product, row.published_at, row.published_by, row.supersedes,
-                     row.provenance, row.batch_id, row.loaded_at, row.linkage_run_id,
-                     row.settings, row.counts)
+    return Published(product=row.product, published_by=row.published_by,
+                     provenance=row.provenance, batch_id=row.batch_id, loaded_at=row.loaded_at,
+                     linkage_run_id=row.linkage_run_id, settings=row.settings,
+                     counts=row.counts, publication_id=row.id, published_at=row.published_at,
+                     supersedes=row.supersedes)

@@ -138,11 +138,7 @@ def check_password(user: User | None, password: str) -> bool:
     caller reads the user before and records the outcome after, never holding a transaction
     open through it (sign_in.py).
     """
-    try:
-        _hasher.verify(user.password_hash if user else _unused_hash(), password)
-    except (VerificationError, InvalidHashError):
-        return False
-    return user is not None
+    return check_secret(user.password_hash if user else None, password)
 
 
 def verified_user_id(casework: Casework, username: str, password: str) -> int:

@@ -13,7 +13,6 @@ its own fields only, and the final send validates everything again.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -26,7 +25,7 @@ from tessera.casework.reports import ReportInput, Submission, report_receipt
 from tessera.casework.roles import Role
 from tessera.errors import NotFound
 from tessera.web.access import SignedIn, casework_of, filer_of
-from tessera.web.forms import FieldErrors, error_list, field_errors
+from tessera.web.forms import FieldErrors, Step, error_list, field_errors, page_after
 from tessera.web.rendering import render
 
 policy = SignedIn(Role.REPORTER)
@@ -36,24 +35,11 @@ DOB = "child_date_of_birth"
 DOB_PARTS = (f"{DOB}-day", f"{DOB}-month", f"{DOB}-year")
 
 
-@dataclass(frozen=True)
-class Step:
-    """One page of the form: its URL name (and template), and the report fields it asks."""
-
-    name: str
-    title: str
-    fields: tuple[str, ...]
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """The form inputs of the page (a date is three inputs)."""
-        return tuple(part for f in self.fields for part in (DOB_PARTS if f == DOB else (f,)))
-
-
 STEPS = (
     Step("you", "About you", ("reporter_role", "reporter_organisation", "reporter_contact")),
     Step("child", "About the child", ("child_given_name", "child_family_name", DOB,
-                                      "child_age", "child_postcode", "child_setting")),
+                                      "child_age", "child_postcode", "child_setting"),
+         dates=(DOB,)),
     Step("concern", "What you know", ("disclosure", "occurred_when", "alleged_person")),
     Step("risk", "Is the child at immediate risk of harm?", ("immediate_risk",)),
 )
@@ -155,14 +141,12 @@ def answer(request: Request, step_name: str, answers: Answers,
     if step is None:
         raise NotFound(f"the report form has no page called {step_name!r}")
     report, errors = _validate(answers)
-    if any(f in errors for f in step.fields):
-        return _step_page(request, step, answers, errors=errors, returning=bool(returning))
-    later = STEPS[STEPS.index(step) + 1:]
-    if later and not (returning and report is not None):
-        return _step_page(request, later[0], answers, returning=bool(returning))
-    if report is None:  # a page left unanswered (changed from the check page): go there
-        first = next(s for s in STEPS if any(f in errors for f in s.fields))
-        return _step_page(request, first, answers, errors=errors, returning=True)
+    shown = page_after(STEPS, step, errors, complete=report is not None,
+                       returning=bool(returning))
+    if shown is not None:
+        page, page_errors, back = shown
+        return _step_page(request, page, answers, errors=page_errors, returning=back)
+    assert report is not None  # the check page comes only once every answer is good
     return _check_page(request, answers, report)
 
 

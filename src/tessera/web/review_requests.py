@@ -17,7 +17,6 @@ Why it is built this way:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
 
@@ -28,7 +27,6 @@ from fastapi.responses import RedirectResponse, Response
 from tessera.casework.models import User
 from tessera.casework.principals import RequestHolder
 from tessera.casework.review_input import (
-    DOB,
     FIELDS,
     REVIEW_WANTED,
     SAFE_METHODS,
@@ -50,7 +48,7 @@ from tessera.dataset import codelist
 from tessera.errors import CaseworkError, NotFound
 from tessera.web.access import Anyone, casework_of, client_address
 from tessera.web.accounts import PASSWORD_CHECKS
-from tessera.web.forms import FieldErrors, error_list, sentence
+from tessera.web.forms import FieldErrors, Step, error_list, page_after, sentence
 from tessera.web.rendering import render
 
 policy = Anyone()
@@ -62,24 +60,10 @@ _HOLDER = "review_holder"
 """The session key holding the reference of the request whose secret was shown to match."""
 
 
-@dataclass(frozen=True)
-class Step:
-    """One page of the request: its name (and template), title, and the fields it asks."""
-
-    name: str
-    title: str
-    fields: tuple[str, ...]
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """The form inputs of the page (a date is three)."""
-        return tuple(p for f in self.fields for p in (DOB if f == "date_of_birth" else (f,)))
-
-
 STEPS = (
     Step("who", "About you", ("submitted_by", "support_organisation", "support_contact",
                               "consent_given", "consent_how", "given_name", "family_name",
-                              "date_of_birth")),
+                              "date_of_birth"), dates=("date_of_birth",)),
     Step("contact", "How we can contact you safely", (
         "safe_methods", "email", "phone", "postal_address", "times_to_avoid",
         "may_say_subject")),
@@ -259,14 +243,12 @@ def answer(request: Request, step_name: str, answers: Answers,
     if step is None:
         raise NotFound(f"this form has no page called {step_name!r}")
     data, errors = check_review_input(answers)
-    if any(f in errors for f in step.fields):
-        return _step_page(request, step, answers, errors=errors, returning=bool(returning))
-    later = STEPS[STEPS.index(step) + 1:]
-    if later and not (returning and data is not None):
-        return _step_page(request, later[0], answers, returning=bool(returning))
-    if data is None:
-        first = next(s for s in STEPS if any(f in errors for f in s.fields))
-        return _step_page(request, first, answers, errors=errors, returning=True)
+    shown = page_after(STEPS, step, errors, complete=data is not None,
+                       returning=bool(returning))
+    if shown is not None:
+        page, page_errors, back = shown
+        return _step_page(request, page, answers, errors=page_errors, returning=back)
+    assert data is not None  # the check page comes only once every answer is good
     return _check_page(request, answers, data)
 
 
