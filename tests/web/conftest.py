@@ -29,6 +29,7 @@ from tessera.web.app import create_app
 from tests.casework.backends import BACKENDS, empty_store
 from tests.casework.review_fixture import review_input
 from tests.web.accounts import LEEDS_POSTCODE, PASSWORD, populate_accounts
+from tests.web.analysis_data import publish_fixture_products
 from tests.web.lookagain_data import KENT_CASES, WY_CASE, publish_fixture_list
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -103,8 +104,8 @@ def csrf_of(html: str) -> str:
 @pytest.fixture(scope="module", params=BACKENDS)
 def site(request: pytest.FixtureRequest,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The app on a fresh store with every account, two reports and a published look-again
-    list, once per backend."""
+    """The app on a fresh store with every account, two reports, a published look-again
+    list, problem profiles and performance framework, once per backend."""
     with empty_store(request.param, tmp_path_factory, "web_test") as url, \
             pytest.MonkeyPatch.context() as patch:
         # argon2's cheapest parameters: signing in a dozen accounts takes milliseconds.
@@ -117,6 +118,7 @@ def site(request: pytest.FixtureRequest,
         site.leeds_report = site.file("reporter", immediate_risk=True)
         site.national_report = site.file("reporter", child_postcode=None)
         publish_fixture_list(casework)
+        publish_fixture_products(casework)
         with casework.session() as session:
             site.review_request = submit_request(session, review_input()).reference
         yield site

@@ -64,6 +64,18 @@ RULES = [
               "only analysts read the look-again list (an analyst only their force's)"),
     RouteRule("GET", "/look-again/cases/{wy_case}", ("analyst", "national_analyst"),
               "only analysts open a case of the look-again list"),
+    RouteRule("GET", "/profiles", ("analyst", "national_analyst"),
+              "only analysts read problem profiles (an analyst only their force's)"),
+    RouteRule("GET", "/profiles/{force}", ("analyst", "national_analyst"),
+              "only analysts read a force's problem profile (every figure, logged)"),
+    RouteRule("GET", "/profiles/{force}/charts/{profile_chart}.svg",
+              ("analyst", "national_analyst"), "only analysts draw a profile's chart"),
+    RouteRule("GET", "/performance", ("analyst", "national_analyst"),
+              "only analysts read the performance pages (an analyst only their force's)"),
+    RouteRule("GET", "/performance/{force}", ("analyst", "national_analyst"),
+              "only analysts read a force's performance (every figure, logged)"),
+    RouteRule("GET", "/performance/{force}/charts/{spc_chart}.svg",
+              ("analyst", "national_analyst"), "only analysts draw a control chart"),
     RouteRule("GET", "/receipts/verify", EVERYONE, "anyone may check a receipt"),
     RouteRule("POST", "/receipts/verify", EVERYONE, "anyone may check a receipt"),
     RouteRule("GET", "/receipts/public-key", EVERYONE, "the signing key is public"),
@@ -122,6 +134,22 @@ AREA_RULES = [
      "a national analyst opens any force's case"),
     ("national_analyst", "GET", "/look-again?force=kent", "allow",
      "a national analyst lists any force's cases"),
+    ("analyst", "GET", "/profiles/kent", "deny",
+     "a West Yorkshire analyst cannot read Kent's problem profile"),
+    ("analyst", "GET", "/profiles/england-and-wales", "deny",
+     "a force analyst cannot read the national profile (every force's figures)"),
+    ("analyst", "GET", "/profiles/kent/charts/chart-trend.svg", "deny",
+     "a West Yorkshire analyst cannot draw Kent's chart"),
+    ("analyst", "GET", "/performance/lancashire", "deny",
+     "a West Yorkshire analyst cannot read Lancashire's performance"),
+    ("analyst", "GET", "/performance/lancashire/charts/chart-spc-p1.svg", "deny",
+     "a West Yorkshire analyst cannot draw Lancashire's control chart"),
+    ("national_analyst", "GET", "/profiles/kent", "allow",
+     "a national analyst reads any force's problem profile"),
+    ("national_analyst", "GET", "/profiles/england-and-wales", "allow",
+     "a national analyst reads England and Wales's profile"),
+    ("national_analyst", "GET", "/performance/lancashire", "allow",
+     "a national analyst reads any force's performance"),
     ("other_reporter", "GET", "/report/{leeds}/receipt.json", "deny",
      "a reporter cannot download another reporter's receipt"),
 ]
@@ -145,7 +173,9 @@ def _request(site: Site, who: str, method: str, path: str) -> Response:
     """Make the request as `who`: signed in for pages, with their API token for the API."""
     path = path.format(leeds=site.leeds_report, national=site.national_report,
                        wy_case=site.wy_case, kent_case=site.kent_case,
-                       review=site.review_request, recommendation=RECOMMENDATION)
+                       review=site.review_request, recommendation=RECOMMENDATION,
+                       force="west-yorkshire", profile_chart="chart-trend",
+                       spc_chart="chart-spc-p1")
     if path.startswith("/api/"):
         client, _ = site.client(None)
         headers = {} if who == "anonymous" else {"Authorization": f"Bearer {site.tokens[who]}"}
@@ -183,7 +213,8 @@ def test_every_route_is_in_the_role_table(site: Site) -> None:
     """A route nobody wrote a rule for fails here: new routes must declare who may use them."""
     def shape(path: str) -> str:
         for name in ("{reference}", "{step_name}", "{leeds}", "{national}", "{key}",
-                     "{wy_case}", "{review}", "{recommendation_id}", "{recommendation}"):
+                     "{wy_case}", "{review}", "{recommendation_id}", "{recommendation}",
+                     "{force}", "{chart}", "{profile_chart}", "{spc_chart}"):
             path = path.replace(name, "{}")
         return path.replace("/report/you", "/report/{}").replace("/review-request/who",
                                                                  "/review-request/{}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 ColumnKind = Literal["dimension", "count", "share", "rate", "interval_low", "interval_high",
                      "figure"]
@@ -158,3 +158,45 @@ class StatTable:
             for value, column in zip(row, self.columns, strict=True):
                 if column.kind == "count" and isinstance(value, int):
                     yield CellRef(self.name, key, column.key), column, value
+
+    def as_json(self) -> dict[str, Any]:
+        """The table as plain JSON values, for a store that keeps a published product (the
+        casework store's publications); `from_json` makes the same table again."""
+        return {"name": self.name, "title": self.title, "description": self.description,
+                "notes": list(self.notes), "columns": [_column_json(c) for c in self.columns],
+                "rows": [list(row) for row in self.rows],
+                "totals": sorted(list(key) for key in self.totals)}
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> StatTable:
+        """The table `as_json` wrote."""
+        return cls(name=value["name"], title=value["title"], description=value["description"],
+                   notes=tuple(value["notes"]),
+                   columns=tuple(_column_from_json(c) for c in value["columns"]),
+                   rows=tuple(tuple(row) for row in value["rows"]),
+                   totals=frozenset(tuple(key) for key in value["totals"]))
+
+
+def _column_json(column: Column) -> dict[str, Any]:
+    return {"key": column.key, "label": column.label, "kind": column.kind,
+            "protected": column.protected, "of": _sum_json(column.of),
+            "per": _sum_json(column.per), "decimals": column.decimals}
+
+
+def _sum_json(value: str | Rows | None) -> str | dict[str, Any] | None:
+    if isinstance(value, Rows):
+        return {"column": value.column, "where": value.where, "values": list(value.values),
+                "keep": list(value.keep)}
+    return value
+
+
+def _column_from_json(value: dict[str, Any]) -> Column:
+    return Column(value["key"], value["label"], value["kind"], value["protected"],
+                  _sum_from_json(value["of"]), _sum_from_json(value["per"]), value["decimals"])
+
+
+def _sum_from_json(value: str | dict[str, Any] | None) -> str | Rows | None:
+    if isinstance(value, dict):
+        return Rows(value["column"], value["where"], tuple(value["values"]),
+                    tuple(value["keep"]))
+    return value

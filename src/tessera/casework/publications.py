@@ -35,6 +35,9 @@ from tessera.errors import CaseworkError, NoSuchRecord, NotFound, NotPermitted
 READER_ROLES = (Role.ANALYST, Role.NATIONAL_ANALYST)
 """Roles that read published products: an analyst their force's entries, a national analyst
 every force's."""
+ENGLAND_AND_WALES = "england-and-wales"
+"""The code of an entry about England and Wales as a whole (a national problem profile or
+dashboard) beside the force codes: only a national analyst sees it."""
 KEY_LENGTH = 200
 """The longest entry key (the column's length, and the read log's record id)."""
 
@@ -109,8 +112,8 @@ def publish(session: Session, record: PublicationRecord,
     """Write a new publication of `record.product` with its entries; it supersedes the
     latest one (kept, as history). Raises `CaseworkError` for an unknown force code or a key
     given twice."""
-    forces = codelist("police_forces").codes
-    unknown = sorted({e.force_code for e in entries} - set(forces))
+    forces = {*codelist("police_forces").codes, ENGLAND_AND_WALES}
+    unknown = sorted({e.force_code for e in entries} - forces)
     if unknown:
         raise CaseworkError(f"unknown police force {', '.join(unknown)}; see the police_forces "
                             "code list")
@@ -157,7 +160,8 @@ def force_list(session: Session, user: User, product: str, *, force: str | None,
     if scope is not None and force not in (None, scope):
         raise NotPermitted("you can see only your own force's list")
     chosen = scope or force
-    if chosen is not None and chosen not in codelist("police_forces").codes:
+    if chosen is not None and chosen not in (*codelist("police_forces").codes,
+                                             ENGLAND_AND_WALES):
         raise NotFound(f"there is no police force {chosen!r}")
     publication = _latest(session, product)
     query = select(PublishedEntry).where(PublishedEntry.publication_id == publication.id)
@@ -179,8 +183,8 @@ def open_entry(session: Session, user: User, product: str, key: str, *,
     scope = _own_force(current)
     publication = _latest(session, product)
     refused = NoSuchRecord(f"{product}_entry", key if _plausible(key) else ascii(key)[:200],
-                           "there is no case with this key on the list you can see; check "
-                           "the key")
+                           "there is nothing with this key among what you can see; check "
+                           "the address")
     if not _plausible(key):
         raise refused
     row = session.scalar(select(PublishedEntry).where(
@@ -231,7 +235,8 @@ def _forces(session: Session, publication_id: int) -> tuple[tuple[str, str], ...
 
 
 def _force_name(code: str) -> str:
-    return codelist("police_forces").label(code)
+    return "England and Wales" if code == ENGLAND_AND_WALES else codelist(
+        "police_forces").label(code)
 
 
 def _entry(row: PublishedEntry) -> EntryView:

@@ -636,11 +636,12 @@ def demo(
     seed: Annotated[int, typer.Option()] = 2023,
 ) -> None:
     """Synthetic national year, then ingest, link, the audit, data quality, networks, the
-    look-again list and the performance framework, in one go.
+    look-again list, the performance framework and every force's problem profile, in one go.
 
     Needs nothing but a few minutes and a few GB of disk at scale 1. Writes the synthetic
-    extracts, a warehouse and the linkage, audit, quality, network, look-again and
-    performance reports under --out; each run starts afresh there.
+    extracts, a warehouse and the linkage, audit, quality, network, look-again, performance
+    and profile reports under --out, and publishes the list, the framework and the profiles
+    into a casework store there for the web app; each run starts afresh there.
     """
     from tessera.analysis.lookagain import load_rules, load_weights
     from tessera.synth import generate
@@ -671,25 +672,37 @@ def demo(
     console.rule("7. Closed cases to look at again")
     listed = _look_again(settings, force=None, rules=load_rules(), weights=load_weights(),
                          top=DEMO_LOOK_AGAIN, network=network)
-    from tessera.cli.publishing import publish_list  # the web app's copy of the list
+    from tessera.cli.publishing import (  # the web app's copies
+        publish_list,
+        publish_performance_result,
+        publish_profile_list,
+    )
     store = f"sqlite:///{(out / 'casework.db').resolve()}"
     published = publish_list(listed, settings.warehouse, store, "tessera demo")
     console.rule("8. Police performance framework")
     from tessera.cli.performance import run_performance_command
-    run_performance_command(settings)
+    performance = run_performance_command(settings)
+    publish_performance_result(performance, settings.warehouse, store, "tessera demo")
+    console.rule("9. Problem profiles of every force")
+    from tessera.cli.profile import run_profile_command
+    profiles = run_profile_command(settings, None, pdf=False)
+    publish_profile_list(profiles, settings.warehouse, store, "tessera demo")
     console.print(f"Demo finished in {time.perf_counter() - started:.0f}s. Open "
                   f"{settings.output / 'audit' / 'report.html'} and "
                   f"{settings.output / 'linkage' / 'report.html'} and "
                   f"{settings.output / 'quality' / 'report.html'}, "
                   f"{settings.output / 'network' / 'report.html'} and "
                   f"{settings.output / 'look-again' / 'report.html'} and "
-                  f"{settings.output / 'performance' / 'index.html'} in a browser; explain any "
+                  f"{settings.output / 'performance' / 'index.html'} and "
+                  f"{settings.output / 'profile' / 'west-yorkshire' / 'report.html'} (a PDF of "
+                  "any force: tessera profile --force CODE) in a browser; explain any "
                   f"offence with: tessera audit --warehouse {settings.warehouse} --explain "
-                  f"CRIME_REF\nThe list is published (publication {published.publication_id}) "
-                  f"for the web app: add an analyst with tessera users add NAME --role analyst "
+                  f"CRIME_REF\nThe look-again list, the performance framework and the profiles "
+                  f"are published (look-again publication {published.publication_id}) for the "
+                  f"web app: add an analyst with tessera users add NAME --role analyst "
                   f"--name NAME --area-type police_force --area-code FORCE --casework-url "
                   f"{store}, then run tessera serve --casework-url {store} and open "
-                  "/look-again", highlight=False)
+                  "/look-again, /profiles and /performance", highlight=False)
 
 
 @app.command()

@@ -4,12 +4,15 @@ dashboard, a page per force and a workbook, through disclosure control."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tessera.cli import OutputOption, WarehouseOption, _provenance, app, console
 from tessera.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from tessera.analysis.performance import PerformanceResult
 
 
 @app.command()
@@ -40,8 +43,9 @@ def performance(
 
 
 def run_performance_command(settings: Settings, *, start: datetime | None = None,
-                            end: datetime | None = None) -> None:
-    """Run the framework over the settings' warehouse and write it out (also for the demo)."""
+                            end: datetime | None = None) -> PerformanceResult:
+    """Run the framework over the settings' warehouse and write it out; the result, for
+    `tessera demo` to publish for the web app."""
     from tessera.analysis.performance import NATIONAL, run_performance
     from tessera.publish.performance_report import write_performance
     from tessera.warehouse.engine import Engine
@@ -63,3 +67,4 @@ def run_performance_command(settings: Settings, *, start: datetime | None = None
                       f"{found.chart.verdict}", highlight=False)
     console.print(f"Dashboard: {files.dashboard}\nWorkbook: {files.ods}\nRestricted "
                   f"quarters: {files.restricted}", highlight=False)
+    return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -19,8 +19,13 @@ from tessera.cli import (
 )
 from tessera.config import Settings, load_settings
 
+if TYPE_CHECKING:
+    from tessera.analysis.profile import Profile
 
-def _day(value: str | None, option: str) -> datetime | None:
+
+def day_option(value: str | None, option: str) -> datetime | None:
+    """The day a --from or --to option gives (None when not given); a clear error if it is
+    not a date."""
     if value is None:
         return None
     try:
@@ -71,7 +76,7 @@ def profile(
     """
     if all_forces == (force is not None):
         raise typer.BadParameter("give one of --force CODE or --all")
-    start, end = _day(date_from, "--from"), _day(date_to, "--to")
+    start, end = day_option(date_from, "--from"), day_option(date_to, "--to")
     settings = load_settings(warehouse=warehouse, output=output)
     if edition == "restricted":
         if not user or not purpose or all_forces or force is None:
@@ -87,8 +92,9 @@ def profile(
 
 
 def run_profile_command(settings: Settings, force: str | None, start: datetime | None = None,
-                        end: datetime | None = None, *, pdf: bool = True) -> None:
-    """Published profiles of `force` (None: every force and the nation), written out."""
+                        end: datetime | None = None, *, pdf: bool = True) -> list[Profile]:
+    """Published profiles of `force` (None: every force and the nation), written out; the
+    profiles as made (every figure), for `tessera demo` to publish for the web app."""
     from tessera.analysis.profile import NATIONAL, force_codes, run_profiles
     from tessera.analysis.profile.service import parse_period
     from tessera.publish.profile_disclosure import default_profile_register, release_profile
@@ -129,6 +135,7 @@ def run_profile_command(settings: Settings, force: str | None, start: datetime |
                       f"{settings.output / 'profile'} ({written} each); "
                       f"{hidden:,} cells shown as [c] in all; "
                       f"{time.perf_counter() - started:.0f} s.", highlight=False, markup=False)
+    return profiles
 
 
 def _profile_restricted(settings: Settings, casework_url: str | None, force: str,

@@ -8,6 +8,7 @@ release (`performance_disclosure.py`), so a page cannot show what the workbook h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -78,11 +79,12 @@ def write_performance(result: PerformanceResult, out_dir: Path, *, provenance: s
     dashboard.write_text(environment.get_template("performance_dashboard.html").render(
         title=TITLE, provenance=provenance, result=result, rules=RULES,
         measures=table_section("measures", shown["measures"], []),
-        national=table_section("force_measures", _rows_of(shown["force_measures"], NATIONAL),
+        national=table_section("force_measures", rows_of(shown["force_measures"], NATIONAL),
                                []),
         quarters=table_section("national_quarters", shown["national_quarters"],
-                               national_charts(result, release)),
-        funnels=funnel_charts(result, release), forces=result.forces), encoding="utf-8")
+                               control_charts(result.computed, shown["national_quarters"])),
+        funnels=funnel_charts(result, shown["force_measures"]), forces=result.forces),
+        encoding="utf-8")
     pages: dict[str, Path] = {}
     for force in result.forces:
         page = folder / f"{force.code}.html"
@@ -90,7 +92,7 @@ def write_performance(result: PerformanceResult, out_dir: Path, *, provenance: s
             title=f"{TITLE}: {force.label}", provenance=provenance, result=result, force=force,
             peers=[codelist("police_forces").label(code) for code in force.peers],
             figures=table_section("force_measures",
-                                  _rows_of(shown["force_measures"], force.code), [])),
+                                  rows_of(shown["force_measures"], force.code), [])),
             encoding="utf-8")
         pages[force.code] = page
     restricted = out_dir / "restricted" / "performance"
@@ -113,7 +115,8 @@ def _cell(value: object) -> Cell:
     return value if value is None or isinstance(value, int | float) else str(value)
 
 
-def _rows_of(table: StatTable, code: str) -> StatTable:
+def rows_of(table: StatTable, code: str) -> StatTable:
+    """The rows of one place (a force code or England and Wales's) of a table of places."""
     position = table.index("force_code")
     return replace(table, rows=tuple(r for r in table.rows if r[position] == code),
                    totals=frozenset())
@@ -123,34 +126,39 @@ def _number(value: Cell) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def national_charts(result: PerformanceResult, release: PerformanceRelease) -> list[Chart]:
-    """England and Wales's control chart of every computed measure, from the shown cells."""
-    table = _shown(release.tables[2], release.edition.tables["national_quarters"])
+def control_charts(measures: Sequence[Measure], quarters: StatTable, *,
+                   draw: bool = True) -> list[Chart]:
+    """The control chart of each of `measures` of one place (England and Wales, or a force),
+    from the cells of its quarters as the edition shows them; a measure with no centre line
+    (too few figures shown) has none. Without `draw`, the charts' titles and text only (a
+    web page names its charts and serves each drawn on its own request)."""
+    place = str(quarters.rows[0][quarters.index("force")]) if quarters.rows else ""
+    records = quarters.records()
     charts = []
-    for measure in result.computed:
-        rows = [r for r in table.records() if r["measure_id"] == measure.id]
+    for measure in measures:
+        rows = [r for r in records if r["measure_id"] == measure.id]
         centre = _number(rows[0]["centre"]) if rows else None
         if centre is None:
             continue
         flagged = [r["special_cause"] not in (None, "none") for r in rows]
+        svg = Markup(control_chart_svg(
+            f"spc-{measure.id.lower()}", [str(r["quarter"]) for r in rows],
+            [_number(r["value"]) for r in rows], centre=centre,
+            lower=[_number(r["lower_limit"]) for r in rows],
+            upper=[_number(r["upper_limit"]) for r in rows], flagged=flagged,
+            ylabel=measure.unit)) if draw else Markup("")
         charts.append(Chart(
             f"chart-spc-{measure.id.lower()}", f"{measure.id} {measure.name}: control chart",
-            f"Control chart of {measure.name} for England and Wales by quarter, with the "
+            f"Control chart of {measure.name} for {place} by quarter, with the "
             "centre line and 3-sigma limits; special causes are marked. The figures are in "
-            "the table below.",
-            Markup(control_chart_svg(
-                f"spc-{measure.id.lower()}", [str(r["quarter"]) for r in rows],
-                [_number(r["value"]) for r in rows], centre=centre,
-                lower=[_number(r["lower_limit"]) for r in rows],
-                upper=[_number(r["upper_limit"]) for r in rows], flagged=flagged,
-                ylabel=measure.unit))))
+            "the table below.", svg))
     return charts
 
 
-def funnel_charts(result: PerformanceResult, release: PerformanceRelease) -> list[Chart]:
-    """A funnel plot of every rate and share: each force whose figure is shown, at its base,
-    around England and Wales with 95% and 99.8% limits."""
-    table = _shown(release.tables[1], release.edition.tables["force_measures"])
+def funnel_charts(result: PerformanceResult, table: StatTable) -> list[Chart]:
+    """A funnel plot of every rate and share: each force whose figure `table` (the forces'
+    measures over the period, as an edition shows them) shows, at its base, around England
+    and Wales with 95% and 99.8% limits."""
     quarters = len(result.quarters)
     charts = []
     for measure in (m for m in result.computed

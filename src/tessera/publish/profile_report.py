@@ -15,7 +15,7 @@ from markupsafe import Markup
 from weasyprint import HTML
 
 from tessera.analysis.profile import Profile
-from tessera.analysis.results import Cell, StatTable
+from tessera.analysis.results import Cell
 from tessera.publish.charts import horizontal_bars_svg, monthly_lines_svg
 from tessera.publish.editions import EditionKind
 from tessera.publish.sections import Chart, report_environment, table_section, write_report
@@ -93,42 +93,39 @@ def headlines(profile: Profile) -> list[Headline]:
     return result
 
 
-def profile_charts(profile: Profile) -> dict[str, list[Chart]]:
-    """The trend against England and Wales and the kinds of place, from the shown figures."""
+def profile_charts(profile: Profile, *, draw: bool = True) -> dict[str, list[Chart]]:
+    """The trend against England and Wales and the kinds of place, from the shown figures, by
+    the table each stands beside. Without `draw`, the charts' titles and text only (a web page
+    names its charts and serves each drawn on its own request)."""
     trend = profile.tables["trend"]
     months = [str(m) for m in trend.column("month")]
-    charts: dict[str, list[Chart]] = {"trend": [Chart(
-        "chart-trend", "CSA and group-based CSE offences by month",
-        "Line chart of the force's CSA offences and group-based CSE offences each month; "
-        "hidden months are gaps; the figures, with England and Wales beside them, are in the "
-        "table below.",
-        Markup(monthly_lines_svg("trend", months, {
-            "CSA offences": [_number(v) for v in trend.column("csa_offences")],
-            "Group-based CSE": [_number(v) for v in trend.column("group_based")]},
-            ylabel="Offences")))]}
-    charts["trend"].append(Chart(
-        "chart-trend-national", "England and Wales: CSA and group-based CSE offences by month",
-        "Line chart of the national figures (rounded to the nearest 10) month by month, the "
-        "picture beside the force's; the figures are in the table below.",
-        Markup(monthly_lines_svg("trend-national", months, {
-            "CSA offences": [_number(v) for v in trend.column("national_csa")],
-            "Group-based CSE": [_number(v) for v in trend.column("national_group_based")]},
-            ylabel="Offences"))))
-    charts["nature"] = [_places_chart(profile.tables["nature"])]
-    return charts
 
+    def lines(name: str, csa: str, group: str) -> Markup:
+        return Markup(monthly_lines_svg(name, months, {
+            "CSA offences": [_number(v) for v in trend.column(csa)],
+            "Group-based CSE": [_number(v) for v in trend.column(group)]},
+            ylabel="Offences")) if draw else Markup("")
 
-def _places_chart(nature: StatTable) -> Chart:
-    rows = [r for r in nature.records()
-            if r["aspect"] == "Kind of place" and r["category"] != "All"]
-    values = [_number(r["csa_offences"]) for r in rows]
-    return Chart(
-        "chart-places", "CSA offences by kind of place",
-        "Bar chart of CSA offences at each kind of place (hidden figures drawn as 0 and shown "
-        "as [c] in the table below).",
-        Markup(horizontal_bars_svg("places", [str(r["category"]) for r in rows],
-                                   [v if v is not None else 0.0 for v in values],
-                                   xlabel="CSA offences")))
+    nature = [r for r in profile.tables["nature"].records()
+              if r["aspect"] == "Kind of place" and r["category"] != "All"]
+    places = [_number(r["csa_offences"]) for r in nature]
+    return {"trend": [
+        Chart("chart-trend", "CSA and group-based CSE offences by month",
+              "Line chart of the force's CSA offences and group-based CSE offences each month; "
+              "hidden months are gaps; the figures, with England and Wales beside them, are in "
+              "the table below.", lines("trend", "csa_offences", "group_based")),
+        Chart("chart-trend-national",
+              "England and Wales: CSA and group-based CSE offences by month",
+              "Line chart of the national figures (rounded to the nearest 10) month by month, "
+              "the picture beside the force's; the figures are in the table below.",
+              lines("trend-national", "national_csa", "national_group_based"))],
+        "nature": [Chart(
+            "chart-places", "CSA offences by kind of place",
+            "Bar chart of CSA offences at each kind of place (hidden figures drawn as 0 and "
+            "shown as [c] in the table below).",
+            Markup(horizontal_bars_svg("places", [str(r["category"]) for r in nature],
+                                       [v if v is not None else 0.0 for v in places],
+                                       xlabel="CSA offences")) if draw else Markup(""))]}
 
 
 def _number(value: Cell) -> float | None:

@@ -34,6 +34,8 @@ from tessera.web import (
     admin,
     api,
     lookagain,
+    performance,
+    profiles,
     receipts,
     reports,
     review_requests,
@@ -47,8 +49,9 @@ from tessera.web.rendering import SERVICE_NAME, render_error, render_invalid_req
 from tessera.web.transport import MAX_BODY_BYTES, SecurityHeaders
 
 ROUTERS = (start.router, accounts.router, reports.router, triage.router, admin.router,
-           lookagain.router, tracker.router, tracker.admin_router, receipts.router,
-           review_requests.router, reviews.router, api.router)
+           lookagain.router, profiles.router, performance.router, tracker.router,
+           tracker.admin_router, receipts.router, review_requests.router, reviews.router,
+           api.router)
 STATIC = Path(__file__).parent / "static"
 """GOV.UK Frontend's assets, copied from npm by scripts/setup.sh (never committed)."""
 ASSETS = Path(__file__).parent / "assets"

@@ -47,8 +47,10 @@ _NAVIGATION = {
     Role.TRIAGE: [("Reports to triage", "/triage")],
     Role.REVIEW_CASEWORKER: [("Review requests", "/reviews")],
     Role.ADMINISTRATOR: [("Read log", "/admin/read-log")],
-    Role.ANALYST: [("Cases to look at again", "/look-again")],
-    Role.NATIONAL_ANALYST: [("Cases to look at again", "/look-again")],
+    Role.ANALYST: [("Cases to look at again", "/look-again"), ("Problem profile", "/profiles"),
+                   ("Performance", "/performance")],
+    Role.NATIONAL_ANALYST: [("Cases to look at again", "/look-again"),
+                            ("Problem profiles", "/profiles"), ("Performance", "/performance")],
 }
 
 
@@ -73,6 +75,18 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
             "csrf_token": request.session.get("csrf", ""), **(context or {})}
     return templates.TemplateResponse(request, template, page, status_code=status_code,
                                       headers=headers)
+
+
+CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+"""A chart's own Content-Security-Policy: matplotlib's SVG styles itself inline, which the
+pages' policy forbids; the chart may load and run nothing."""
+
+
+def svg_response(svg: str) -> Response:
+    """A chart drawn as SVG, for an `<img>` on a page: an image runs no script, and its own
+    policy lets it keep its inline styles and nothing else."""
+    return Response(svg, media_type="image/svg+xml",
+                    headers={"Content-Security-Policy": CHART_POLICY})
 
 
 def is_api(request: Request) -> bool:

@@ -82,7 +82,10 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                own_policy = headers.get("Content-Security-Policy")
                 headers.update(SECURITY_HEADERS)
+                if own_policy is not None:  # a chart's stricter one (web/rendering.py)
+                    headers["Content-Security-Policy"] = own_policy
                 if not static:
                     headers["Cache-Control"] = NO_STORE
             await send(message)

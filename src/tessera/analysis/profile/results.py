@@ -25,6 +25,11 @@ class Period:
     start: date
     end: date
 
+    @classmethod
+    def from_iso(cls, start: str, end: str) -> Period:
+        """The period of two ISO dates (as a publication keeps it)."""
+        return cls(date.fromisoformat(start), date.fromisoformat(end))
+
     @property
     def label(self) -> str:
         """The period as a reader sees it and as the register and file names use it."""
