@@ -17,6 +17,9 @@ from typing import Any
 import pytest
 
 from tessera.analysis.audit import run_audit
+from tessera.analysis.performance import NATIONAL as PERFORMANCE_NATIONAL
+from tessera.analysis.performance import run_performance
+from tessera.analysis.profile import NATIONAL, force_codes, run_profiles
 from tessera.casework.publications import publications
 from tessera.casework.store import Casework
 from tessera.sources.delivery import Delivery
@@ -62,6 +65,32 @@ def test_audit_counts_equal_ground_truth_on_clean_data(clean_run: tuple[Path, Pa
     assert counts["csa_offences"] == len(truth)
     assert counts["more_than_one_perpetrator"] == len(truth) - expected["single_perpetrator"]
     assert counts["online"] == sum(row["online"] == "true" for row in truth)
+
+
+def test_profiles_and_performance_agree_with_ground_truth(
+        clean_run: tuple[Path, Path]) -> None:
+    """Every force's problem profile and performance figures against the generator's truth:
+    CSA offences and group-based CSE per force (forces with none at this scale included,
+    City of London and British Transport Police among them) and for England and Wales."""
+    synthetic, warehouse = clean_run
+    truth = _truth(synthetic, "offences.csv")
+    csa = Counter(row["agency_code"] for row in truth)
+    group = Counter(row["agency_code"] for row in truth if row["category"] == "group_based_cse")
+    with Engine.open(warehouse, read_only=True) as engine:
+        profiles = run_profiles(engine, [*force_codes(), NATIONAL])
+        result = run_performance(engine)
+    for profile in profiles:
+        shown = {r["measure_code"]: r["offences"]
+                 for r in profile.tables["definitions"].records()}
+        national = profile.force_code == NATIONAL
+        assert shown["csa_offences"] == (len(truth) if national else csa[profile.force_code])
+        assert shown["group_based"] == (sum(group.values()) if national
+                                        else group[profile.force_code])
+    for force in result.forces:
+        assert result.figures[(force.code, "P1")].figure.numerator == csa[force.code]
+        assert result.figures[(force.code, "P3")].figure.numerator == group[force.code]
+    assert {f.code for f in result.forces} == set(csa)
+    assert result.figures[(PERFORMANCE_NATIONAL, "P1")].figure.numerator == len(truth)
 
 
 def test_every_row_is_accounted_for_and_broken_rows_are_caught(
