@@ -12,13 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tessera.casework.signing import Signer
-from tessera.casework.store import Casework
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, Visitor
-from tests.served import running, settings
-from tests.web.accounts import populate_accounts
+from tests.e2e.conftest import serving_accounts
+from tests.e2e.test_browser import Visitor
 from tests.web.analysis_data import publish_fixture_products
 
 pytestmark = pytest.mark.slow
@@ -27,24 +24,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`tessera serve` on a fresh SQLite casework file with every account and the hand-made
-    warehouses' profiles and performance framework published."""
-    folder = tmp_path_factory.mktemp("serve-analysis")
-    url = f"sqlite:///{folder / 'casework.db'}"
-    casework = Casework.open(url, Signer.from_file(folder / "signing.key"))  # the service's key
-    populate_accounts(casework)
-    publish_fixture_products(casework)
-    casework.close()
-    with running(settings(url, folder)) as service:
-        yield service.base
+    """`tessera serve` with every account and the hand-made warehouses' profiles and
+    performance framework published."""
+    with serving_accounts(tmp_path_factory, "serve-analysis", publish_fixture_products) as base:
+        yield base
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _charts_drawn(page: Page) -> int:

@@ -15,42 +15,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tessera.casework.store import Casework
-from tests.served import running, settings
-from tests.web.accounts import ACCOUNTS, LEEDS_POSTCODE, PASSWORD, populate_accounts
+from tests.e2e.conftest import serving_accounts
+from tests.web.accounts import ACCOUNTS, LEEDS_POSTCODE, PASSWORD
 
 pytestmark = pytest.mark.slow
 """A real server and Chromium: part of CI, not of the quick loop."""
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 BLOCKING = ("serious", "critical")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`tessera serve` on a fresh SQLite casework file, with an account of every role."""
-    folder = tmp_path_factory.mktemp("serve")
-    url = f"sqlite:///{folder / 'casework.db'}"
-    casework = Casework.open(url)
-    populate_accounts(casework)
-    casework.close()
-    with running(settings(url, folder)) as service:
-        yield service.base
+    with serving_accounts(tmp_path_factory, "serve") as base:
+        yield base
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium (Playwright cannot download its own browser here)."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Visitor:

@@ -58,18 +58,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         yield Served(service.base, url, folder)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, as tests/e2e/test_browser.py launches it."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 def _exit_link(person: Visitor) -> None:
     """GOV.UK's Exit this page is on the page, a real link away."""

@@ -9,27 +9,19 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tessera.casework.store import Casework
-from tests.e2e.test_browser import Visitor, browser
-from tests.served import running, settings
-from tests.web.accounts import populate_accounts
+from tests.e2e.conftest import serving_accounts
+from tests.e2e.test_browser import Visitor
 
 pytestmark = pytest.mark.slow
 """A real server and Chromium: part of CI, not of the quick loop."""
 
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared with test_browser
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`tessera serve` on a fresh SQLite casework file, with an account of every role."""
-    folder = tmp_path_factory.mktemp("serve_tracker")
-    url = f"sqlite:///{folder / 'casework.db'}"
-    casework = Casework.open(url)
-    populate_accounts(casework)
-    casework.close()
-    with running(settings(url, folder)) as service:
-        yield service.base
+    with serving_accounts(tmp_path_factory, "serve_tracker") as base:
+        yield base
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without"])
