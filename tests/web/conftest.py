@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from tessera.casework import users
 from tessera.casework.models import User
+from tessera.casework.readlog import read_log
 from tessera.casework.reports import ReportInput, submit_report
 from tessera.casework.reviews import submit_request
 from tessera.casework.signing import Signer
@@ -92,6 +93,15 @@ class Site:
             submitted = submit_report(session, reporter,
                                       ReportInput.model_validate(report_body(**overrides)))
         return submitted.reference
+
+
+def reads(site: Site, username: str, kind: str) -> list[tuple[str, str, str]]:
+    """The read log's entries by `username` of records whose kind starts with `kind`, newest
+    first: (kind, record id, purpose)."""
+    with site.casework.reading() as session:
+        admin = users.user_named(session, "administrator")
+        return [(r.record_kind, r.record_id, r.purpose) for r in read_log(session, admin)
+                if r.actor == username and r.record_kind.startswith(kind)]
 
 
 def csrf_of(html: str) -> str:

@@ -11,16 +11,7 @@ from __future__ import annotations
 import re
 
 from tessera.analysis.profile import SECTIONS
-from tessera.casework.readlog import read_log
-from tessera.casework.users import user_named
-from tests.web.conftest import Site
-
-
-def _reads(site: Site, username: str) -> list[tuple[str, str, str]]:
-    with site.casework.reading() as session:
-        admin = user_named(session, "administrator")
-        return [(r.record_kind, r.record_id, r.purpose) for r in read_log(session, admin)
-                if r.actor == username and r.record_kind.startswith("problem_profile")]
+from tests.web.conftest import Site, reads
 
 
 def test_an_analyst_lists_only_their_own_forces_profile(site: Site) -> None:
@@ -30,7 +21,7 @@ def test_an_analyst_lists_only_their_own_forces_profile(site: Site) -> None:
     assert 'href="/profiles/west-yorkshire"' in page.text
     assert "/profiles/kent" not in page.text and "england-and-wales" not in page.text
     assert "1 page you can read" in page.text and "restricted edition" in page.text
-    assert _reads(site, "analyst")[0][:2] == ("problem_profile_list",
+    assert reads(site, "analyst", "problem_profile")[0][:2] == ("problem_profile_list",
                                               _latest_list_id(site, "west-yorkshire"))
 
 
@@ -55,7 +46,7 @@ def test_a_profile_page_has_every_section_table_and_chart(site: Site) -> None:
         assert f'src="/profiles/west-yorkshire/charts/{chart}.svg"' in text
     assert re.search(r'<img src="[^"]+" alt="Line chart of the force', text)
     assert "Restricted edition" in text and "web tests" in text
-    kind, record, purpose = _reads(site, "analyst")[0]
+    kind, record, purpose = reads(site, "analyst", "problem_profile")[0]
     assert (kind, purpose) == ("problem_profile_entry", "problem profiles: read a force's "
                                                         "problem profile (restricted edition)")
     assert record.startswith("west-yorkshire (publication ")
@@ -78,7 +69,7 @@ def test_another_forces_profile_is_refused_and_the_attempt_logged(site: Site) ->
         page = client.get(f"/profiles/{force}")
         assert page.status_code == 404
         assert "Kent" not in page.text
-        assert _reads(site, "analyst")[0][:2] == ("problem_profile_entry", force)
+        assert reads(site, "analyst", "problem_profile")[0][:2] == ("problem_profile_entry", force)
 
 
 def test_a_national_analyst_reads_every_force_and_england_and_wales(site: Site) -> None:

@@ -15,18 +15,22 @@ if TYPE_CHECKING:
     from tessera.analysis.performance import PerformanceResult
 
 
+QuarterFromOption = Annotated[datetime | None, typer.Option(
+    "--from", formats=["%Y-%m-%d"],
+    help="First day measured (YYYY-MM-DD), widened to the start of its quarter "
+         "\\[default: the first offence held].")]
+QuarterToOption = Annotated[datetime | None, typer.Option(
+    "--to", formats=["%Y-%m-%d"],
+    help="Last day measured (YYYY-MM-DD), widened to the end of its quarter "
+         "\\[default: the last offence held].")]
+
+
 @app.command()
 def performance(
     warehouse: WarehouseOption = None,
     output: OutputOption = None,
-    start: Annotated[datetime | None, typer.Option(
-        "--from", formats=["%Y-%m-%d"],
-        help="First day measured (YYYY-MM-DD), widened to the start of its quarter "
-             "\\[default: the first offence held].")] = None,
-    end: Annotated[datetime | None, typer.Option(
-        "--to", formats=["%Y-%m-%d"],
-        help="Last day measured (YYYY-MM-DD), widened to the end of its quarter "
-             "\\[default: the last offence held].")] = None,
+    start: QuarterFromOption = None,
+    end: QuarterToOption = None,
 ) -> None:
     """Per-force performance measures (measure M7): values, intervals, control charts, peer
     groups and the funnel against England and Wales.

@@ -34,6 +34,13 @@ def day_option(value: str | None, option: str) -> datetime | None:
         raise typer.BadParameter(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+DayFromOption = Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help=(
+    "First day of the period (offences by recorded date) \\[default: the earliest "
+    "recorded]."))]
+DayToOption = Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help=(
+    "Last day of the period \\[default: the latest recorded]."))]
+
+
 @app.command()
 def profile(
     force: Annotated[str | None, typer.Option(help=(
@@ -41,11 +48,8 @@ def profile(
         "England and Wales."))] = None,
     all_forces: Annotated[bool, typer.Option("--all", help=(
         "Every force's profile and the national one."))] = False,
-    date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help=(
-        "First day of the period (offences by recorded date) \\[default: the earliest "
-        "recorded]."))] = None,
-    date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help=(
-        "Last day of the period \\[default: the latest recorded]."))] = None,
+    date_from: DayFromOption = None,
+    date_to: DayToOption = None,
     edition: Annotated[Literal["published", "restricted"], typer.Option(help=(
         "published: disclosure controlled, written out and recorded in the force's register; "
         "restricted: every figure, for the force's own analysts (an analyst of that force or "

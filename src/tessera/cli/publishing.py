@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +19,8 @@ from tessera.cli import (
     _sub_app,
     console,
 )
+from tessera.cli.performance import QuarterFromOption, QuarterToOption
+from tessera.cli.profile import DayFromOption, DayToOption, day_option
 from tessera.config import load_settings
 
 if TYPE_CHECKING:
@@ -93,11 +94,8 @@ def publish_list(result: LookAgainResult, warehouse: Path, casework_url: str | N
 
 @publish_app.command("profiles")
 def publish_profiles(
-    date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help=(
-        "First day of the period (offences by recorded date) \\[default: the earliest "
-        "recorded]."))] = None,
-    date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help=(
-        "Last day of the period \\[default: the latest recorded]."))] = None,
+    date_from: DayFromOption = None,
+    date_to: DayToOption = None,
     warehouse: WarehouseOption = None,
     casework_url: CaseworkOption = None,
 ) -> None:
@@ -112,7 +110,6 @@ def publish_profiles(
     """
     from tessera.analysis.profile import NATIONAL, force_codes, run_profiles
     from tessera.analysis.profile.service import parse_period
-    from tessera.cli.profile import day_option
     from tessera.warehouse.engine import Engine
 
     settings = load_settings(warehouse=warehouse)
@@ -142,14 +139,8 @@ def publish_profile_list(profiles: Sequence[Profile], warehouse: Path,
 
 @publish_app.command("performance")
 def publish_performance(
-    start: Annotated[datetime | None, typer.Option(
-        "--from", formats=["%Y-%m-%d"],
-        help="First day measured (YYYY-MM-DD), widened to the start of its quarter "
-             "\\[default: the first offence held].")] = None,
-    end: Annotated[datetime | None, typer.Option(
-        "--to", formats=["%Y-%m-%d"],
-        help="Last day measured (YYYY-MM-DD), widened to the end of its quarter "
-             "\\[default: the last offence held].")] = None,
+    start: QuarterFromOption = None,
+    end: QuarterToOption = None,
     warehouse: WarehouseOption = None,
     casework_url: CaseworkOption = None,
 ) -> None:
