@@ -65,12 +65,22 @@ csa_perpetrator AS (
     WHERE perpetrator AND named
 ),
 
+family_record AS (  -- both ways round: equality joins, not a join on either key
+    SELECT person_record_id_key AS record_key, linked_person_record_id_key AS other_record_key
+    FROM analysis.association
+    WHERE kind = 'family'
+    UNION
+    SELECT linked_person_record_id_key, person_record_id_key
+    FROM analysis.association
+    WHERE kind = 'family'
+),
+
 family AS (
     SELECT DISTINCT a.person_key, b.person_key AS other_person_key
-    FROM analysis.association AS f
-    JOIN person AS a ON a.record_key IN (f.person_record_id_key, f.linked_person_record_id_key)
-    JOIN person AS b ON b.record_key IN (f.person_record_id_key, f.linked_person_record_id_key)
-    WHERE f.kind = 'family' AND a.person_key <> b.person_key
+    FROM family_record AS f
+    JOIN person AS a ON a.record_key = f.record_key
+    JOIN person AS b ON b.record_key = f.other_record_key
+    WHERE a.person_key <> b.person_key
 ),
 
 victim_pair AS (

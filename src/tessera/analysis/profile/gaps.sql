@@ -5,18 +5,25 @@
 -- offences but no intelligence. `cse_children` are children (child_id) referred to social care
 -- in the period by a local authority of the force area with assessment factor 11A (CSE), and
 -- `no_police_record` those of them in no offence of any force in any role.
-WITH place AS (
+WITH in_intelligence AS (  -- person records in any association, on either side
+    SELECT person_record_id_key AS record_key FROM analysis.association
+    UNION
+    SELECT linked_person_record_id_key FROM analysis.association
+    WHERE linked_person_record_id_key IS NOT NULL
+),
+
+offence_with_intelligence AS (
+    SELECT DISTINCT op.crime_ref_key
+    FROM analysis.offence_party AS op
+    JOIN reference.party_role AS r ON r.code = op.role AND r.perpetrator = 'yes'
+    JOIN in_intelligence AS i ON i.record_key = op.person_record_id_key
+),
+
+place AS (
     SELECT po.force_code, po.lsoa, po.record_key,
-        EXISTS (
-            SELECT 1
-            FROM analysis.offence_party AS op
-            JOIN reference.party_role AS r ON r.code = op.role AND r.perpetrator = 'yes'
-            JOIN analysis.association AS a
-                ON op.person_record_id_key IN (a.person_record_id_key,
-                                                a.linked_person_record_id_key)
-            WHERE op.crime_ref_key = po.record_key
-        ) AS intelligence
+        oi.crime_ref_key IS NOT NULL AS intelligence
     FROM profile_offence AS po
+    LEFT JOIN offence_with_intelligence AS oi ON oi.crime_ref_key = po.record_key
     WHERE po.lsoa IS NOT NULL
 ),
 
