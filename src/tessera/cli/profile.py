@@ -101,7 +101,11 @@ def run_profile_command(settings: Settings, force: str | None, start: datetime |
     profiles as made (every figure), for `tessera demo` to publish for the web app."""
     from tessera.analysis.profile import NATIONAL, force_codes, run_profiles
     from tessera.analysis.profile.service import parse_period
-    from tessera.publish.profile_disclosure import default_profile_register, release_profile
+    from tessera.publish.profile_disclosure import (
+        default_profile_register,
+        release_profile,
+        release_profiles,
+    )
     from tessera.publish.profile_report import write_profile
     from tessera.warehouse.engine import Engine
     from tessera.warehouse.profile_releases import record_profile_releases
@@ -117,10 +121,14 @@ def run_profile_command(settings: Settings, force: str | None, start: datetime |
         provenance = release_provenance(engine).sentence
     console.print(provenance, highlight=False)
     hidden = 0
-    with console.status("Disclosure control and writing the reports"):
-        for one in profiles:
-            register = default_profile_register(settings.output, one.force_code, period)
-            published, protection = release_profile(one, register=register)
+
+    def register(code: str) -> Path:
+        return default_profile_register(settings.output, code, period)
+
+    with console.status("Disclosure control (every profile together) and writing the reports"):
+        released = (release_profiles(profiles, registers=register) if force is None else
+                    [release_profile(profiles[0], register=register(profiles[0].force_code))])
+        for one, (published, protection) in zip(profiles, released, strict=True):
             hidden += len(protection.suppressed)
             outputs = write_profile(published, settings.output / "profile" / one.force_code,
                                     edition="published", provenance=provenance, pdf=pdf)

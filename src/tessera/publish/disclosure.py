@@ -122,7 +122,11 @@ def protect(tables: Sequence[StatTable], relations: Sequence[Relation],
     protected = [i for i, ref in enumerate(system.refs) if primary[i] or ref in earlier_primary]
     margins = {i: rule.margin(int(system.values[i])) for i in protected}
     suppressed = choose_suppressions(system, _requirements(system, margins), rule.time_limit)
-    ranges = feasible_ranges(system, suppressed)
+    # Ranges of this release's hidden cells (reported) and of every protected one (proven);
+    # an earlier release's secondary cells need neither.
+    wanted = system.current.copy()
+    wanted[protected] = True
+    ranges = feasible_ranges(system, suppressed, wanted)
     failed = [str(system.refs[i]) for i in protected
               if not _covers(ranges[i], int(system.values[i]), margins[i])]
     if failed:

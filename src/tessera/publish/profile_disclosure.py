@@ -12,17 +12,17 @@ the same period is protected against this one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from tessera.analysis.profile import Period, Profile
-from tessera.analysis.results import RowKey, StatTable
+from tessera.analysis.profile import NATIONAL, Period, Profile
+from tessera.analysis.results import CellRef, RowKey, StatTable
 from tessera.publish.audit_disclosure import COUNTED_NOTE
 from tessera.publish.disclosure import DisclosureRule, Protection, protect
 from tessera.publish.editions import Edition, Symbol, published_edition, restricted_edition
-from tessera.publish.register import load_register, save_register
+from tessera.publish.register import CellRecord, ReleaseRegister, load_register, save_register
 from tessera.publish.tabulation import Relation
 
 ALL = "All"
@@ -33,18 +33,145 @@ def default_profile_register(output: Path, force_code: str, period: Period) -> P
     return output / "restricted" / f"profile-register-{force_code}-{period.slug}.json"
 
 
-def release_profile(profile: Profile, *, register: Path,
-                    rule: DisclosureRule | None = None) -> tuple[Profile, Protection]:
+def release_profile(profile: Profile, *, register: Path, rule: DisclosureRule | None = None,
+                    beside: ReleaseRegister | None = None, across: Sequence[Relation] = ()
+                    ) -> tuple[Profile, Protection]:
     """The profile as the public may see it, protected against the register's earlier
-    releases of the same force and period, and recorded there."""
+    releases of the same force and period, and recorded there.
+
+    `beside` holds the cells of profiles published with this one and `across` the relations
+    between its cells and theirs (`release_profiles`); they are protected against too but
+    recorded only in their own registers.
+    """
     period = f"{profile.force_code} {profile.period.label}"
     earlier = load_register(register, period)
     tables, relations = profile_tables(profile)
-    protection = protect(tables, relations, rule, earlier)
+    against = earlier if beside is None else ReleaseRegister(
+        period, earlier.releases, (*earlier.cells, *beside.cells),
+        (*earlier.relations, *beside.relations))
+    protection = protect(tables, [*relations, *across], rule, against)
     edition = published_edition(tables, protection, rule)
     name = f"profile {datetime.now().isoformat(timespec='microseconds')}"
-    save_register(earlier.record(name, protection.cells, protection.relations), register)
+    save_register(earlier.record(name, protection.cells, relations), register)
     return as_profile(profile, edition), protection
+
+
+def release_profiles(profiles: Sequence[Profile], *, registers: Callable[[str], Path],
+                     rule: DisclosureRule | None = None) -> list[tuple[Profile, Protection]]:
+    """Every force's profile and England and Wales's, released together, in the order given.
+
+    Why together: each national offence count is the sum of the 44 forces' same cells, so a
+    reader holding every profile could take the shown forces' figures from the nation's and
+    find one a force hides. The forces are released first, each on its own; then England and
+    Wales against all of them, with a relation for every such sum (`national_relations`), so
+    the same optimiser and LP audit hide whatever national cells a force's hidden cell needs
+    and prove it. The England and Wales columns of each force's trend then show the national
+    profile's published months ([c] where it hides one) instead of rounded figures.
+    `registers(code)` is the register of a profile's own earlier releases.
+    """
+    forces = [p for p in profiles if p.force_code != NATIONAL]
+    released = {p.force_code: release_profile(p, register=registers(p.force_code), rule=rule)
+                for p in forces}
+    nation = next((p for p in profiles if p.force_code == NATIONAL), None)
+    if nation is not None:
+        beside = ReleaseRegister("every force")
+        for code, (_, protection) in released.items():
+            beside = beside.record(code, (replace(c, ref=_of(code, c.ref))
+                                          for c in protection.cells),
+                                   (Relation(_of(code, r.total), tuple(_of(code, x)
+                                                                     for x in r.parts))
+                                    for r in protection.relations))
+        slack, across = national_relations(nation, forces)
+        beside = beside.record("people in more than one force", slack, ())
+        released[NATIONAL] = release_profile(nation, register=registers(NATIONAL), rule=rule,
+                                             beside=beside, across=across)
+        national_trend = released[NATIONAL][0].tables["trend"]
+        released = {code: (with_national_trend(shown, national_trend), protection)
+                    if code != NATIONAL else (shown, protection)
+                    for code, (shown, protection) in released.items()}
+    return [released[p.force_code] for p in profiles]
+
+
+EXACT_SUMS: frozenset[str] = frozenset({"definitions", "trend", "nature", "co_offending",
+                                        "outcomes", "field_completeness"})
+"""Tables of offence counts: each offence is one force's, so the nation's cell is exactly the
+forces' sum, and a reader knows it. In every other table a national count may be less than
+the sum (a person, child, place or community in two forces' profiles is one nationally) or
+more (a referral in no force's area): the relation is modelled with a hidden difference."""
+
+
+SAME_CELLS: frozenset[str] = frozenset({"area_agencies"})
+"""Tables whose rows are one supplying agency each: the nation's cell and a force's for the
+same agency are the same figure."""
+
+
+def national_relations(nation: Profile, forces: Sequence[Profile]
+                       ) -> tuple[list[CellRecord], list[Relation]]:
+    """Every count cell of the national profile that forces' profiles also hold, related to
+    theirs (force tables named `CODE:table`): an exact sum for offence counts, the same figure
+    for one agency's, and for people and places the sum with a never-published difference cell
+    (`cross-force` table), since the reader knows only that the difference is not negative."""
+    slack: list[CellRecord] = []
+    relations: list[Relation] = []
+    for name, table in nation.tables.items():
+        for ref, _, value in table.count_cells():
+            parts = [(_of(p.force_code, ref), part) for p in forces
+                     if (part := _count(p.tables[name], ref)) is not None]
+            if not parts:
+                continue
+            total = sum(part for _, part in parts)
+            refs = tuple(r for r, _ in parts)
+            if name in EXACT_SUMS:
+                relations.append(Relation(ref, refs))
+                continue
+            if name in SAME_CELLS:
+                relations.extend(Relation(ref, (one,)) for one in refs)
+                continue
+            difference = replace(ref, table=f"cross-force:{ref.table}")
+            if value >= total:  # more nationally: the nation = forces + difference
+                slack.append(CellRecord(difference, value - total, None, None, False))
+                relations.append(Relation(ref, (*refs, difference)))
+            else:  # fewer: the forces = the nation + difference
+                whole = replace(ref, table=f"cross-force-sum:{ref.table}")
+                slack.append(CellRecord(difference, total - value, None, None, False))
+                slack.append(CellRecord(whole, total, None, None, False))
+                relations.append(Relation(whole, refs))
+                relations.append(Relation(whole, (ref, difference)))
+    return slack, relations
+
+
+def with_national_trend(profile: Profile, national: StatTable) -> Profile:
+    """A force's profile whose England and Wales trend columns are the national profile's
+    published months (as released with it), with the note saying so."""
+    shown = {row[0]: (row[national.index("csa_offences")],
+                      row[national.index("group_based")]) for row in national.rows}
+    trend = profile.tables["trend"]
+    csa, group = trend.index("national_csa"), trend.index("national_group_based")
+    rows = tuple(tuple(shown[row[0]][0] if i == csa else shown[row[0]][1] if i == group
+                       else cell for i, cell in enumerate(row)) for row in trend.rows)
+    notes = (NATIONAL_TREND_NOTE, *(n for n in trend.notes if "rounded" not in n))
+    return replace(profile, tables={**profile.tables,
+                                    "trend": replace(trend, rows=rows, notes=notes)})
+
+
+NATIONAL_TREND_NOTE = ("England and Wales figures are those of the national profile published "
+                       "with this one: [c] where it hides a month, so that no month a force "
+                       "hides can be worked out from the national figure and the other forces' "
+                       "profiles.")
+
+
+def _of(code: str, ref: CellRef) -> CellRef:
+    """A force profile's cell as the joint release names it."""
+    return replace(ref, table=f"{code}:{ref.table}")
+
+
+def _count(table: StatTable, ref: CellRef) -> int | None:
+    """The count at `ref`'s row and column of `table` (None if it has no such count)."""
+    for row in table.rows:
+        if table.row_key(row) == ref.row:
+            value = row[table.index(ref.column)]
+            return value if isinstance(value, int) else None
+    return None
 
 
 def restricted_profile(profile: Profile) -> Profile:

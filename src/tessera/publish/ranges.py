@@ -42,6 +42,8 @@ class Attack:
     value: float
     binding: IntArray
     moved: IntArray
+    solution: FloatArray | None = None
+    """The reader's extreme solution (every cell of the component), None when unbounded."""
 
 
 class ComponentLP:
@@ -91,7 +93,7 @@ class ComponentLP:
         binding = np.flatnonzero((duals > DUAL_TOLERANCE) & ~suppressed)
         moved = np.flatnonzero(np.abs(x - self.values) > DUAL_TOLERANCE)
         value = float(x[target])
-        return Attack(value, binding, moved)
+        return Attack(value, binding, moved, x)
 
     def _open(self, suppressed: BoolArray) -> None:
         """Give the cells whose state changed their bounds: hidden, from 0 up; else what was
@@ -111,6 +113,7 @@ def _reader_model(relations: csr_array, low: FloatArray, high: FloatArray) -> hi
     _swallow_banner()
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "off")
     columns = csc_array(relations)
     model = highspy.HighsLp()
     model.num_col_, model.num_row_ = len(low), columns.shape[0]
@@ -125,16 +128,19 @@ def _reader_model(relations: csr_array, low: FloatArray, high: FloatArray) -> hi
     return highs
 
 
-def feasible_ranges(system: CellSystem, suppressed: BoolArray) -> dict[int, Range]:
-    """The range of every suppressed cell given all other cells published (exactly, or as the
-    range a rounded figure stands for), the relations, and non-negativity."""
+def feasible_ranges(system: CellSystem, suppressed: BoolArray,
+                    wanted: BoolArray | None = None) -> dict[int, Range]:
+    """The range of every suppressed cell (of those marked `wanted`, when given) given all
+    other cells published (exactly, or as the range a rounded figure stands for), the
+    relations, and non-negativity."""
     ranges: dict[int, Range] = {}
+    asked = suppressed if wanted is None else suppressed & wanted
     for cells in system.components():
-        hidden = suppressed[cells]
-        if not hidden.any():
+        if not asked[cells].any():
             continue
+        hidden = suppressed[cells]
         lp = ComponentLP(system, cells)
-        for target in np.flatnonzero(hidden).tolist():
+        for target in np.flatnonzero(asked[cells]).tolist():
             ranges[int(cells[target])] = (lp.extreme(hidden, target, maximise=False).value,
                                           lp.extreme(hidden, target, maximise=True).value)
     return ranges
