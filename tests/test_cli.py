@@ -8,7 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import offence, write_extract
+
+pytestmark = pytest.mark.slow  # each case starts the CLI in a subprocess: CI runs them,
+# the quick loop (-m "not slow") does not
 
 
 def _env(tmp_path: Path) -> dict[str, str]:

@@ -8,7 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.casework.populate import PASSWORD
+
+pytestmark = pytest.mark.slow  # each case starts the CLI in a subprocess: CI runs them,
+# the quick loop (-m "not slow") does not
 
 
 def test_identify_shows_the_records_to_an_allowed_analyst_and_logs_it(

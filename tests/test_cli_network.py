@@ -9,9 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tessera.warehouse.engine import Engine
 from tests.analysis.audit_fixture import create_schema
 from tests.analysis.network.network_fixture import NetworkWarehouse
+
+pytestmark = pytest.mark.slow  # each case starts the CLI in a subprocess: CI runs them,
+# the quick loop (-m "not slow") does not
 
 
 def _warehouse(tmp_path: Path) -> Path:

@@ -12,12 +12,14 @@ import pytest
 from tessera.warehouse.engine import Engine
 from tests.analysis.performance.performance_fixture import populate_performance_fixture
 
+pytestmark = pytest.mark.slow  # each case starts the CLI in a subprocess: CI runs them,
+# the quick loop (-m "not slow") does not
+
 
 def _env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "TESSERA_SECRET_KEY": "cli-test", "TESSERA_OUTPUT": str(tmp_path)}
 
 
-@pytest.mark.slow
 def test_performance_prints_the_measures_and_writes_the_release(
         tmp_path: Path, run_cli: Callable[..., Any]) -> None:
     """Exit 0; every computed measure printed; dashboard, pages, workbook and restricted file."""

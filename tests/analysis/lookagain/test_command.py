@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tessera.warehouse.engine import Engine
 from tests.analysis.lookagain.lookagain_fixture import (
     KENT,
@@ -16,6 +18,9 @@ from tests.analysis.lookagain.lookagain_fixture import (
     offence_key,
     populate_lookagain_fixture,
 )
+
+pytestmark = pytest.mark.slow  # each case starts the CLI in a subprocess: CI runs them,
+# the quick loop (-m "not slow") does not
 
 
 def _warehouse(tmp_path: Path) -> Path:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tessera.casework.publications import publications
 from tessera.casework.store import Casework
 from tessera.publish.lookagain_publication import PRODUCT
@@ -17,6 +19,9 @@ from tests.analysis.lookagain.lookagain_fixture import (
     LookAgainWarehouse,
     populate_lookagain_fixture,
 )
+
+pytestmark = pytest.mark.slow  # each case starts the CLI in a subprocess: CI runs them,
+# the quick loop (-m "not slow") does not
 
 
 def _setup(tmp_path: Path) -> tuple[list[str], dict[str, str], str]:
