@@ -113,7 +113,7 @@ def test_forces_trend_shows_the_nations_published_months(
         profiles: list[Profile], together: list[tuple[Profile, Protection]]) -> None:
     released = dict(zip((p.force_code for p in profiles), together, strict=True))
     nation = released[NATIONAL][0].tables["trend"]
-    for code in ("west-yorkshire", "city-of-london"):
+    for code in ("west-yorkshire", "city-of-london", NATIONAL):
         trend = released[code][0].tables["trend"]
         assert trend.column("national_csa") == nation.column("csa_offences")
         assert trend.column("national_group_based") == nation.column("group_based")

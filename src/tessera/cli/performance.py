@@ -66,8 +66,10 @@ def run_performance_command(settings: Settings, *, start: datetime | None = None
                   highlight=False)
     for measure in result.computed:
         found = result.figures[(NATIONAL, measure.id)]
-        value = "–" if found.figure.value is None else f"{found.figure.value:,}"
-        console.print(f"  {measure.id:<4} {measure.name}: {value} ({measure.unit}); "
+        value = found.figure.value
+        shown = ("–" if value is None else f"{value:,.0f}" if float(value).is_integer()
+                 else f"{value:,}")
+        console.print(f"  {measure.id:<4} {measure.name}: {shown} ({measure.unit}); "
                       f"{found.chart.verdict}", highlight=False)
     console.print(f"Dashboard: {files.dashboard}\nWorkbook: {files.ods}\nRestricted "
                   f"quarters: {files.restricted}", highlight=False)

@@ -65,8 +65,9 @@ def release_profiles(profiles: Sequence[Profile], *, registers: Callable[[str], 
     find one a force hides. The forces are released first, each on its own; then England and
     Wales against all of them, with a relation for every such sum (`national_relations`), so
     the same optimiser and LP audit hide whatever national cells a force's hidden cell needs
-    and prove it. The England and Wales columns of each force's trend then show the national
-    profile's published months ([c] where it hides one) instead of rounded figures.
+    and prove it. The England and Wales columns of every profile's trend (the nation's own
+    too) then show the national profile's published months ([c] where it hides one) instead
+    of rounded figures, which would otherwise narrow a hidden month down to ten.
     `registers(code)` is the register of a profile's own earlier releases.
     """
     forces = [p for p in profiles if p.force_code != NATIONAL]
@@ -87,7 +88,6 @@ def release_profiles(profiles: Sequence[Profile], *, registers: Callable[[str], 
                                              beside=beside, across=across)
         national_trend = released[NATIONAL][0].tables["trend"]
         released = {code: (with_national_trend(shown, national_trend), protection)
-                    if code != NATIONAL else (shown, protection)
                     for code, (shown, protection) in released.items()}
     return [released[p.force_code] for p in profiles]
 
