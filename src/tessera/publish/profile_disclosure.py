@@ -56,40 +56,112 @@ def release_profile(profile: Profile, *, register: Path, rule: DisclosureRule | 
     return as_profile(profile, edition), protection
 
 
+SMALLEST_WITH_NATION = 3
+"""How many forces, those with the fewest CSA offences, are optimised together with England and
+Wales rather than before it: their small monthly counts sit inside every national month, and
+hiding one of their cells costs the reader far less than hiding a national figure."""
+
+
 def release_profiles(profiles: Sequence[Profile], *, registers: Callable[[str], Path],
                      rule: DisclosureRule | None = None) -> list[tuple[Profile, Protection]]:
     """Every force's profile and England and Wales's, released together, in the order given.
 
-    Why together: each national offence count is the sum of the 44 forces' same cells, so a
-    reader holding every profile could take the shown forces' figures from the nation's and
-    find one a force hides. The forces are released first, each on its own; then England and
-    Wales against all of them, with a relation for every such sum (`national_relations`), so
-    the same optimiser and LP audit hide whatever national cells a force's hidden cell needs
-    and prove it. The England and Wales columns of every profile's trend (the nation's own
-    too) then show the national profile's published months ([c] where it hides one) instead
-    of rounded figures, which would otherwise narrow a hidden month down to ten.
+    Why together: each national count is the sum of the 44 forces' same cells, so a reader
+    holding every profile could take the shown forces' figures from the nation's and find one
+    a force hides. The larger forces are released first, each on its own; then England and
+    Wales and the `SMALLEST_WITH_NATION` smallest forces in one optimisation, against all of
+    them, with a relation for every such sum (`national_relations`), so the same optimiser
+    and LP audit hide what a hidden count needs (in a small force where that is cheaper than
+    in the nation) and prove it. The England and Wales columns of every profile's trend (the
+    nation's own too) then show the national profile's published months ([c] where it hides
+    one) instead of rounded figures, which would otherwise narrow a hidden month to ten.
     `registers(code)` is the register of a profile's own earlier releases.
     """
-    forces = [p for p in profiles if p.force_code != NATIONAL]
-    released = {p.force_code: release_profile(p, register=registers(p.force_code), rule=rule)
-                for p in forces}
     nation = next((p for p in profiles if p.force_code == NATIONAL), None)
-    if nation is not None:
-        beside = ReleaseRegister("every force")
-        for code, (_, protection) in released.items():
-            beside = beside.record(code, (replace(c, ref=_of(code, c.ref))
-                                          for c in protection.cells),
-                                   (Relation(_of(code, r.total), tuple(_of(code, x)
-                                                                     for x in r.parts))
-                                    for r in protection.relations))
-        slack, across = national_relations(nation, forces)
-        beside = beside.record("people in more than one force", slack, ())
-        released[NATIONAL] = release_profile(nation, register=registers(NATIONAL), rule=rule,
-                                             beside=beside, across=across)
-        national_trend = released[NATIONAL][0].tables["trend"]
-        released = {code: (with_national_trend(shown, national_trend), protection)
-                    for code, (shown, protection) in released.items()}
-    return [released[p.force_code] for p in profiles]
+    forces = [p for p in profiles if p.force_code != NATIONAL]
+    if nation is None:
+        return [release_profile(p, register=registers(p.force_code), rule=rule)
+                for p in profiles]
+    smallest = {p.force_code for p in sorted(forces, key=_csa_offences)[:SMALLEST_WITH_NATION]}
+    released = {p.force_code: release_profile(p, register=registers(p.force_code), rule=rule)
+                for p in forces if p.force_code not in smallest}
+    beside = ReleaseRegister("every force")
+    for code, (_, protection) in released.items():
+        beside = beside.record(code, (replace(c, ref=_of(code, c.ref))
+                                      for c in protection.cells),
+                               (_relation_of(code, r) for r in protection.relations))
+    slack, across = national_relations(nation, forces)
+    beside = beside.record("people in more than one force", slack, ())
+    released.update(_release_jointly([nation, *(p for p in forces if p.force_code in smallest)],
+                                     registers, rule, beside, across))
+    national_trend = released[NATIONAL][0].tables["trend"]
+    return [(with_national_trend(released[p.force_code][0], national_trend),
+             released[p.force_code][1]) for p in profiles]
+
+
+def _release_jointly(profiles: Sequence[Profile], registers: Callable[[str], Path],
+                     rule: DisclosureRule | None, beside: ReleaseRegister,
+                     across: Sequence[Relation]) -> dict[str, tuple[Profile, Protection]]:
+    """Several profiles protected in one optimisation (force tables named `CODE:table`),
+    against their own registers and `beside`; each recorded in its own register."""
+    earlier = {p.force_code: load_register(registers(p.force_code),
+                                           f"{p.force_code} {p.period.label}")
+               for p in profiles}
+    own: dict[str, tuple[list[StatTable], list[Relation]]] = {
+        p.force_code: profile_tables(p) for p in profiles}
+    tables = [replace(t, name=_of(code, CellRef(t.name, (), "")).table)
+              for code, (mine, _) in own.items() for t in mine]
+    relations = [_relation_of(code, r) for code, (_, mine) in own.items() for r in mine]
+    against = ReleaseRegister(
+        "together", (),
+        (*(replace(c, ref=_of(code, c.ref)) for code, e in earlier.items() for c in e.cells),
+         *beside.cells),
+        (*(_relation_of(code, r) for code, e in earlier.items() for r in e.relations),
+         *beside.relations))
+    protection = protect(tables, [*relations, *across], rule, against)
+    edition = published_edition(tables, protection, rule)
+    name = f"profile {datetime.now().isoformat(timespec='microseconds')}"
+    result = {}
+    for profile in profiles:
+        code = profile.force_code
+        mine = _part(protection, code)
+        shown = Edition(edition.kind, {t.name: edition.tables[_of(code, CellRef(t.name, (),
+                                                                                  "")).table]
+                                       for t in own[code][0]})
+        save_register(earlier[code].record(name, mine.cells, own[code][1]), registers(code))
+        result[code] = (as_profile(profile, shown), mine)
+    return result
+
+
+def _part(protection: Protection, code: str) -> Protection:
+    """One profile's share of a joint protection, its cells named as its own release names
+    them."""
+    def mine(ref: CellRef) -> bool:
+        return _of(code, CellRef(ref.table.split(":")[-1], (), "")).table == ref.table
+
+    def back(ref: CellRef) -> CellRef:
+        return replace(ref, table=ref.table.split(":")[-1])
+
+    return replace(
+        protection,
+        primary=frozenset(back(r) for r in protection.primary if mine(r)),
+        secondary=frozenset(back(r) for r in protection.secondary if mine(r)),
+        rounded={back(r): v for r, v in protection.rounded.items() if mine(r)},
+        ranges={back(r): v for r, v in protection.ranges.items() if mine(r)},
+        required={back(r): v for r, v in protection.required.items() if mine(r)},
+        cells=tuple(replace(c, ref=back(c.ref)) for c in protection.cells if mine(c.ref)),
+        relations=())
+
+
+def _csa_offences(profile: Profile) -> int:
+    value = next(r["offences"] for r in profile.tables["definitions"].records()
+                 if r["measure_code"] == "csa_offences")
+    return value if isinstance(value, int) else 0
+
+
+def _relation_of(code: str, relation: Relation) -> Relation:
+    """A relation of a force profile's cells as the joint release names them."""
+    return Relation(_of(code, relation.total), tuple(_of(code, p) for p in relation.parts))
 
 
 EXACT_SUMS: frozenset[str] = frozenset({"definitions", "trend", "nature", "co_offending",
@@ -161,8 +233,9 @@ NATIONAL_TREND_NOTE = ("England and Wales figures are those of the national prof
 
 
 def _of(code: str, ref: CellRef) -> CellRef:
-    """A force profile's cell as the joint release names it."""
-    return replace(ref, table=f"{code}:{ref.table}")
+    """A profile's cell as the joint release names it: a force's table as `CODE:table`, the
+    nation's as it is."""
+    return ref if code == NATIONAL else replace(ref, table=f"{code}:{ref.table}")
 
 
 def _count(table: StatTable, ref: CellRef) -> int | None:
