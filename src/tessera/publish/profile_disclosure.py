@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tessera.analysis.profile import NATIONAL, Period, Profile
-from tessera.analysis.results import CellRef, RowKey, StatTable
+from tessera.analysis.results import Cell, CellRef, RowKey, StatTable
 from tessera.publish.audit_disclosure import COUNTED_NOTE
 from tessera.publish.disclosure import DisclosureRule, Protection, protect
 from tessera.publish.editions import Edition, Symbol, published_edition, restricted_edition
@@ -33,26 +33,17 @@ def default_profile_register(output: Path, force_code: str, period: Period) -> P
     return output / "restricted" / f"profile-register-{force_code}-{period.slug}.json"
 
 
-def release_profile(profile: Profile, *, register: Path, rule: DisclosureRule | None = None,
-                    beside: ReleaseRegister | None = None, across: Sequence[Relation] = ()
-                    ) -> tuple[Profile, Protection]:
+def release_profile(profile: Profile, *, register: Path,
+                    rule: DisclosureRule | None = None) -> tuple[Profile, Protection]:
     """The profile as the public may see it, protected against the register's earlier
-    releases of the same force and period, and recorded there.
-
-    `beside` holds the cells of profiles published with this one and `across` the relations
-    between its cells and theirs (`release_profiles`); they are protected against too but
-    recorded only in their own registers.
-    """
+    releases of the same force and period, and recorded there."""
     period = f"{profile.force_code} {profile.period.label}"
     earlier = load_register(register, period)
     tables, relations = profile_tables(profile)
-    against = earlier if beside is None else ReleaseRegister(
-        period, earlier.releases, (*earlier.cells, *beside.cells),
-        (*earlier.relations, *beside.relations))
-    protection = protect(tables, [*relations, *across], rule, against)
+    protection = protect(tables, relations, rule, earlier)
     edition = published_edition(tables, protection, rule)
     name = f"profile {datetime.now().isoformat(timespec='microseconds')}"
-    save_register(earlier.record(name, protection.cells, relations), register)
+    save_register(earlier.record(name, protection.cells, protection.relations), register)
     return as_profile(profile, edition), protection
 
 
@@ -109,7 +100,7 @@ def _release_jointly(profiles: Sequence[Profile], registers: Callable[[str], Pat
                for p in profiles}
     own: dict[str, tuple[list[StatTable], list[Relation]]] = {
         p.force_code: profile_tables(p) for p in profiles}
-    tables = [replace(t, name=_of(code, CellRef(t.name, (), "")).table)
+    tables = [replace(t, name=_table_of(code, t.name))
               for code, (mine, _) in own.items() for t in mine]
     relations = [_relation_of(code, r) for code, (_, mine) in own.items() for r in mine]
     against = ReleaseRegister(
@@ -125,8 +116,7 @@ def _release_jointly(profiles: Sequence[Profile], registers: Callable[[str], Pat
     for profile in profiles:
         code = profile.force_code
         mine = _part(protection, code)
-        shown = Edition(edition.kind, {t.name: edition.tables[_of(code, CellRef(t.name, (),
-                                                                                  "")).table]
+        shown = Edition(edition.kind, {t.name: edition.tables[_table_of(code, t.name)]
                                        for t in own[code][0]})
         save_register(earlier[code].record(name, mine.cells, own[code][1]), registers(code))
         result[code] = (as_profile(profile, shown), mine)
@@ -137,7 +127,7 @@ def _part(protection: Protection, code: str) -> Protection:
     """One profile's share of a joint protection, its cells named as its own release names
     them."""
     def mine(ref: CellRef) -> bool:
-        return _of(code, CellRef(ref.table.split(":")[-1], (), "")).table == ref.table
+        return _table_of(code, ref.table.split(":")[-1]) == ref.table
 
     def back(ref: CellRef) -> CellRef:
         return replace(ref, table=ref.table.split(":")[-1])
@@ -186,9 +176,10 @@ def national_relations(nation: Profile, forces: Sequence[Profile]
     slack: list[CellRecord] = []
     relations: list[Relation] = []
     for name, table in nation.tables.items():
+        rows = [(p.force_code, p.tables[name], _rows_by_key(p.tables[name])) for p in forces]
         for ref, _, value in table.count_cells():
-            parts = [(_of(p.force_code, ref), part) for p in forces
-                     if (part := _count(p.tables[name], ref)) is not None]
+            parts = [(_of(code, ref), part) for code, theirs, by_key in rows
+                     if (part := _count(theirs, by_key, ref)) is not None]
             if not parts:
                 continue
             total = sum(part for _, part in parts)
@@ -215,12 +206,12 @@ def national_relations(nation: Profile, forces: Sequence[Profile]
 def with_national_trend(profile: Profile, national: StatTable) -> Profile:
     """A force's profile whose England and Wales trend columns are the national profile's
     published months (as released with it), with the note saying so."""
-    shown = {row[0]: (row[national.index("csa_offences")],
-                      row[national.index("group_based")]) for row in national.rows}
+    months = {row[0]: row for row in national.rows}
     trend = profile.tables["trend"]
-    csa, group = trend.index("national_csa"), trend.index("national_group_based")
-    rows = tuple(tuple(shown[row[0]][0] if i == csa else shown[row[0]][1] if i == group
-                       else cell for i, cell in enumerate(row)) for row in trend.rows)
+    copied = {trend.index("national_csa"): national.index("csa_offences"),
+              trend.index("national_group_based"): national.index("group_based")}
+    rows = tuple(tuple(months[row[0]][copied[i]] if i in copied else cell
+                       for i, cell in enumerate(row)) for row in trend.rows)
     notes = (NATIONAL_TREND_NOTE, *(n for n in trend.notes if "rounded" not in n))
     return replace(profile, tables={**profile.tables,
                                     "trend": replace(trend, rows=rows, notes=notes)})
@@ -232,19 +223,27 @@ NATIONAL_TREND_NOTE = ("England and Wales figures are those of the national prof
                        "profiles.")
 
 
-def _of(code: str, ref: CellRef) -> CellRef:
-    """A profile's cell as the joint release names it: a force's table as `CODE:table`, the
+def _table_of(code: str, table: str) -> str:
+    """A profile's table as the joint release names it: a force's as `CODE:table`, the
     nation's as it is."""
-    return ref if code == NATIONAL else replace(ref, table=f"{code}:{ref.table}")
+    return table if code == NATIONAL else f"{code}:{table}"
 
 
-def _count(table: StatTable, ref: CellRef) -> int | None:
-    """The count at `ref`'s row and column of `table` (None if it has no such count)."""
-    for row in table.rows:
-        if table.row_key(row) == ref.row:
-            value = row[table.index(ref.column)]
-            return value if isinstance(value, int) else None
-    return None
+def _of(code: str, ref: CellRef) -> CellRef:
+    """A profile's cell as the joint release names it (`_table_of`)."""
+    return replace(ref, table=_table_of(code, ref.table))
+
+
+def _rows_by_key(table: StatTable) -> dict[RowKey, tuple[Cell, ...]]:
+    return {table.row_key(row): row for row in table.rows}
+
+
+def _count(table: StatTable, rows: dict[RowKey, tuple[Cell, ...]], ref: CellRef) -> int | None:
+    """The count at `ref`'s row and column of `table`, whose rows are `rows` by key (None if
+    it has no such count)."""
+    row = rows.get(ref.row)
+    value = None if row is None else row[table.index(ref.column)]
+    return value if isinstance(value, int) else None
 
 
 def restricted_profile(profile: Profile) -> Profile:
