@@ -107,21 +107,22 @@ def test_a_rate_from_few_events_is_low_reliability(result: PerformanceResult) ->
 def test_the_dashboard_pages_and_workbook_are_written(files: PerformanceFiles,
                                                      result: PerformanceResult) -> None:
     """index.html lists every force and every measure (those with no source as such); each
-    force has a page; the ODS workbook holds the three published tables."""
+    force has a page; the ODS workbook holds the four published tables."""
     dashboard = files.dashboard.read_text(encoding="utf-8")
     for force in result.forces:
         assert f'href="{force.code}.html"' in dashboard
         assert files.force_pages[force.code].exists()
     for measure in result.measures:
         assert measure.name in dashboard
-    assert dashboard.count("no source yet") >= 4
+    assert dashboard.count("no source yet") >= 3
     assert "WE4" in dashboard and "[c]" in dashboard
     page = files.force_pages["city-of-london"].read_text(encoding="utf-8")
     assert "City of London Police" in page and "Peer group:" in page
-    assert page.count(": no source yet (") == 4
+    assert page.count(": no source yet (") == 3
+    assert 'id="profile_currency"' in page and ">never<" in page
     with zipfile.ZipFile(files.ods) as workbook:
         content = workbook.read("content.xml").decode("utf-8")
-    for sheet in ("Measures", "Force measures", "National quarters"):
+    for sheet in ("Measures", "Force measures", "National quarters", "Profile currency"):
         assert f'table:name="{sheet}"' in content
     assert NATIONAL not in files.restricted.read_text(encoding="utf-8").splitlines()[0]
 

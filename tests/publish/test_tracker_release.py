@@ -157,6 +157,7 @@ def test_profile_currency_shows_each_forces_latest_profile_and_whether_it_is_cur
     every other force none: Kent current, Essex not, the rest never."""
     from datetime import date, datetime
 
+    from tessera.analysis.profile.currency import profile_currency
     from tessera.analysis.tracker.indicators import profile_currency_table
     from tessera.warehouse.profile_releases import record_profile_releases
     from tessera.warehouse.reference import refresh_reference_tables
@@ -169,7 +170,7 @@ def test_profile_currency_shows_each_forces_latest_profile_and_whether_it_is_cur
                                 datetime(2024, 9, 1, 9))
         record_profile_releases(engine, ["kent"], date(2024, 1, 1), date(2024, 12, 31),
                                 datetime(2025, 10, 1, 9))
-        table = profile_currency_table(engine, date(2025, 11, 30))
+        table = profile_currency_table(profile_currency(engine, date(2025, 11, 30)))
     rows = {row[0]: row[1:] for row in table.rows}
     assert rows["Kent Police"] == ("2025-10-01", "2024-01-01 to 2024-12-31", 2, "yes")
     assert rows["Essex Police"] == ("2024-09-01", "2023-01-01 to 2023-12-31", 15, "no")

@@ -10,6 +10,7 @@ they must not see.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import cache
 
 from tessera.analysis.data_state import WarehouseState, warehouse_state
@@ -19,6 +20,7 @@ from tessera.casework.store import Casework
 from tessera.publish.performance_publication import publish_performance
 from tessera.publish.profile_publication import publish_profiles
 from tessera.warehouse.engine import Engine
+from tessera.warehouse.profile_releases import record_profile_releases
 from tests.analysis.audit_fixture import populate_audit_fixture
 from tests.analysis.performance.performance_fixture import populate_performance_fixture
 
@@ -33,12 +35,21 @@ def fixture_profiles() -> tuple[tuple[Profile, ...], WarehouseState]:
         return tuple(run_profiles(engine, PROFILE_FORCES)), warehouse_state(engine)
 
 
+PERFORMANCE_AS_AT = date(2026, 11, 30)
+"""The day the fixture's P14 is computed for: West Yorkshire published its profile 60 days
+before, Lancashire 400 days before, City of London never."""
+
+
 @cache
 def fixture_performance() -> tuple[PerformanceResult, WarehouseState]:
     """The framework over the performance fixture, and its state."""
     with Engine.open(None) as engine:
         populate_performance_fixture(engine)
-        return run_performance(engine), warehouse_state(engine)
+        record_profile_releases(engine, ["west-yorkshire"], date(2023, 1, 1),
+                                date(2023, 12, 31), datetime(2026, 10, 1, 9))
+        record_profile_releases(engine, ["lancashire"], date(2022, 1, 1), date(2022, 12, 31),
+                                datetime(2025, 10, 26, 9))
+        return run_performance(engine, as_at=PERFORMANCE_AS_AT), warehouse_state(engine)
 
 
 def publish_fixture_products(casework: Casework) -> None:

@@ -45,8 +45,13 @@ def test_a_force_page_shows_the_frameworks_figures_and_a_chart_per_measure(site:
         src = f'src="/performance/west-yorkshire/charts/chart-spc-{measure.id.lower()}.svg"'
         assert (src in text) == drawn, measure.id
     for measure in result.measures:
-        if not measure.computed:
+        if measure.no_source:
             assert f"{measure.id} {measure.name}: no source yet" in text
+    assert "P14 Problem-profile currency: no source yet" not in text
+    currency = text[text.index('id="profile_currency-table"'):]
+    currency = currency[:currency.index("</table>")]
+    assert re.search(r">2026-10-01<.*>2023-01-01 to 2023-12-31<.*>60<.*>yes<", currency,
+                     re.DOTALL), currency
     quarters = text[text.index('id="force_quarters-table"'):]
     assert ">west-yorkshire<" in quarters and ">lancashire<" not in quarters
     assert reads(site, "analyst", "performance")[0][:2] == (

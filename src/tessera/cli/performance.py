@@ -37,7 +37,8 @@ def performance(
 
     Needs a warehouse loaded by `tessera ingest`. Every measure is defined in
     analysis/performance/measures.csv (docs/performance.md); those whose source Tessera does
-    not hold are listed as "no source yet". Writes the national dashboard (`index.html`), a
+    not hold are listed as "no source yet"; P14 (problem-profile currency) is as at today, from
+the profiles `tessera profile` has published. Writes the national dashboard (`index.html`), a
     page per force, the tables as CSV and `performance.ods`/`.xlsx` to the output folder's
     `performance/`, all after disclosure control, and each force's quarters unsuppressed to
     `restricted/performance/`. Exit status 2 when there is no warehouse or no offences.
@@ -60,8 +61,10 @@ def run_performance_command(settings: Settings, *, start: datetime | None = None
                                  end.date() if end else None)
     files = write_performance(result, settings.output, provenance=provenance)
     console.print(provenance, highlight=False)
-    console.print(f"{len(result.computed)} measures computed, "
-                  f"{len(result.measures) - len(result.computed)} with no source yet, for "
+    no_source = sum(1 for m in result.measures if m.no_source)
+    console.print(f"{len(result.computed)} measures computed by quarter, "
+                  f"{len(result.measures) - len(result.computed) - no_source} as at "
+                  f"{result.as_at}, {no_source} with no source yet, for "
                   f"{len(result.forces)} forces, {result.start} to {result.end}.",
                   highlight=False)
     for measure in result.computed:
@@ -71,6 +74,10 @@ def run_performance_command(settings: Settings, *, start: datetime | None = None
                  else f"{value:,}")
         console.print(f"  {measure.id:<4} {measure.name}: {shown} ({measure.unit}); "
                       f"{found.chart.verdict}", highlight=False)
+    current = sum(1 for c in result.currency if c.current)
+    for measure in (m for m in result.measures if m.status == "as at"):
+        console.print(f"  {measure.id:<4} {measure.name}: {current} of {len(result.currency)} "
+                      "forces have a profile published within a year", highlight=False)
     console.print(f"Dashboard: {files.dashboard}\nWorkbook: {files.ods}\nRestricted "
                   f"quarters: {files.restricted}", highlight=False)
     return result

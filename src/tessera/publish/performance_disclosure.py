@@ -1,7 +1,7 @@
-"""The performance framework through disclosure control: its three tables (the measures, each
-force's figures over the period, each force's quarters), the additive relations a reader could
-use among their counts, and the published edition with every figure hidden that would give a
-hidden count back.
+"""The performance framework through disclosure control: its four tables (the measures, each
+force's figures over the period, England and Wales's quarters, how current each force's
+problem profile is), the additive relations a reader could use among their counts, and the
+published edition with every figure hidden that would give a hidden count back.
 
 Why figures are hidden here and not by the editions: the framework's figures are percentages
 with Wilson intervals, rates per 10,000 children a year and medians of days, which the
@@ -23,6 +23,7 @@ from tessera.analysis.performance import (
 )
 from tessera.analysis.performance.figures import Figure
 from tessera.analysis.performance.measures import PER_CHILDREN, Measure
+from tessera.analysis.profile.currency import CURRENT_DAYS
 from tessera.analysis.results import Cell, CellRef, Column, StatTable
 from tessera.publish.disclosure import DisclosureRule, Protection, protect
 from tessera.publish.editions import Edition, EditionTable, Shown, Symbol, published_edition
@@ -80,7 +81,7 @@ def _places(result: PerformanceResult) -> list[tuple[str, str]]:
 
 
 def performance_tables(result: PerformanceResult) -> tuple[list[StatTable], list[Relation]]:
-    """The three tables and every additive relation among their counts."""
+    """The four tables and every additive relation among their counts."""
     measures = StatTable(
         name="measures", title="The measures of the performance framework",
         description="Each measure as defined in measures.csv: what it counts, of what, its "
@@ -117,8 +118,37 @@ def performance_tables(result: PerformanceResult) -> tuple[list[StatTable], list
                "Rates are per 10,000 children a year: children are residents under 18 at the "
                "2021 Census, ages 15-17 estimated from the 15-19 band (docs/performance.md)."))
     tables = [measures, period, _quarters_table(result, _quarter_rows(result),
-                                                national_only=True)]
+                                                national_only=True), currency_table(result)]
     return tables, list(_relations(result, period, tables[2]))
+
+
+def currency_table(result: PerformanceResult) -> StatTable:
+    """P14, as at the day the framework was run: each force's latest published problem
+    profile, the days since and whether it is current; England and Wales's row says how many
+    forces' are. Dates and days, no count of people: nothing to protect. A cell that does not
+    apply (no profile, or the national row's dates) is None, shown as [z]."""
+    current = sum(1 for c in result.currency if c.current)
+    rows: list[tuple[Cell, ...]] = [
+        (NATIONAL, NATIONAL_LABEL, None, None, None,
+         f"{current} of {len(result.currency)} forces")]
+    rows.extend((c.force_code, c.force_label,
+                 c.published.isoformat() if c.published else "never", c.period or None,
+                 c.days, "yes" if c.current else "no") for c in result.currency)
+    return StatTable(
+        name="profile_currency",
+        title=f"P14 Problem-profile currency, as at {result.as_at:%d %B %Y}",
+        description="Each force's latest problem profile of group-based child sexual "
+                    "exploitation published with 'tessera profile', the period it covers, the "
+                    "days since it was published and whether it is current (published within "
+                    f"{CURRENT_DAYS} days: HMICFRS 2023 asked for a refresh at least once a "
+                    "year).",
+        columns=(*DIMENSIONS[:2], Column("published", "Latest profile published", "dimension"),
+                 Column("period", "Period covered", "dimension"),
+                 Column("days", "Days since", "figure", protected=False, decimals=0),
+                 Column("current", "Current (within a year)", "dimension")),
+        rows=tuple(rows),
+        notes=("Counts the profiles published with 'tessera profile'; a profile kept "
+               "elsewhere is not seen here.",))
 
 
 def restricted_quarters(result: PerformanceResult) -> StatTable:

@@ -37,7 +37,7 @@ def publish_performance(session: Session, result: PerformanceResult, state: Ware
     its measures' control charts call a special cause (what a national analyst looks at
     first)."""
     tables, _ = performance_tables(result)
-    measures, period = tables[0], tables[1]
+    measures, period, currency = tables[0], tables[1], tables[3]
     quarters = restricted_quarters(result)
     record = PublicationRecord(
         product=PRODUCT, published_by=published_by, provenance=state.provenance,
@@ -58,7 +58,8 @@ def publish_performance(session: Session, result: PerformanceResult, state: Ware
             "children": force.children if force else None,
             "peers": [codelist("police_forces").label(p) for p in force.peers] if force else [],
             "tables": {"force_measures": rows_of(period, code).as_json(),
-                       "force_quarters": rows_of(quarters, code).as_json()}}))
+                       "force_quarters": rows_of(quarters, code).as_json(),
+                       "profile_currency": rows_of(currency, code).as_json()}}))
     return publish(session, record, entries)
 
 

@@ -83,6 +83,7 @@ def write_performance(result: PerformanceResult, out_dir: Path, *, provenance: s
                                []),
         quarters=table_section("national_quarters", shown["national_quarters"],
                                control_charts(result.computed, shown["national_quarters"])),
+        currency=table_section("profile_currency", shown["profile_currency"], []),
         funnels=funnel_charts(result, shown["force_measures"]), forces=result.forces),
         encoding="utf-8")
     pages: dict[str, Path] = {}
@@ -92,7 +93,9 @@ def write_performance(result: PerformanceResult, out_dir: Path, *, provenance: s
             title=f"{TITLE}: {force.label}", provenance=provenance, result=result, force=force,
             peers=[codelist("police_forces").label(code) for code in force.peers],
             figures=table_section("force_measures",
-                                  rows_of(shown["force_measures"], force.code), [])),
+                                  rows_of(shown["force_measures"], force.code), []),
+            currency=table_section("profile_currency",
+                                   rows_of(shown["profile_currency"], force.code), [])),
             encoding="utf-8")
         pages[force.code] = page
     restricted = out_dir / "restricted" / "performance"

@@ -61,6 +61,8 @@ def force_page(request: Request, force: Force,
         "quarters": table_section("force_quarters", tables["force_quarters"],
                                   control_charts(computed, tables["force_quarters"],
                                                  draw=False)),
+        "currency": (table_section("profile_currency", tables["profile_currency"], [])
+                     if "profile_currency" in tables else None),
         "chart_base": f"/performance/{entry.key}/charts", "column": "full"})
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -11,7 +11,12 @@ from tessera.analysis.performance import NATIONAL, PerformanceResult, run_perfor
 from tessera.analysis.performance.figures import QUARTERS_A_YEAR
 from tessera.errors import AnalysisError
 from tessera.warehouse.engine import Engine
-from tests.analysis.performance.performance_fixture import FORCES, recount
+from tessera.warehouse.profile_releases import record_profile_releases
+from tests.analysis.performance.performance_fixture import (
+    FORCES,
+    populate_performance_fixture,
+    recount,
+)
 
 
 def test_the_period_is_whole_quarters_of_the_offences_held(perf_result: PerformanceResult) -> None:
@@ -83,10 +88,36 @@ def test_a_narrower_period_counts_only_its_quarters(perf_engine: Engine) -> None
 
 
 def test_measures_with_no_source_have_no_figures(perf_result: PerformanceResult) -> None:
-    """Review requests, profile currency and the others without a source are never computed."""
-    missing = [m.id for m in perf_result.measures if not m.computed]
-    assert missing == ["P12", "P13", "P14", "P15"]
-    assert not [key for key in perf_result.figures if key[1] in missing]
+    """Review requests and the others without a source are never computed; profile currency
+    is computed as at a day, not by quarter."""
+    missing = [m.id for m in perf_result.measures if m.no_source]
+    assert missing == ["P12", "P13", "P15"]
+    assert [m.id for m in perf_result.measures if m.status == "as at"] == ["P14"]
+    assert not [key for key in perf_result.figures if key[1] in [*missing, "P14"]]
+
+
+def test_profile_currency_is_days_since_each_forces_latest_profile_as_at_the_day() -> None:
+    """P14: West Yorkshire published a profile in 2024 and a newer one 30 days before the day
+    asked about; Lancashire one 366 days before and another after the day (not yet made, so
+    not counted); City of London none. Without the record, every force is never."""
+    with Engine.open(None) as engine:
+        populate_performance_fixture(engine)
+        bare = run_performance(engine, as_at=date(2025, 6, 30))
+        record_profile_releases(engine, ["west-yorkshire", "lancashire"], date(2022, 1, 1),
+                                date(2022, 12, 31), datetime(2024, 6, 29, 23, 59))
+        record_profile_releases(engine, ["west-yorkshire"], date(2023, 1, 1),
+                                date(2023, 12, 31), datetime(2025, 5, 31, 8))
+        record_profile_releases(engine, ["lancashire"], date(2023, 1, 1), date(2023, 12, 31),
+                                datetime(2025, 7, 1, 8))
+        result = run_performance(engine, as_at=date(2025, 6, 30))
+    assert {c.force_code: c.days for c in bare.currency} == dict.fromkeys(FORCES)
+    found = {c.force_code: c for c in result.currency}
+    assert [c.force_code for c in result.currency] == [f.code for f in result.forces]
+    assert (found["west-yorkshire"].days, found["west-yorkshire"].current) == (30, True)
+    assert found["west-yorkshire"].period == "2023-01-01 to 2023-12-31"
+    assert (found["lancashire"].days, found["lancashire"].current) == (366, False)
+    assert found["lancashire"].published == date(2024, 6, 29)
+    assert (found["city-of-london"].published, found["city-of-london"].current) == (None, False)
 
 
 def test_a_reversed_period_is_a_clear_error(perf_engine: Engine) -> None:

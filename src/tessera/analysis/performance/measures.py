@@ -19,8 +19,10 @@ from tessera.errors import ConfigurationError
 
 MeasureKind = Literal["rate", "share", "count", "median", "figure"]
 """How a measure's value is made: a rate per 10,000 children a year, a percentage of its
-denominator, a count, a median number of days, or a figure of its own (not computed yet)."""
-Status = Literal["computed", "no source yet"]
+denominator, a count, a median number of days, or a figure of its own (P14's days)."""
+Status = Literal["computed", "as at", "no source yet"]
+"""Computed quarter by quarter from counts; computed once, as at the day the framework is run
+(P14: a date, not a count, so no quarters, interval or comparison); or not held."""
 
 COLUMNS = ("id", "name", "kind", "numerator", "denominator", "unit", "period", "status",
            "source", "definition_source")
@@ -45,8 +47,13 @@ class Measure:
 
     @property
     def computed(self) -> bool:
-        """Whether Tessera holds the source and computes the measure."""
+        """Whether Tessera computes the measure quarter by quarter from counts."""
         return self.status == "computed"
+
+    @property
+    def no_source(self) -> bool:
+        """Whether Tessera does not hold the measure's source (so it has no figure)."""
+        return self.status == "no source yet"
 
 
 def load_measures(path: Path | None = None) -> tuple[Measure, ...]:

@@ -10,6 +10,7 @@ from datetime import date
 from tessera.analysis.performance.figures import Figure
 from tessera.analysis.performance.measures import Measure
 from tessera.analysis.performance.spc import ControlChart
+from tessera.analysis.profile.currency import ProfileCurrency
 
 NATIONAL = "england-and-wales"
 """The code of the England and Wales rows, beside the force codes."""
@@ -53,6 +54,10 @@ class PerformanceResult:
     figures: dict[tuple[str, str], ForceMeasure]
     """By (force code or NATIONAL, measure id), for computed measures only."""
     peer_note: str
+    as_at: date
+    """The day the measures computed as at a day (P14) were computed for."""
+    currency: tuple[ProfileCurrency, ...]
+    """P14: each force's latest published problem profile as at `as_at`, in `forces` order."""
 
     def force(self, code: str) -> Force:
         """The force with `code`."""

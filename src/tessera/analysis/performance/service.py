@@ -23,6 +23,7 @@ from tessera.analysis.performance.results import (
     PerformanceResult,
 )
 from tessera.analysis.performance.spc import ChartKind, Observation, control_chart
+from tessera.analysis.profile.currency import profile_currency
 from tessera.analysis.sql import require_tables
 from tessera.errors import AnalysisError
 from tessera.warehouse.engine import Engine
@@ -62,9 +63,11 @@ def quarter_label(day: date) -> str:
 
 
 def run_performance(engine: Engine, start: date | None = None, end: date | None = None,
-                    measures: Sequence[Measure] | None = None) -> PerformanceResult:
+                    measures: Sequence[Measure] | None = None,
+                    as_at: date | None = None) -> PerformanceResult:
     """Every computed measure for every force that supplied offences, from `start` to `end`
-    widened to whole calendar quarters (default: the quarters of the offences held).
+    widened to whole calendar quarters (default: the quarters of the offences held), and the
+    measures computed as at a day (P14) as at `as_at` (default: today).
 
     Raises `AnalysisError` when the warehouse is not loaded or the period is empty or reversed.
     """
@@ -103,8 +106,11 @@ def run_performance(engine: Engine, start: date | None = None, end: date | None 
                                     len(quarters)) if force.peers else None)
             figures[(force.code, measure.id)] = _force_measure(
                 force.code, measure, series[force.code], force.children, peers, nat.figure)
+    as_at = as_at or date.today()
+    currency = {c.force_code: c for c in profile_currency(engine, as_at)}
     return PerformanceResult(start, end, quarters, measures, forces, figures,
-                             peer_note(groups))
+                             peer_note(groups), as_at,
+                             tuple(currency[f.code] for f in forces if f.code in currency))
 
 
 def _int(value: object) -> int | None:

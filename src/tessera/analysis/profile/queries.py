@@ -25,6 +25,7 @@ READS: dict[str, tuple[str, ...]] = {
     "outcomes": ("profile_offence",),
     "gaps": ("profile_offence",),
     "field_completeness": ("profile_offence",),
+    "currency": (),
 }
 """Every SQL file of the profile and the steps it reads by name."""
 

@@ -8,11 +8,13 @@ casework store keeps the published snapshot the tracker page reads.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from datetime import date
 
 from tessera.analysis.audit.queries import AUDIT_SQL
 from tessera.analysis.audit.rates import share
 from tessera.analysis.audit.rules import PARTY_LABELS
+from tessera.analysis.profile.currency import ProfileCurrency, profile_currency
 from tessera.analysis.quality.service import run_quality
 from tessera.analysis.results import Cell, Column, StatTable
 from tessera.analysis.sql import NamedSql, require_tables
@@ -21,7 +23,6 @@ from tessera.warehouse.engine import Engine
 
 READS: dict[str, tuple[str, ...]] = {
     "ethnicity_end_by_force": ("offence_category", "party_statement"),
-    "profile_currency": (),
 }
 """The tracker's SQL files and the audit's steps each reads."""
 
@@ -41,7 +42,8 @@ def warehouse_indicators(engine: Engine) -> dict[str, StatTable]:
     with contextlib.suppress(NothingToScoreError):
         tables["core_dataset"] = core_dataset_table(engine)
     if engine.table_exists("ops", "profile_releases"):
-        tables["problem_profiles"] = profile_currency_table(engine, date.today())
+        tables["problem_profiles"] = profile_currency_table(profile_currency(engine,
+                                                                             date.today()))
     return tables
 
 
@@ -85,21 +87,13 @@ def core_dataset_table(engine: Engine) -> StatTable:
         notes=("docs/quality.md explains the score.",))
 
 
-PROFILE_CURRENT_DAYS = 365
-"""HMICFRS 2023 (recommendation 2): a force's profile is refreshed at least once a year."""
-
-
-def profile_currency_table(engine: Engine, today: date) -> StatTable:
+def profile_currency_table(forces: Sequence[ProfileCurrency]) -> StatTable:
     """HMICFRS 2023 recommendation 2: how current each force's problem profile is, from the
     profiles `tessera profile` has published (dates only: nothing to protect)."""
-    rows: list[tuple[Cell, ...]] = []
-    for r in engine.rows(TRACKER_SQL.sql("profile_currency")):
-        made = r["published_at"].date() if r["published_at"] else None
-        age = (today - made).days if made else None
-        rows.append((r["force_label"], made.isoformat() if made else "never",
-                     f"{r['period_start']} to {r['period_end']}" if made else "",
-                     None if age is None else age // 30,
-                     "yes" if age is not None and age <= PROFILE_CURRENT_DAYS else "no"))
+    rows: tuple[tuple[Cell, ...], ...] = tuple(
+        (f.force_label, f.published.isoformat() if f.published else "never", f.period,
+         None if f.days is None else f.days // 30, "yes" if f.current else "no")
+        for f in forces)
     return StatTable(
         name="problem_profiles",
         title="Problem profiles of group-based child sexual exploitation, by force",
@@ -109,6 +103,6 @@ def profile_currency_table(engine: Engine, today: date) -> StatTable:
                  Column("period", "Period covered", "dimension"),
                  Column("months", "Months since", "figure", protected=False, decimals=0),
                  Column("current", "Current (within a year)", "dimension")),
-        rows=tuple(rows),
+        rows=rows,
         notes=("Counts the profiles published with 'tessera profile'; a profile kept "
                "elsewhere is not seen here.",))

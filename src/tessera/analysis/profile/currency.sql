@@ -1,6 +1,6 @@
--- Step `profile_currency`: each police force with its latest published problem profile (when it
--- was made and the period it covers), or none. One row per force of the code list, so a force
--- that never published one shows as such rather than dropping out.
+-- Table `currency`: each police force with its latest problem profile published on or before
+-- $as_at (when it was made and the period it covers), or none. One row per force of the code
+-- list, so a force that never published one shows as such rather than dropping out.
 WITH latest AS (
     SELECT
         force_code,
@@ -11,6 +11,7 @@ WITH latest AS (
             PARTITION BY force_code ORDER BY published_at DESC, period_end DESC
         ) AS n
     FROM ops.profile_releases
+    WHERE CAST(published_at AS DATE) <= $as_at
 )
 SELECT
     f.code AS force_code,
