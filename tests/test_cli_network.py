@@ -47,6 +47,8 @@ def test_network_prints_communities_and_writes_tables_and_exports(
     assert (tmp_path / "g.graphml").exists() and (tmp_path / "i2" / "links.csv").exists()
     chart = ET.parse(tmp_path / "chart.anx").getroot()
     assert chart.tag == "Chart" and len(list(chart.iter("Link"))) >= 3
+    types = {style.get("Type") for style in chart.iter("IconStyle")}
+    assert {"Person", "Offence"} <= types, "offences are chart items of their own"
 
 
 def test_an_unknown_community_is_one_line_and_exit_1(

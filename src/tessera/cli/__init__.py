@@ -453,6 +453,7 @@ def network(
     co-offending, victims and offenders, and graded intelligence (docs/network.md); prints the
     largest communities with two or more perpetrators and their key people by pseudonymous id,
     and writes every table as CSV with an HTML report to the output folder's `network/`.
+    The exports add each offence and the place (LSOA) it happened in as items of their own.
     Exit status 1 when there is no warehouse, for an unknown community or a path that cannot
     be written; 2 when the warehouse holds nothing to build a graph from.
     """
@@ -463,6 +464,7 @@ def network(
 def _network(settings: Settings, community: str | None = None, graphml: Path | None = None,
              i2: Path | None = None, anx: Path | None = None) -> NetworkResult:
     from tessera.analysis.network import run_network
+    from tessera.analysis.network.context import offence_context
     from tessera.publish.network_anx import write_anx
     from tessera.publish.network_exports import write_graphml, write_i2
     from tessera.publish.network_report import write_network
@@ -473,19 +475,21 @@ def _network(settings: Settings, community: str | None = None, graphml: Path | N
     with Engine.open(settings.warehouse, read_only=True) as engine, \
             console.status("Building the graph and finding communities"):
         result = run_network(engine, community_id=community)
+        context = offence_context(engine, result.network) if graphml or i2 or anx else None
     console.print(provenance, highlight=False)
     for table in render_network(result):
         console.print(table)
     only = result.shown[0] if community else None
     if graphml:
-        written = write_graphml(result.network, result.communities, graphml, only)
+        written = write_graphml(result.network, result.communities, graphml, only, context)
         console.print(f"GraphML: {written}")
     if i2:
-        files = write_i2(result.network, result.communities, i2, only)
+        files = write_i2(result.network, result.communities, i2, only, context)
         console.print(f"i2 import: {files.links}, {files.entities} "
                       f"(mapping in {files.specification.name})")
     if anx:
-        console.print(f"i2 chart (ANX): {write_anx(result.network, result.communities, anx, only)}")
+        chart = write_anx(result.network, result.communities, anx, only, context)
+        console.print(f"i2 chart (ANX): {chart}")
     outputs = write_network(result, settings.output, provenance=provenance,
                             community_id=community)
     console.print(f"Network report: {outputs.report}\nTables as CSV: {outputs.folder}")

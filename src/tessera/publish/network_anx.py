@@ -28,19 +28,26 @@ from xml.sax.xmlreader import AttributesImpl
 import igraph as ig
 
 from tessera.analysis.network import Community, NetworkGraph
+from tessera.analysis.network.context import OffenceContext
 from tessera.errors import PublicationError
-from tessera.publish.network_exports import I2_ENTITY_TYPES, export_graph
+from tessera.publish.network_exports import charged, entity_id, entity_type, export_graph
 
 ICON_FILES = {"Person": "Person", "Telephone": "Phone", "Vehicle": "Car", "Address": "House",
-              "Online Account": "Computer", "Entity": "General"}
-"""The ANB standard icon each entity type is drawn with (by its icon file name)."""
-ENTITY_ATTRIBUTES = (("Role", "role"), ("Community", "community_id"), ("Charged", "charged"))
-"""Entity attribute classes and the exported vertex attribute each is read from."""
+              "Online Account": "Computer", "Offence": "Crime", "Location": "Location",
+              "Entity": "General"}
+"""The ANB standard icon each entity type is drawn with (by its icon file name; those of
+offences and places, like the rest, not checked in ANB, which is not available here: an icon
+file ANB does not know is drawn with its default icon)."""
+ENTITY_ATTRIBUTES = (("Role", "role"), ("Community", "community_id"), ("Charged", "charged"),
+                     ("Offence date", "offence_date"), ("Offence code", "ho_offence_code"),
+                     ("Setting", "setting"), ("Place", "lsoa"))
+"""Entity attribute classes and the exported vertex attribute each is read from (an offence's
+or place's own are empty for people and objects, and left out)."""
 LINK_ATTRIBUTES = (("Last seen", "last_seen"), ("Supplied by", "agency_code"),
                    ("Intelligence source", "source"), ("Grading (3x5x2)", "grading"),
                    ("Offence key", "offence_key"), ("Force", "force_code"))
 """Link attribute classes and the exported edge attribute each is read from."""
-TIME_ATTRIBUTES = frozenset({"Last seen"})
+TIME_ATTRIBUTES = frozenset({"Last seen", "Offence date"})
 """Attribute classes that hold a date (`AttTime`); the rest are text (`AttText`)."""
 COLUMNS = 40
 """Entities per column of the starting layout (ANB's own layouts rearrange them)."""
@@ -51,9 +58,11 @@ CLASSIFICATION = ("Restricted: pseudonymous ids of people, for cleared analysts;
 
 
 def write_anx(network: NetworkGraph, found: list[Community], path: Path,
-              community: Community | None = None) -> Path:
-    """Write the graph (or one community) as an ANX chart to `path`."""
-    graph = export_graph(network, found, community)
+              community: Community | None = None,
+              context: OffenceContext | None = None) -> Path:
+    """Write the graph (or one community), with `context`'s offences and places, as an ANX
+    chart to `path`."""
+    graph = export_graph(network, found, community, context)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = path.open("w", encoding="utf-8")
@@ -86,7 +95,7 @@ def _definitions(graph: ig.Graph) -> list[ET.Element]:
             "Name": name, "Type": "AttTime" if name in TIME_ATTRIBUTES else "AttText",
             "ShowValue": "true", "Visible": "true"})
     entity_types = ET.Element("EntityTypeCollection")
-    for name in sorted({_entity_type(v) for v in graph.vs}):
+    for name in sorted({entity_type(v) for v in graph.vs}):
         ET.SubElement(entity_types, "EntityType", {
             "Name": name, "IconFile": ICON_FILES[name], "Colour": "0",
             "PreferredRepresentation": "RepresentAsIcon"})
@@ -100,16 +109,16 @@ def _entity_item(vertex: ig.Vertex) -> ET.Element:
     """One entity: its pseudonymous id as identity and label, its type's icon, its role,
     community and whether charged as attributes; placed on a grid to start with."""
     x, y = (vertex.index // COLUMNS) * SPACING, (vertex.index % COLUMNS) * SPACING
-    identity = _identity(vertex)
+    identity = entity_id(vertex)
     item = ET.Element("ChartItem", {"Label": identity, "DateSet": "false",
                                     "XPosition": str(x)})
     end = ET.SubElement(item, "End", {"X": str(x), "Y": str(y)})
     entity = ET.SubElement(end, "Entity", {"EntityId": str(vertex["node_id"]),
                                            "Identity": identity, "LabelIsIdentity": "true"})
-    ET.SubElement(ET.SubElement(entity, "Icon"), "IconStyle", {"Type": _entity_type(vertex)})
-    values = {"role": vertex["role"], "community_id": vertex["community_id"],
-              "charged": "yes" if vertex["charged"] else "no"}
-    _attributes(item, [(name, values[key]) for name, key in ENTITY_ATTRIBUTES])
+    ET.SubElement(ET.SubElement(entity, "Icon"), "IconStyle", {"Type": entity_type(vertex)})
+    held = vertex.attributes()
+    values = {**held, "charged": charged(vertex)}
+    _attributes(item, [(name, values.get(key) or "") for name, key in ENTITY_ATTRIBUTES])
     return item
 
 
@@ -166,10 +175,3 @@ def _emit(xml: XMLGenerator, element: ET.Element) -> None:
         _emit(xml, child)
     xml.endElement(element.tag)
 
-
-def _identity(vertex: ig.Vertex) -> str:
-    return str(vertex["person_id"] or vertex["child_id"] or vertex["node_id"])
-
-
-def _entity_type(vertex: ig.Vertex) -> str:
-    return I2_ENTITY_TYPES.get(vertex["object_kind"] or "person", "Entity")

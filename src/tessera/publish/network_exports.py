@@ -19,14 +19,20 @@ import igraph as ig
 
 from tessera.analysis.network import Community, NetworkGraph
 from tessera.analysis.network.communities import community_of_vertices
+from tessera.analysis.network.context import OFFENCE_ATTRIBUTES, OffenceContext, with_context
 from tessera.analysis.network.graph import display_id
 from tessera.analysis.network.roles import roles
 from tessera.errors import PublicationError
 
 I2_ENTITY_TYPES = {"person": "Person", "phone": "Telephone", "vehicle": "Vehicle",
-                   "address": "Address", "online_account": "Online Account"}
-"""i2 entity types (icon names of the standard palette) for people and each object kind."""
-ENTITY_COLUMNS = ("entity_id", "entity_type", "label", "role", "community_id", "charged")
+                   "address": "Address", "online_account": "Online Account",
+                   "offence": "Offence", "place": "Location"}
+"""i2 entity types for people, each object kind, offences and places."""
+ENTITY_COLUMNS = ("entity_id", "entity_type", "label", "role", "community_id", "charged",
+                  "offence_date", "offence_code", "setting", "place")
+OFFENCE_COLUMNS = (("offence_date", "offence_date"), ("offence_code", "ho_offence_code"),
+                   ("setting", "setting"), ("place", "lsoa"))
+"""The entity columns an offence (or place) fills, and the vertex attribute each is read from."""
 LINK_COLUMNS = ("link_id", "end1_id", "end1_type", "end1_label", "end2_id", "end2_type",
                 "end2_label", "link_type", "date_first", "date_last", "supplied_by",
                 "intelligence_source", "grading", "offence_key", "force")
@@ -39,9 +45,11 @@ Link       type: link_type      identity: link_id  direction: none
            date: date_first (yyyy-mm-dd)
            attributes: date_last, supplied_by, intelligence_source, grading (3x5x2),
                        offence_key, force
-Merge entities on identity, so a person or object in many rows is one chart item.
-Identities are pseudonymous (person_id P-..., child_id C-..., objects O-<kind>-<key>);
-resolving one to a name is for a cleared role, through a logged look-up.
+Merge entities on identity, so a person, object, offence or place in many rows is one chart
+item. Identities are pseudonymous (person_id P-..., child_id C-..., objects O-<kind>-<key>,
+offences X-<offence key>); places are 2021 LSOAs (L-<code>). A person's link to an offence
+has their role as its type (victim, suspect, offender); an offence's link to its place is
+occurred_in. Resolving an id to a name is for a cleared role, through a logged look-up.
 """
 
 
@@ -55,36 +63,54 @@ class I2Files:
 
 
 def export_graph(network: NetworkGraph, found: list[Community],
-                 community: Community | None = None) -> ig.Graph:
-    """The whole graph, or one community's subgraph, with plain attributes a GraphML reader
-    keeps: text, numbers, booleans (dates as yyyy-mm-dd, no value as empty text)."""
-    graph = network.graph.copy()
+                 community: Community | None = None,
+                 context: OffenceContext | None = None) -> ig.Graph:
+    """The whole graph, or one community's subgraph, with the offences and places of
+    `context` around it (`context.offence_context`), with plain attributes a GraphML reader keeps:
+    text, numbers, booleans (dates as yyyy-mm-dd, no value as empty text)."""
     ids = community_of_vertices(found)
+    graph, ids = (with_context(network, context, ids) if context is not None
+                  else (network.graph.copy(), ids))
     graph.vs["community_id"] = [ids.get(v.index, "") for v in graph.vs]
-    graph.vs["role"] = [role if kind == "person" else "object"
-                        for role, kind in zip(roles(network), graph.vs["kind"], strict=True)]
-    for attribute in ("person_id", "child_id", "object_kind"):
-        graph.vs[attribute] = [value or "" for value in graph.vs[attribute]]
+    people = roles(network)
+    graph.vs["role"] = [people[v] if kind == "person" else "object" if kind == "object" else kind
+                        for v, kind in enumerate(graph.vs["kind"])]
+    for attribute in ("person_id", "child_id", "object_kind",
+                      *(a for a in OFFENCE_ATTRIBUTES if a in graph.vs.attributes())):
+        graph.vs[attribute] = [_text(value) for value in graph.vs[attribute]]
     for attribute in graph.es.attributes():
         graph.es[attribute] = [_text(value) for value in graph.es[attribute]]
     if community is not None:
-        graph = graph.induced_subgraph(list(community.vertices))
+        graph = graph.induced_subgraph(_community_vertices(graph, community))
     return graph
 
 
+def _community_vertices(graph: ig.Graph, community: Community) -> list[int]:
+    """The community's people and objects, its offences and their places."""
+    offences = [v.index for v in graph.vs.select(kind="offence",
+                                                 community_id=community.community_id)]
+    places = {n for v in offences for n in graph.neighbors(v)
+              if graph.vs[n]["kind"] == "place"}
+    return sorted({*community.vertices, *offences, *places})
+
+
 def write_graphml(network: NetworkGraph, found: list[Community], path: Path,
-                  community: Community | None = None) -> Path:
-    """Write the graph (or one community) as GraphML to `path`."""
-    graph = export_graph(network, found, community)
+                  community: Community | None = None,
+                  context: OffenceContext | None = None) -> Path:
+    """Write the graph (or one community), with `context`'s offences and places, as GraphML
+    to `path`."""
+    graph = export_graph(network, found, community, context)
     _writable(path)
     graph.write_graphml(str(path))
     return path
 
 
 def write_i2(network: NetworkGraph, found: list[Community], folder: Path,
-             community: Community | None = None) -> I2Files:
-    """Write `links.csv`, `entities.csv` and `import_specification.txt` to `folder`."""
-    graph = export_graph(network, found, community)
+             community: Community | None = None,
+             context: OffenceContext | None = None) -> I2Files:
+    """Write `links.csv`, `entities.csv` and `import_specification.txt` to `folder` (with
+    `context`'s offences and places as entities)."""
+    graph = export_graph(network, found, community, context)
     files = I2Files(folder / "links.csv", folder / "entities.csv",
                     folder / "import_specification.txt")
     try:
@@ -93,32 +119,43 @@ def write_i2(network: NetworkGraph, found: list[Community], folder: Path,
         raise PublicationError(f"cannot write the i2 import to {folder}: {exc.strerror}") \
             from exc
     _writable(files.links)
+    held = set(graph.vs.attributes())
     with files.entities.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(ENTITY_COLUMNS)
-        writer.writerows((_entity_id(v), _entity_type(v), _entity_id(v), v["role"],
-                          v["community_id"], "yes" if v["charged"] else "no")
+        writer.writerows((entity_id(v), entity_type(v), entity_id(v), v["role"],
+                          v["community_id"], charged(v),
+                          *(_text(v[key]) if key in held else "" for _, key in OFFENCE_COLUMNS))
                          for v in graph.vs)
     with files.links.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(LINK_COLUMNS)
         for e in graph.es:
             one, two = graph.vs[e.source], graph.vs[e.target]
-            writer.writerow((f"L-{e.index + 1}", _entity_id(one), _entity_type(one),
-                             _entity_id(one), _entity_id(two), _entity_type(two),
-                             _entity_id(two), e["kind"], e["first_seen"], e["last_seen"],
+            writer.writerow((f"L-{e.index + 1}", entity_id(one), entity_type(one),
+                             entity_id(one), entity_id(two), entity_type(two),
+                             entity_id(two), e["kind"], e["first_seen"], e["last_seen"],
                              e["agency_code"], e["source"], e["grading"], e["offence_key"],
                              e["force_code"]))
     files.specification.write_text(IMPORT_SPECIFICATION, encoding="utf-8")
     return files
 
 
-def _entity_id(vertex: ig.Vertex) -> str:
+def entity_id(vertex: ig.Vertex) -> str:
+    """An exported vertex's identity: a person's pseudonymous id, else its node id."""
     return display_id(vertex) if vertex["kind"] == "person" else str(vertex["node_id"])
 
 
-def _entity_type(vertex: ig.Vertex) -> str:
-    return I2_ENTITY_TYPES.get(vertex["object_kind"] or "person", "Entity")
+def entity_type(vertex: ig.Vertex) -> str:
+    """An exported vertex's i2 entity type."""
+    return I2_ENTITY_TYPES.get(vertex["object_kind"] or vertex["kind"], "Entity")
+
+
+def charged(vertex: ig.Vertex) -> str:
+    """'yes' or 'no' for a person or object; nothing for an offence or place."""
+    if vertex["kind"] in ("offence", "place"):
+        return ""
+    return "yes" if vertex["charged"] else "no"
 
 
 def _text(value: object) -> str:

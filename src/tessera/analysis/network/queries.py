@@ -12,6 +12,7 @@ READS: dict[str, tuple[str, ...]] = {
     "nodes": ("person_node", "offence_party_node"),
     "edges": ("person_node", "offence_party_node"),
     "true_network": ("person_node", "offence_party_node"),
+    "context": ("person_node", "offence_party_node"),
 }
 """Every SQL file of the network and the steps it reads by name (each a file of the same name)."""
 
