@@ -120,6 +120,9 @@ def test_the_dashboard_pages_and_workbook_are_written(files: PerformanceFiles,
     assert "City of London Police" in page and "Peer group:" in page
     assert page.count(": no source yet (") == 3
     assert 'id="profile_currency"' in page and ">never<" in page
+    yorkshire = result.force("west-yorkshire")
+    text = " ".join(files.force_pages["west-yorkshire"].read_text(encoding="utf-8").split())
+    assert f"{yorkshire.density:,} residents per square kilometre" in text
     with zipfile.ZipFile(files.ods) as workbook:
         content = workbook.read("content.xml").decode("utf-8")
     for sheet in ("Measures", "Force measures", "National quarters", "Profile currency"):

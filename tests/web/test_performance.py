@@ -48,6 +48,10 @@ def test_a_force_page_shows_the_frameworks_figures_and_a_chart_per_measure(site:
         if measure.no_source:
             assert f"{measure.id} {measure.name}: no source yet" in text
     assert "P14 Problem-profile currency: no source yet" not in text
+    force = result.force("west-yorkshire")
+    assert force.density and force.deprivation
+    assert f"{force.density:,} residents per square kilometre" in text
+    assert f"deprivation score {force.deprivation}" in text
     currency = text[text.index('id="profile_currency-table"'):]
     currency = currency[:currency.index("</table>")]
     assert re.search(r">2026-10-01<.*>2023-01-01 to 2023-12-31<.*>60<.*>yes<", currency,

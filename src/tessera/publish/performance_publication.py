@@ -56,6 +56,8 @@ def publish_performance(session: Session, result: PerformanceResult, state: Ware
             "label": label,
             "residents": force.residents if force else None,
             "children": force.children if force else None,
+            "density": force.density if force else None,
+            "deprivation": force.deprivation if force else None,
             "peers": [codelist("police_forces").label(p) for p in force.peers] if force else [],
             "tables": {"force_measures": rows_of(period, code).as_json(),
                        "force_quarters": rows_of(quarters, code).as_json(),

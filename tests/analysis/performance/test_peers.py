@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tessera.analysis.performance.peers import PEERS, AreaFigures, peer_groups, peer_note
+from tessera.analysis.performance.peers import (
+    CENSUS_DIMENSIONS,
+    DIMENSIONS,
+    PEERS,
+    AreaFigures,
+    dimensions_used,
+    peer_groups,
+    peer_note,
+)
 from tessera.analysis.performance.queries import performance_sql
 from tessera.warehouse.engine import Engine
 from tests.analysis.audit_fixture import create_schema
@@ -40,4 +48,30 @@ def test_the_census_force_areas_give_43_groups_of_seven(engine: Engine) -> None:
     forces = {r["code"]: r["population"] for r in engine.rows(
         "SELECT code, TRY_CAST(population AS BIGINT) AS population FROM reference.police_forces")}
     assert all(populations[code] == forces[code] for code in populations)
-    assert "Not used" in peer_note(groups) and "deprivation" in peer_note(groups)
+    note = peer_note(groups, CENSUS_DIMENSIONS)
+    assert "Not used" in note and "deprivation" in note.split("Not used")[1]
+
+
+def test_density_and_deprivation_make_metropolitan_and_rural_peers(engine: Engine) -> None:
+    """With the council figures, all four dimensions are used: England and Wales's land is
+    about 151,000 km2; West Midlands' peers are the other dense, deprived metropolitan forces,
+    Dyfed-Powys's the sparse rural ones, and no metropolitan force is a rural force's peer."""
+    create_schema(engine)
+    land = {r["force_code"]: r for r in engine.rows(performance_sql("area_figures"))}
+    areas = [AreaFigures(r["force_code"], int(r["all_ages"]), int(r["children"]),
+                         land[r["force_code"]]["land_km2"], land[r["force_code"]]["deprivation"])
+             for r in engine.rows(performance_sql("child_population"))]
+    assert dimensions_used(areas) == DIMENSIONS
+    assert 150_000 < sum(a.land_km2 or 0 for a in areas) < 152_000
+    groups = peer_groups(areas)
+    metropolitan = {"west-midlands", "greater-manchester", "merseyside", "west-yorkshire",
+                    "south-yorkshire", "northumbria", "metropolitan"}
+    assert {"greater-manchester", "merseyside"} <= set(groups["west-midlands"][:4])
+    assert {"north-yorkshire", "cumbria"} & set(groups["dyfed-powys"][:3])
+    for rural in ("dyfed-powys", "north-yorkshire", "cumbria", "lincolnshire"):
+        assert not metropolitan & set(groups[rural]), rural
+    density = {a.force_code: a.density or 0 for a in areas}
+    assert density["metropolitan"] > 5_000 > 100 > density["dyfed-powys"]
+    deprivation = {a.force_code: a.deprivation or 0 for a in areas}
+    assert deprivation["merseyside"] > deprivation["surrey"]
+    assert "Not used" not in peer_note(groups, dimensions_used(areas))

@@ -8,6 +8,7 @@ from tessera.analysis.sql import NamedSql
 
 READS: dict[str, tuple[str, ...]] = {
     "child_population": (),
+    "area_figures": (),
     "forces": (),
     "recorded": ("offence_category",),
     "outcomes": ("offence_category",),

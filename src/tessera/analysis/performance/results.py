@@ -26,6 +26,10 @@ class Force:
     residents: int | None
     children: int | None
     peers: tuple[str, ...]
+    density: float | None = None
+    """Residents per square kilometre of land (None: no area, or not held)."""
+    deprivation: float | None = None
+    """The area's composite UK deprivation score (higher: more deprived)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,12 @@ from datetime import date, timedelta
 from tessera.analysis.performance.comparison import funnel_verdict, peer_verdict
 from tessera.analysis.performance.figures import Figure, Tally, measure_figure, summed
 from tessera.analysis.performance.measures import Measure, load_measures
-from tessera.analysis.performance.peers import AreaFigures, peer_groups, peer_note
+from tessera.analysis.performance.peers import (
+    AreaFigures,
+    dimensions_used,
+    peer_groups,
+    peer_note,
+)
 from tessera.analysis.performance.queries import performance_sql
 from tessera.analysis.performance.results import (
     NATIONAL,
@@ -82,13 +87,10 @@ def run_performance(engine: Engine, start: date | None = None, end: date | None 
         raise AnalysisError(f"--from {start} is after --to {end}: no period to measure")
     quarters = _quarters(start, end)
     tallies = _tallies(engine, start, end)
-    areas = {r["force_code"]: r for r in engine.rows(performance_sql("child_population"))}
-    groups = peer_groups([AreaFigures(code, int(r["all_ages"]), int(r["children"]))
-                          for code, r in areas.items()])
-    forces = tuple(Force(r["force_code"], r["force_label"],
-                         _int(areas.get(r["force_code"], {}).get("all_ages")),
-                         _int(areas.get(r["force_code"], {}).get("children")),
-                         groups.get(r["force_code"], ()))
+    areas = _area_figures(engine)
+    groups = peer_groups(list(areas.values()))
+    forces = tuple(_force(r["force_code"], r["force_label"], areas.get(r["force_code"]),
+                          groups.get(r["force_code"], ()))
                    for r in supplied)
     national_children = sum(f.children or 0 for f in forces)
     figures: dict[tuple[str, str], ForceMeasure] = {}
@@ -109,12 +111,28 @@ def run_performance(engine: Engine, start: date | None = None, end: date | None 
     as_at = as_at or date.today()
     currency = {c.force_code: c for c in profile_currency(engine, as_at)}
     return PerformanceResult(start, end, quarters, measures, forces, figures,
-                             peer_note(groups), as_at,
+                             peer_note(groups, dimensions_used(list(areas.values()))), as_at,
                              tuple(currency[f.code] for f in forces if f.code in currency))
 
 
-def _int(value: object) -> int | None:
-    return None if value is None else int(str(value))
+def _area_figures(engine: Engine) -> dict[str, AreaFigures]:
+    """Each force area's residents and children, with its land and deprivation when the
+    warehouse holds the council figures (`reference.council_areas`)."""
+    land = ({r["force_code"]: r for r in engine.rows(performance_sql("area_figures"))}
+            if engine.table_exists("reference", "council_areas") else {})
+    return {r["force_code"]: AreaFigures(
+                r["force_code"], int(r["all_ages"]), int(r["children"]),
+                land.get(r["force_code"], {}).get("land_km2"),
+                land.get(r["force_code"], {}).get("deprivation"))
+            for r in engine.rows(performance_sql("child_population"))}
+
+
+def _force(code: str, label: str, area: AreaFigures | None, peers: tuple[str, ...]) -> Force:
+    if area is None:
+        return Force(code, label, None, None, peers)
+    return Force(code, label, area.residents, area.children, peers,
+                 None if area.density is None else round(area.density, 1),
+                 None if area.deprivation is None else round(area.deprivation, 1))
 
 
 def _quarters(start: date, end: date) -> tuple[date, ...]:
