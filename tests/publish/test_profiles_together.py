@@ -20,11 +20,14 @@ import pytest
 
 from tessera.analysis.profile import NATIONAL, Profile, force_codes, run_profiles
 from tessera.analysis.results import CellRef, StatTable
+from tessera.errors import PublicationError
 from tessera.publish.disclosure import DisclosureRule, Protection
 from tessera.publish.editions import Symbol
 from tessera.publish.profile_disclosure import (
     national_relations,
+    national_release_recorded,
     profile_tables,
+    release_beside_published,
     release_profile,
     release_profiles,
 )
@@ -119,3 +122,46 @@ def test_forces_trend_shows_the_nations_published_months(
         assert trend.column("national_group_based") == nation.column("group_based")
         assert "published with this one" in trend.notes[0]
     assert Symbol.CONFIDENTIAL in nation.column("csa_offences")
+
+
+def test_a_force_released_again_alone_stays_protected_with_the_period(
+        profiles: list[Profile], tmp_path: Path) -> None:
+    """After every profile of the period was released together, City of London (optimised
+    with the nation) released again on its own is protected against all of it: a reader
+    holding both of its releases (a cell shown in either is known) and every other profile
+    finds no hidden count, and its trend shows the nation's published months."""
+    first = _released(profiles, tmp_path, together=True)
+    codes = [p.force_code for p in profiles]
+    at = codes.index("city-of-london")
+    assert national_release_recorded(profiles[at].period,
+                                     lambda code: tmp_path / f"register-{code}.json")
+    again, protection = release_beside_published(
+        profiles[at], profiles, registers=lambda code: tmp_path / f"register-{code}.json")
+    before = first[at][1]
+    known = replace(protection, primary=protection.primary | before.primary,
+                    secondary=(protection.suppressed & before.suppressed)
+                    - protection.primary - before.primary)
+    both = [*first[:at], (again, known), *first[at + 1:]]
+    assert _uncovered(profiles, both) == []
+    nation = first[codes.index(NATIONAL)][0].tables["trend"]
+    trend = again.tables["trend"]
+    assert trend.column("national_csa") == nation.column("csa_offences")
+    assert "published with this one" in trend.notes[0]
+
+
+def test_a_force_changed_since_the_period_was_published_is_a_clear_error(
+        tmp_path: Path) -> None:
+    """One more West Yorkshire offence loaded after the period was released together: its
+    profile made again no longer adds up with the national profile published before, so it
+    is one error naming the cell, not a release that would contradict the national one."""
+    def register(code: str) -> Path:
+        return tmp_path / f"register-{code}.json"
+
+    with Engine.open(None) as engine:
+        warehouse = populate_audit_fixture(engine)
+        release_profiles(run_profiles(engine, EVERY), registers=register)
+        warehouse.crime("WY-LATE", [("V9", "victim", 13, None), ("P99m", "suspect", 30, None)])
+        again = run_profiles(engine, EVERY)
+    yorkshire = next(p for p in again if p.force_code == "west-yorkshire")
+    with pytest.raises(PublicationError, match=r"no longer adds up .* profile --all"):
+        release_beside_published(yorkshire, again, registers=register)

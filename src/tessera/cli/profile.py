@@ -103,6 +103,8 @@ def run_profile_command(settings: Settings, force: str | None, start: datetime |
     from tessera.analysis.profile.service import parse_period
     from tessera.publish.profile_disclosure import (
         default_profile_register,
+        national_release_recorded,
+        release_beside_published,
         release_profile,
         release_profiles,
     )
@@ -112,22 +114,27 @@ def run_profile_command(settings: Settings, force: str | None, start: datetime |
     from tessera.warehouse.provenance import release_provenance
 
     started = time.perf_counter()
-    forces = [*force_codes(), NATIONAL] if force is None else [force]
+    everyone = [*force_codes(), NATIONAL]
     with Engine.open(settings.warehouse, read_only=True) as engine, \
             console.status("Running the profile queries and finding network communities"):
         period = parse_period(start.date() if start else None, end.date() if end else None,
                               engine)
-        profiles = run_profiles(engine, forces, period)
+
+        def register(code: str) -> Path:
+            return default_profile_register(settings.output, code, period)
+
+        # One force after the whole period was published: protected against all of it.
+        beside = force is not None and national_release_recorded(period, register)
+        made = run_profiles(engine, everyone if force is None or beside else [force], period)
+        profiles = [p for p in made if force is None or p.force_code == force]
         provenance = release_provenance(engine).sentence
     console.print(provenance, highlight=False)
     hidden = 0
 
-    def register(code: str) -> Path:
-        return default_profile_register(settings.output, code, period)
-
     with console.status("Disclosure control (every profile together) and writing the reports"):
         released = (release_profiles(profiles, registers=register) if force is None else
-                    [release_profile(profiles[0], register=register(profiles[0].force_code))])
+                    [release_beside_published(profiles[0], made, registers=register)] if beside
+                    else [release_profile(profiles[0], register=register(profiles[0].force_code))])
         for one, (published, protection) in zip(profiles, released, strict=True):
             hidden += len(protection.suppressed)
             outputs = write_profile(published, settings.output / "profile" / one.force_code,

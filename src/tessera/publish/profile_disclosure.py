@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tessera.analysis.profile import NATIONAL, Period, Profile
 from tessera.analysis.results import Cell, CellRef, RowKey, StatTable
+from tessera.errors import PublicationError
 from tessera.publish.audit_disclosure import COUNTED_NOTE
 from tessera.publish.disclosure import DisclosureRule, Protection, protect
 from tessera.publish.editions import Edition, Symbol, published_edition, restricted_edition
@@ -88,6 +89,67 @@ def release_profiles(profiles: Sequence[Profile], *, registers: Callable[[str], 
     national_trend = released[NATIONAL][0].tables["trend"]
     return [(with_national_trend(released[p.force_code][0], national_trend),
              released[p.force_code][1]) for p in profiles]
+
+
+def national_release_recorded(period: Period, registers: Callable[[str], Path]) -> bool:
+    """Whether England and Wales's profile of `period` has been published (its register
+    holds a release), so every later profile of the period must be protected against it."""
+    return bool(load_register(registers(NATIONAL), f"{NATIONAL} {period.label}").releases)
+
+
+def release_beside_published(profile: Profile, everyone: Sequence[Profile], *,
+                             registers: Callable[[str], Path],
+                             rule: DisclosureRule | None = None) -> tuple[Profile, Protection]:
+    """One profile (a force's, or England and Wales's) released again on its own after the
+    whole period was released together (`release_profiles`), protected against all of it.
+
+    Why: on its own it would be protected against its own register only, and a cell hidden
+    before so that a national figure could not be worked out (or a force's, from the
+    nation's) could now be shown; with the national profile and the other forces' published
+    earlier, a hidden count would come back. So every other profile's recorded cells and
+    relations stand beside it, with the sums tying forces to the nation (`national_relations`,
+    over `everyone`: the nation and every force, as made now), and its trend's England and
+    Wales columns show the national months as published (from the national register).
+    Raises `PublicationError` when the data has changed since, so the sums no longer hold:
+    the period must then be released together again.
+    """
+    nation = next(p for p in everyone if p.force_code == NATIONAL)
+    forces = [p for p in everyone if p.force_code != NATIONAL]
+    beside = ReleaseRegister("every other profile of the period")
+    for other in everyone:
+        code = other.force_code
+        if code == profile.force_code:
+            continue
+        earlier = load_register(registers(code), f"{code} {other.period.label}")
+        beside = beside.record(code, (replace(c, ref=_of(code, c.ref)) for c in earlier.cells),
+                               (_relation_of(code, r) for r in earlier.relations))
+    slack, across = national_relations(nation, forces)
+    beside = beside.record("people in more than one force", slack, ())
+    try:
+        released, protection = _release_jointly([profile], registers, rule, beside,
+                                                across)[profile.force_code]
+    except PublicationError as exc:
+        raise PublicationError(
+            f"the profile of {profile.force_label} no longer adds up with the profiles of "
+            f"{profile.period.label} published together before ({exc}): the data has changed "
+            "since, so publish the whole period again with 'tessera profile --all'") from exc
+    trend = (released.tables["trend"] if profile.force_code == NATIONAL else
+             published_trend(nation, load_register(registers(NATIONAL),
+                                                   f"{NATIONAL} {nation.period.label}")))
+    return with_national_trend(released, trend), protection
+
+
+def published_trend(nation: Profile, register: ReleaseRegister) -> StatTable:
+    """England and Wales's trend as its releases published it: each count a release showed
+    exactly, else [c]."""
+    shown = {c.ref: c.low for c in register.cells if c.low is not None and c.low == c.high}
+    trend = nation.tables["trend"]
+    counted = {(ref.row, ref.column) for ref, _, _ in trend.count_cells()}
+    rows = tuple(tuple(
+        shown.get(trend.cell(trend.row_key(row), column.key), Symbol.CONFIDENTIAL.value)
+        if (trend.row_key(row), column.key) in counted else cell
+        for cell, column in zip(row, trend.columns, strict=True)) for row in trend.rows)
+    return replace(trend, rows=rows)
 
 
 def _release_jointly(profiles: Sequence[Profile], registers: Callable[[str], Path],

@@ -47,6 +47,23 @@ def test_a_forces_profile_is_written(tmp_path: Path, warehouse: Path,
     assert list((tmp_path / "out" / "restricted").glob("profile-register-kent-*.json"))
 
 
+def test_a_force_after_the_whole_period_is_released_beside_it(
+        tmp_path: Path, warehouse: Path, run_cli: Callable[..., Any]) -> None:
+    """`--all`, then Kent alone for the same period: exit 0, Kent's trend shows the national
+    months as published with the rest (not rounded national figures)."""
+    env = _env(tmp_path)
+    first = run_cli("profile", "--all", "--no-pdf", "--warehouse", str(warehouse), env=env)
+    assert first.returncode == 0, first.stderr
+    national = (tmp_path / "out" / "profile" / "national" / "trend.csv").read_text("utf-8")
+    again = run_cli("profile", "--force", "kent", "--no-pdf", "--warehouse", str(warehouse),
+                    env=env)
+    assert again.returncode == 0, again.stderr
+    trend = (tmp_path / "out" / "profile" / "kent" / "trend.csv").read_text("utf-8")
+    national_months = [line.split(",")[1] for line in national.splitlines()[1:]]
+    kent_national = [line.split(",")[3] for line in trend.splitlines()[1:]]
+    assert kent_national == national_months
+
+
 @pytest.mark.parametrize(("description", "args", "status", "message"), [
     ("an unknown force", ["--force", "atlantis"], 1, "no police force 'atlantis'"),
     ("a date that is not one", ["--force", "kent", "--from", "2023-13-01"], 2,
