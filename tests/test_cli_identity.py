@@ -34,6 +34,10 @@ def test_identify_shows_the_records_to_an_allowed_analyst_and_logs_it(
     with Engine.open(tmp_path / "w.duckdb", read_only=True) as engine:
         bob = "N-" + str(engine.scalar(
             "SELECT record_key FROM identity.person_record WHERE given_name = 'Bob'"))
+        offence_key, crime_ref = engine.rows(
+            "SELECT o.record_key, i.crime_ref FROM analysis.offence AS o JOIN "
+            "identity.offence AS i USING (record_key) WHERE o.force_code = 'west-yorkshire' "
+            "ORDER BY i.crime_ref LIMIT 1")[0].values()
     (tmp_path / "pw").write_text(PASSWORD + "\n", encoding="utf-8")
     for username, area in (("wy", "west-yorkshire"), ("kent", "kent")):
         added = run_cli("users", "add", username, "--role", "analyst", "--name", username,
@@ -57,6 +61,13 @@ def test_identify_shows_the_records_to_an_allowed_analyst_and_logs_it(
     unknown = run_cli("identify", "P-nobody", "--user", "wy", "--purpose", "x",
                       "--password-file", str(tmp_path / "pw"), env=env)
     assert unknown.returncode != 0 and "'P-nobody'" in unknown.stderr
+    offence = run_cli("identify", f"X-{offence_key}", "--user", "wy", "--purpose",
+                      "offence in community 2", "--password-file", str(tmp_path / "pw"), env=env)
+    assert offence.returncode == 0, offence.stderr
+    assert crime_ref in offence.stdout and "crime reference" in offence.stdout
+    other = run_cli("identify", f"X-{offence_key}", "--user", "kent", "--purpose", "x",
+                    "--password-file", str(tmp_path / "pw"), env=env)
+    assert other.returncode == 1 and crime_ref not in other.stdout
     assert "Traceback" not in refused.stderr + no_reason.stderr + unknown.stderr
     casework = Casework.open(env["TESSERA_CASEWORK_URL"],
                              Signer.from_file(Path(env["TESSERA_SIGNING_KEY_FILE"])))
@@ -64,4 +75,5 @@ def test_identify_shows_the_records_to_an_allowed_analyst_and_logs_it(
         reads = [(r.actor, r.record_id, r.purpose) for r in session.scalars(
             select(ReadLogEntry).where(ReadLogEntry.record_kind == RECORD_KIND))]
     casework.close()
-    assert reads == [("wy", bob, "suspect in community 2")]
+    assert reads == [("wy", bob, "suspect in community 2"),
+                     ("wy", f"X-{offence_key}", "offence in community 2")]

@@ -17,7 +17,8 @@ from tessera.config import load_settings
 def identify(
     identifier: Annotated[str, typer.Argument(help=(
         "A person_id (P-...), child_id (C-...) or network node (N-...) from a report, "
-        "export or list."))],
+        "export or list; or an offence (X-...) of a network export, for its crime "
+        "reference."))],
     user: Annotated[str, typer.Option(help=(
         "Your casework username: an analyst (for people known in your area) or a national "
         "analyst (the password is asked for)."))],
@@ -28,7 +29,7 @@ def identify(
     casework_url: CaseworkOption = None,
 ) -> None:
     """Show who a pseudonymous identifier is: each agency's record of the person, with the
-    name, date of birth and postcode on it.
+    name, date of birth and postcode on it (for an offence, the force's crime reference).
 
     Products name people only by keyed pseudonyms; this is the one way back. An analyst
     scoped to a force or local authority may look up a person known there (a party to one
@@ -53,12 +54,16 @@ def identify(
     finally:
         casework.close()
     table = Table(title=f"{identity.identifier}: {len(identity.records)} record(s)")
-    for column in ("agency", "agency's record", "given name", "family name", "born",
-                   "postcode"):
+    offence = any(record.crime_ref for record in identity.records)
+    columns = (("force", "force's record", "crime reference") if offence else
+               ("agency", "agency's record", "given name", "family name", "born", "postcode"))
+    for column in columns:
         table.add_column(column)
     for record in identity.records:
-        table.add_row(record.agency_code, record.source_record_id, record.given_name or "",
-                      record.family_name or "", str(record.date_of_birth or ""),
-                      record.postcode or "")
+        table.add_row(*((record.agency_code, record.source_record_id, record.crime_ref or "")
+                        if offence else
+                        (record.agency_code, record.source_record_id, record.given_name or "",
+                         record.family_name or "", str(record.date_of_birth or ""),
+                         record.postcode or "")))
     console.print(f"Shown to {viewer}; this look-up is in the read log.", highlight=False)
     console.print(table)

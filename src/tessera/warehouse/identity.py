@@ -1,5 +1,6 @@
 """Who a pseudonymous identifier is: the identity-zone records behind a person_id, child_id
-or network node, and the areas whose records hold them.
+or network node (or the crime reference behind an offence of a network export), and the
+areas whose records hold them.
 
 Why here and nowhere else: every product (the audit, networks, the look-again list) names
 people only by pseudonymous ids, and an analyst who must act on one needs the agency's own
@@ -35,6 +36,17 @@ ORDER BY p.agency_code, i.source_record_id
 linkage, or an `N-` node of the network graph (a linked person, or one record before
 linkage)."""
 
+OFFENCE_PREFIX = "X-"
+"""An offence as network exports name it: `X-<offence key>`, its pseudonymous record key."""
+
+OFFENCE_RECORD_SQL = """
+SELECT o.record_key, o.force_code AS agency_code, i.source_record_id, i.crime_ref
+FROM analysis.offence AS o
+JOIN identity.offence AS i ON i.record_key = o.record_key
+WHERE o.record_key = $key
+"""
+"""The force's record of the offence an `X-` identifier names, with its crime reference."""
+
 PERSON_AREAS_SQL = """
 SELECT DISTINCT o.force_code AS area
 FROM analysis.offence_party AS op
@@ -52,7 +64,8 @@ agencies (a force, a local authority) holding a record of them."""
 
 @dataclass(frozen=True)
 class IdentityRecord:
-    """One agency's record of the person, as the identity zone holds it."""
+    """One agency's record of the person (or the force's of the offence: its crime
+    reference), as the identity zone holds it."""
 
     agency_code: str
     source_record_id: str
@@ -60,6 +73,7 @@ class IdentityRecord:
     family_name: str | None
     date_of_birth: date | None
     postcode: str | None
+    crime_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,12 +91,15 @@ def identity_of(engine: Engine, identifier: str) -> Identity:
     Read this only after the reader's right to it is checked and logged. Raises
     `WarehouseError` naming the identifier when no record has it.
     """
+    if identifier.startswith(OFFENCE_PREFIX):
+        return _offence(engine, identifier)
     if not engine.table_exists("analysis", "person_link"):
         raise WarehouseError("the warehouse has no person records; run 'tessera ingest' first")
     rows = engine.rows(PERSON_RECORDS_SQL, {"identifier": identifier})
     if not rows:
         raise WarehouseError(f"no person has the identifier {identifier!r} in the warehouse "
-                             "(a person_id P-..., child_id C-... or network node N-...)")
+                             "(a person_id P-..., child_id C-..., network node N-... or "
+                             "offence X-...)")
     keys = [row["record_key"] for row in rows]
     areas = frozenset(row["area"] for row in engine.rows(PERSON_AREAS_SQL,
                                                          {"record_keys": keys}))
@@ -90,3 +107,16 @@ def identity_of(engine: Engine, identifier: str) -> Identity:
         IdentityRecord(row["agency_code"], row["source_record_id"], row["given_name"],
                        row["family_name"], row["date_of_birth"], row["postcode"])
         for row in rows), areas)
+
+
+def _offence(engine: Engine, identifier: str) -> Identity:
+    """The crime reference behind an offence of a network export; its area is its force."""
+    if not engine.table_exists("identity", "offence"):
+        raise WarehouseError("the warehouse has no offences; run 'tessera ingest' first")
+    rows = engine.rows(OFFENCE_RECORD_SQL, {"key": identifier.removeprefix(OFFENCE_PREFIX)})
+    if not rows:
+        raise WarehouseError(f"no offence has the identifier {identifier!r} in the warehouse")
+    (row,) = rows
+    return Identity(identifier, (IdentityRecord(row["agency_code"], row["source_record_id"],
+                                                None, None, None, None, row["crime_ref"]),),
+                    frozenset({row["agency_code"]}))

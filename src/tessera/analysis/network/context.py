@@ -22,9 +22,8 @@ import pyarrow as pa
 from tessera.analysis.network.graph import NetworkGraph
 from tessera.analysis.network.queries import NETWORK_SQL
 from tessera.warehouse.engine import Engine
+from tessera.warehouse.identity import OFFENCE_PREFIX
 
-OFFENCE_PREFIX = "X-"
-"""Node ids of offences start so (`X-<offence key>`, the offence's pseudonymous record key)."""
 PLACE_PREFIX = "L-"
 """Node ids of places start so (`L-<2021 LSOA code>`)."""
 OFFENCE_ATTRIBUTES = ("offence_date", "ho_offence_code", "setting", "location_type", "lsoa",
