@@ -17,7 +17,8 @@ pytestmark = pytest.mark.slow  # each case starts the CLI in a subprocess: CI ru
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "TESSERA_SECRET_KEY": "cli-test", "TESSERA_OUTPUT": str(tmp_path)}
+    return {**os.environ, "TESSERA_SECRET_KEY": "cli-test", "TESSERA_OUTPUT": str(tmp_path),
+            "TESSERA_CASEWORK_URL": f"sqlite:///{tmp_path / 'casework.db'}"}
 
 
 def test_performance_prints_the_measures_and_writes_the_release(
@@ -29,7 +30,8 @@ def test_performance_prints_the_measures_and_writes_the_release(
     result = run_cli("performance", "--warehouse", str(path), "--from", "2022-04-01",
                      env=_env(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "15 measures computed by quarter, 1 as at " in result.stdout
+    assert "16 measures computed by quarter, 1 as at " in result.stdout
+    assert "P13  Closed-case review requests: 0 (requests)" in result.stdout
     assert "2022-04-01" in result.stdout
     folder = tmp_path / "performance"
     for name in ("index.html", "west-yorkshire.html", "performance.ods", "force_measures.csv"):

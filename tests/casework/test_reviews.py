@@ -203,3 +203,31 @@ def test_a_case_that_does_not_meet_the_rules_cannot_be_found_eligible(
     with casework.reading() as session:
         row = session.scalar(select(ReviewRequest))
         assert row is not None and (row.stage, row.outcome) == ("closed", "not_eligible")
+
+
+def test_reviews_received_are_placed_by_their_matched_case_else_the_force_named(
+        casework: Casework) -> None:
+    """Three requests: one naming West Yorkshire but matched to a Kent case (Kent), one
+    naming Lancashire (Lancashire), one naming no force (None); each with the day it came."""
+    from datetime import UTC, datetime
+
+    from tessera.casework.models import ReviewMatch
+    from tessera.casework.tracker import reviews_received
+
+    with casework.session() as session:
+        matched = submit_request(session, review_input())
+        submit_request(session, review_input(force_code="lancashire"))
+        submit_request(session, review_input(force_code="", crime_reference=""))
+        request = session.scalar(select(ReviewRequest).where(
+            ReviewRequest.reference == matched.reference))
+        assert request is not None
+        session.add(ReviewMatch(
+            request_id=request.id, found_at=datetime.now(UTC), found_by="test",
+            basis="linked_identity", force_code="kent", crime_reference="KE/1/23",
+            ho_offence_code="19D", outcome_type="16", outcome_group="evidential_difficulties",
+            closed_on=date(2023, 9, 1), victim_age=13, suspects=2))
+    with casework.reading() as session:
+        found = reviews_received(session)
+    today = datetime.now(UTC).date()
+    assert [force for force, _ in found] == ["kent", "lancashire", None]
+    assert all(abs((day - today).days) <= 1 for _, day in found)

@@ -33,6 +33,7 @@ from tessera.casework.access import acting_user
 from tessera.casework.models import (
     IndicatorSnapshot,
     Report,
+    ReviewMatch,
     ReviewRequest,
     TrackerStatusChange,
     User,
@@ -295,6 +296,19 @@ def monthly_reviews(session: Session) -> list[tuple[str, int, tuple[int, ...]]]:
     return [(month, sum(states[month].values()),
              tuple(states[month][state] for state in REVIEW_STATES))
             for month in sorted(states)]
+
+
+def reviews_received(session: Session) -> list[tuple[str | None, date]]:
+    """Each review request's force and the day it was received (UTC), for the performance
+    framework's P13: the force of the closed case it was matched to (`tessera reviews
+    match`; the first match found), else the force the request names, else None. Counts
+    only; no request is opened, so nothing is logged."""
+    matched = {request_id: force for request_id, force in session.execute(
+        select(ReviewMatch.request_id, ReviewMatch.force_code).order_by(ReviewMatch.id.desc()))}
+    return [(matched.get(request_id) or force_code or None, received_at.date())
+            for request_id, force_code, received_at in session.execute(
+                select(ReviewRequest.id, ReviewRequest.force_code, ReviewRequest.received_at)
+                .order_by(ReviewRequest.id))]
 
 
 def store_snapshot(session: Session, indicator: str, warehouse: str, table: dict[str, Any]

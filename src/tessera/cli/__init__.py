@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Final, Literal
@@ -685,7 +686,7 @@ def demo(
     published = publish_list(listed, settings.warehouse, store, "tessera demo")
     console.rule("8. Police performance framework")
     from tessera.cli.performance import run_performance_command
-    performance = run_performance_command(settings)
+    performance = run_performance_command(replace(settings, casework_url=store))
     publish_performance_result(performance, settings.warehouse, store, "tessera demo")
     console.rule("9. Problem profiles of every force")
     from tessera.cli.profile import run_profile_command

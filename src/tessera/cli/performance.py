@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tessera.cli import OutputOption, WarehouseOption, _provenance, app, console
+from tessera.cli import CaseworkOption, OutputOption, WarehouseOption, _provenance, app, console
 from tessera.config import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -31,34 +31,53 @@ def performance(
     output: OutputOption = None,
     start: QuarterFromOption = None,
     end: QuarterToOption = None,
+    casework_url: CaseworkOption = None,
 ) -> None:
     """Per-force performance measures (measure M7): values, intervals, control charts, peer
     groups and the funnel against England and Wales.
 
     Needs a warehouse loaded by `tessera ingest`. Every measure is defined in
     analysis/performance/measures.csv (docs/performance.md); those whose source Tessera does
-    not hold are listed as "no source yet"; P14 (problem-profile currency) is as at today, from
-the profiles `tessera profile` has published. Writes the national dashboard (`index.html`), a
+    not hold are listed as "no source yet"; P13 counts the casework store's review requests;
+    P14 (problem-profile currency) is as at today, from the profiles `tessera profile` has
+    published. Writes the national dashboard (`index.html`), a
     page per force, the tables as CSV and `performance.ods`/`.xlsx` to the output folder's
     `performance/`, all after disclosure control, and each force's quarters unsuppressed to
     `restricted/performance/`. Exit status 2 when there is no warehouse or no offences.
     """
-    settings = load_settings(warehouse=warehouse, output=output)
+    settings = load_settings(warehouse=warehouse, output=output, casework_url=casework_url)
     run_performance_command(settings, start=start, end=end)
+
+
+def performance_result(settings: Settings, start: datetime | None = None,
+                       end: datetime | None = None) -> PerformanceResult:
+    """The framework over the settings' warehouse, with the review requests the settings'
+    casework store has received (P13); shared with `tessera publish performance`."""
+    from tessera.analysis.performance import run_performance
+    from tessera.casework.store import Casework
+    from tessera.casework.tracker import reviews_received
+    from tessera.warehouse.engine import Engine
+
+    with Engine.open(settings.warehouse, read_only=True) as engine:
+        casework = Casework.open(settings.casework_url)
+        try:
+            with casework.reading() as session:
+                reviews = reviews_received(session)
+        finally:
+            casework.close()
+        return run_performance(engine, start.date() if start else None,
+                               end.date() if end else None, reviews=reviews)
 
 
 def run_performance_command(settings: Settings, *, start: datetime | None = None,
                             end: datetime | None = None) -> PerformanceResult:
     """Run the framework over the settings' warehouse and write it out; the result, for
     `tessera demo` to publish for the web app."""
-    from tessera.analysis.performance import NATIONAL, run_performance
+    from tessera.analysis.performance import NATIONAL
     from tessera.publish.performance_report import write_performance
-    from tessera.warehouse.engine import Engine
 
     provenance = _provenance(settings)
-    with Engine.open(settings.warehouse, read_only=True) as engine:
-        result = run_performance(engine, start.date() if start else None,
-                                 end.date() if end else None)
+    result = performance_result(settings, start, end)
     files = write_performance(result, settings.output, provenance=provenance)
     console.print(provenance, highlight=False)
     no_source = sum(1 for m in result.measures if m.no_source)

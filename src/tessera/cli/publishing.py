@@ -152,14 +152,11 @@ def publish_performance(
     `tessera serve` shows an analyst their own force's at /performance, a national analyst
     every force's, and logs every view. Exit status 2 when there is no warehouse.
     """
-    from tessera.analysis.performance import run_performance
-    from tessera.warehouse.engine import Engine
+    from tessera.cli.performance import performance_result
 
-    settings = load_settings(warehouse=warehouse)
-    with Engine.open(settings.warehouse, read_only=True) as engine, \
-            console.status("Computing the measures"):
-        result = run_performance(engine, start.date() if start else None,
-                                 end.date() if end else None)
+    settings = load_settings(warehouse=warehouse, casework_url=casework_url)
+    with console.status("Computing the measures"):
+        result = performance_result(settings, start, end)
     published = publish_performance_result(result, settings.warehouse, casework_url,
                                            "tessera publish performance")
     console.print(f"Published the performance framework of {result.start} to {result.end} "

@@ -47,7 +47,7 @@ def test_every_count_and_median_agrees_with_the_recount(perf_engine: Engine,
             else:
                 assert figure.numerator == expected.get(measure.numerator, 0), measure.id
             checked += 1
-    assert checked == 3 * 15
+    assert checked == 3 * 16
 
 
 def test_the_rate_is_per_10000_children_a_year(perf_result: PerformanceResult) -> None:
@@ -88,10 +88,10 @@ def test_a_narrower_period_counts_only_its_quarters(perf_engine: Engine) -> None
 
 
 def test_measures_with_no_source_have_no_figures(perf_result: PerformanceResult) -> None:
-    """Review requests and the others without a source are never computed; profile currency
-    is computed as at a day, not by quarter."""
+    """Look-again referrals and the charged offence have no source and are never computed;
+    profile currency is computed as at a day, not by quarter."""
     missing = [m.id for m in perf_result.measures if m.no_source]
-    assert missing == ["P12", "P13", "P15"]
+    assert missing == ["P12", "P15"]
     assert [m.id for m in perf_result.measures if m.status == "as at"] == ["P14"]
     assert not [key for key in perf_result.figures if key[1] in [*missing, "P14"]]
 
@@ -130,3 +130,20 @@ def test_an_empty_warehouse_is_a_clear_error(engine: Engine) -> None:
     """A warehouse with no tables says to run ingest."""
     with pytest.raises(AnalysisError, match="run 'tessera ingest' first"):
         run_performance(engine)
+
+
+def test_review_requests_are_counted_by_force_and_quarter_of_receipt(
+        perf_engine: Engine) -> None:
+    """P13 from the casework store's requests: two for West Yorkshire in 2022 Q2, one for
+    Lancashire in 2023 Q4; one naming no force, one naming a force with no offences and one
+    received after the period are counted nowhere, England and Wales included."""
+    reviews = [("west-yorkshire", date(2022, 4, 2)), ("west-yorkshire", date(2022, 6, 30)),
+               ("lancashire", date(2023, 12, 31)), (None, date(2022, 5, 1)),
+               ("kent", date(2022, 5, 1)), ("lancashire", date(2024, 1, 1))]
+    result = run_performance(perf_engine, reviews=reviews)
+    p13 = {code: result.figures[(code, "P13")] for code in (*FORCES, NATIONAL)}
+    assert {code: found.figure.numerator for code, found in p13.items()} == {
+        "west-yorkshire": 2, "lancashire": 1, "city-of-london": 0, NATIONAL: 3}
+    quarters = dict(p13["west-yorkshire"].series)
+    assert quarters[date(2022, 4, 1)].numerator == 2
+    assert sum(f.numerator for f in quarters.values()) == 2
