@@ -36,7 +36,7 @@ def test_opening_again_is_a_no_op(casework_url: str, casework: Casework) -> None
     """A second process opening the same store finds it at the latest revision."""
     again = Casework.open(casework_url)
     with again.session() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0009"
     again.close()
 
 

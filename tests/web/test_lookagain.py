@@ -100,6 +100,69 @@ def test_the_start_page_links_analysts_to_the_list(site: Site) -> None:
     assert link not in site.client(None)[0].get("/").text
 
 
+def test_an_analyst_records_a_referral_and_sees_it_on_the_case(site: Site) -> None:
+    """A West Yorkshire analyst refers their case with a reason: 303 back to the case, which
+    lists the decision with who made it; the case read again and logged for the decision;
+    the row chained into the ledger (the store verifies); the referral counted for P12."""
+    from tessera.casework.lookagain_decisions import referrals_made
+    from tessera.casework.verification import verify_ledger
+
+    client, token = site.client("analyst")
+    sent = client.post(f"/look-again/cases/{WY_CASE}/decision", data={
+        "csrf_token": token, "decision": "refer",
+        "reason": "The suspect was charged in Kent since; ask the MIT to reopen."},
+        follow_redirects=False)
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/look-again/cases/{WY_CASE}#decisions"
+    page = client.get(f"/look-again/cases/{WY_CASE}")
+    shown = page.text[page.text.index('id="decisions"'):]
+    assert "Referred for reinvestigation" in shown and "ask the MIT to reopen" in shown
+    assert reads(site, "analyst", "look_again")[1][2].startswith("look-again: recorded a")
+    with site.casework.reading() as session:
+        assert (("west-yorkshire", "refer") in
+                {(force, "refer") for force, _ in referrals_made(session)})
+        check = verify_ledger(session, site.casework.signer.keyring)
+        assert check.ok, check.problem
+
+
+def test_a_decision_with_something_missing_shows_what_to_correct(site: Site) -> None:
+    """No decision chosen and no reason: 400, the case again with an error summary linking
+    both fields, nothing recorded."""
+    client, token = site.client("analyst")
+    before = _decisions(site)
+    page = client.post(f"/look-again/cases/{WY_CASE}/decision",
+                       data={"csrf_token": token, "reason": " "})
+    assert page.status_code == 400
+    assert 'href="#decision"' in page.text and 'href="#reason"' in page.text
+    assert "Select what you decided about this case" in page.text
+    assert _decisions(site) == before
+
+
+def test_a_decision_on_another_forces_case_or_without_the_token_is_refused(
+        site: Site) -> None:
+    """Kent's case is answered as if there were none (404) and the attempt logged; a form
+    without the CSRF token is refused (403); neither records anything."""
+    client, token = site.client("analyst")
+    before = _decisions(site)
+    kent = client.post(f"/look-again/cases/{KENT_CASES[0]}/decision", data={
+        "csrf_token": token, "decision": "refer", "reason": "not mine"})
+    assert kent.status_code == 404 and "not mine" not in kent.text
+    assert reads(site, "analyst", "look_again")[0][:2] == ("look_again_entry", KENT_CASES[0])
+    forged = client.post(f"/look-again/cases/{WY_CASE}/decision", data={
+        "decision": "refer", "reason": "forged"})
+    assert forged.status_code == 403
+    assert _decisions(site) == before
+
+
+def _decisions(site: Site) -> int:
+    from sqlalchemy import func, select
+
+    from tessera.casework.models import LookAgainDecision
+
+    with site.casework.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(LookAgainDecision)) or 0)
+
+
 def _latest(site: Site) -> int:
     with site.casework.reading() as session:
         return publications(session, "look_again")[0].publication_id

@@ -319,6 +319,30 @@ class PublishedEntry(Base, Ledgered):
     key: Mapped[str] = mapped_column(String(200))
     score: Mapped[float] = mapped_column(Float)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+class LookAgainDecision(Base, Ledgered):
+    """What an analyst decided about a case of the look-again list after looking at it: refer
+    it for reinvestigation, or no further action, and why (lookagain_decisions.py).
+
+    Never updated: a later decision on the same case is a new row, so the history stays.
+    `case_key` is the entry's pseudonymous key, the same in every publication of the list;
+    `publication_id` the publication the analyst was reading.
+    """
+
+    __tablename__ = "look_again_decisions"
+    ledger_key = "id"
+    __table_args__ = (Index("ix_look_again_decisions_case", "case_key", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_key: Mapped[str] = mapped_column(String(200))
+    force_code: Mapped[str] = mapped_column(String(40))
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id"))
+    decision: Mapped[str] = mapped_column(String(32))
+    """"refer" (for reinvestigation) or "no_further_action"."""
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ReviewRequest(Base, Ledgered):
     """A victim's or survivor's request that the panel review a closed case (reviews.py).
 

@@ -38,7 +38,8 @@ def performance(
 
     Needs a warehouse loaded by `tessera ingest`. Every measure is defined in
     analysis/performance/measures.csv (docs/performance.md); those whose source Tessera does
-    not hold are listed as "no source yet"; P13 counts the casework store's review requests;
+    not hold are listed as "no source yet"; P12 and P13 count the casework store's look-again
+    referrals and review requests;
     P14 (problem-profile currency) is as at today, from the profiles `tessera profile` has
     published. Writes the national dashboard (`index.html`), a
     page per force, the tables as CSV and `performance.ods`/`.xlsx` to the output folder's
@@ -51,9 +52,11 @@ def performance(
 
 def performance_result(settings: Settings, start: datetime | None = None,
                        end: datetime | None = None) -> PerformanceResult:
-    """The framework over the settings' warehouse, with the review requests the settings'
-    casework store has received (P13); shared with `tessera publish performance`."""
+    """The framework over the settings' warehouse, with the look-again referrals (P12) and
+    review requests (P13) the settings' casework store holds; shared with `tessera publish
+    performance`."""
     from tessera.analysis.performance import run_performance
+    from tessera.casework.lookagain_decisions import referrals_made
     from tessera.casework.store import Casework
     from tessera.casework.tracker import reviews_received
     from tessera.warehouse.engine import Engine
@@ -62,11 +65,12 @@ def performance_result(settings: Settings, start: datetime | None = None,
         casework = Casework.open(settings.casework_url)
         try:
             with casework.reading() as session:
-                reviews = reviews_received(session)
+                counts = {"look_again_referrals": referrals_made(session),
+                          "review_requests": reviews_received(session)}
         finally:
             casework.close()
         return run_performance(engine, start.date() if start else None,
-                               end.date() if end else None, reviews=reviews)
+                               end.date() if end else None, casework=counts)
 
 
 def run_performance_command(settings: Settings, *, start: datetime | None = None,

@@ -47,7 +47,7 @@ def test_every_count_and_median_agrees_with_the_recount(perf_engine: Engine,
             else:
                 assert figure.numerator == expected.get(measure.numerator, 0), measure.id
             checked += 1
-    assert checked == 3 * 16
+    assert checked == 3 * 17
 
 
 def test_the_rate_is_per_10000_children_a_year(perf_result: PerformanceResult) -> None:
@@ -88,10 +88,10 @@ def test_a_narrower_period_counts_only_its_quarters(perf_engine: Engine) -> None
 
 
 def test_measures_with_no_source_have_no_figures(perf_result: PerformanceResult) -> None:
-    """Look-again referrals and the charged offence have no source and are never computed;
-    profile currency is computed as at a day, not by quarter."""
+    """The charged offence has no source and is never computed; profile currency is computed
+    as at a day, not by quarter."""
     missing = [m.id for m in perf_result.measures if m.no_source]
-    assert missing == ["P12", "P15"]
+    assert missing == ["P15"]
     assert [m.id for m in perf_result.measures if m.status == "as at"] == ["P14"]
     assert not [key for key in perf_result.figures if key[1] in [*missing, "P14"]]
 
@@ -140,10 +140,23 @@ def test_review_requests_are_counted_by_force_and_quarter_of_receipt(
     reviews = [("west-yorkshire", date(2022, 4, 2)), ("west-yorkshire", date(2022, 6, 30)),
                ("lancashire", date(2023, 12, 31)), (None, date(2022, 5, 1)),
                ("kent", date(2022, 5, 1)), ("lancashire", date(2024, 1, 1))]
-    result = run_performance(perf_engine, reviews=reviews)
+    result = run_performance(perf_engine, casework={"review_requests": reviews})
     p13 = {code: result.figures[(code, "P13")] for code in (*FORCES, NATIONAL)}
     assert {code: found.figure.numerator for code, found in p13.items()} == {
         "west-yorkshire": 2, "lancashire": 1, "city-of-london": 0, NATIONAL: 3}
     quarters = dict(p13["west-yorkshire"].series)
     assert quarters[date(2022, 4, 1)].numerator == 2
     assert sum(f.numerator for f in quarters.values()) == 2
+
+
+def test_look_again_referrals_are_counted_and_an_unknown_count_refused(
+        perf_engine: Engine) -> None:
+    """P12: a Lancashire referral in 2023 Q1 is Lancashire's and England and Wales's; a count
+    no measure names is an error, not a figure silently dropped."""
+    result = run_performance(perf_engine, casework={
+        "look_again_referrals": [("lancashire", date(2023, 2, 14))]})
+    assert result.figures[("lancashire", "P12")].figure.numerator == 1
+    assert result.figures[(NATIONAL, "P12")].figure.numerator == 1
+    assert result.figures[("west-yorkshire", "P12")].figure.numerator == 0
+    with pytest.raises(AnalysisError, match="no measure counts 'referals'"):
+        run_performance(perf_engine, casework={"referals": []})

@@ -47,8 +47,9 @@ OUTCOME_COUNTS: dict[str, tuple[str, ...]] = {
 }
 """The counts of outcome types the measures name (P4 to P7)."""
 CHARGE = "1"
-REVIEW_REQUESTS = "review_requests"
-"""The count P13 names: review requests received, from the casework store."""
+CASEWORK_COUNTS = ("look_again_referrals", "review_requests")
+"""The counts measures name that come from the casework store, not the warehouse: cases of
+the look-again list referred for reinvestigation (P12), review requests received (P13)."""
 CHART_KINDS: dict[str, ChartKind] = {"share": "p", "rate": "u", "count": "u", "median": "xmr"}
 
 
@@ -72,12 +73,13 @@ def quarter_label(day: date) -> str:
 def run_performance(engine: Engine, start: date | None = None, end: date | None = None,
                     measures: Sequence[Measure] | None = None,
                     as_at: date | None = None,
-                    reviews: Sequence[tuple[str | None, date]] = ()) -> PerformanceResult:
+                    casework: Mapping[str, Sequence[tuple[str | None, date]]] | None = None
+                    ) -> PerformanceResult:
     """Every computed measure for every force that supplied offences, from `start` to `end`
     widened to whole calendar quarters (default: the quarters of the offences held), and the
-    measures computed as at a day (P14) as at `as_at` (default: today). `reviews` are the
-    casework store's review requests, each with its force (None: none named) and the day it
-    was received (`casework.tracker.reviews_received`), for P13.
+    measures computed as at a day (P14) as at `as_at` (default: today). `casework` holds the
+    counts the casework store gives, by name (`CASEWORK_COUNTS`): each event with its force
+    (None: none named) and its day, for P12 and P13.
 
     Raises `AnalysisError` when the warehouse is not loaded or the period is empty or reversed.
     """
@@ -92,7 +94,8 @@ def run_performance(engine: Engine, start: date | None = None, end: date | None 
         raise AnalysisError(f"--from {start} is after --to {end}: no period to measure")
     quarters = _quarters(start, end)
     tallies = _tallies(engine, start, end)
-    _add_reviews(tallies, reviews, {r["force_code"] for r in supplied}, start, end)
+    for name, events in (casework or {}).items():
+        _add_events(tallies, name, events, {r["force_code"] for r in supplied}, start, end)
     areas = _area_figures(engine)
     groups = peer_groups(list(areas.values()))
     forces = tuple(_force(r["force_code"], r["force_label"], areas.get(r["force_code"]),
@@ -174,16 +177,17 @@ def _observation(measure: Measure, quarter: date, figure: Figure) -> Observation
     return Observation(label, figure.numerator, 1.0)
 
 
-def _add_reviews(tallies: dict[tuple[str, date], Tally],
-                 reviews: Sequence[tuple[str | None, date]], forces: set[str], start: date,
-                 end: date) -> None:
-    """Count each review request received in the period under its force and quarter
-    (`REVIEW_REQUESTS`). One naming no force that supplied offences is left out, of England
-    and Wales too, whose figures are the sums of the forces'."""
-    for force, received in reviews:
-        if force in forces and start <= received <= end:
-            key = (str(force), quarter_start(received))
-            tallies.setdefault(key, Tally()).counts[REVIEW_REQUESTS] += 1
+def _add_events(tallies: dict[tuple[str, date], Tally], name: str,
+                events: Sequence[tuple[str | None, date]], forces: set[str], start: date,
+                end: date) -> None:
+    """Count each event of the period as `name` under its force and quarter. One naming no
+    force that supplied offences is left out, of England and Wales too, whose figures are
+    the sums of the forces'."""
+    if name not in CASEWORK_COUNTS:
+        raise AnalysisError(f"no measure counts {name!r} from the casework store")
+    for force, day in events:
+        if force in forces and start <= day <= end:
+            tallies.setdefault((str(force), quarter_start(day)), Tally()).counts[name] += 1
 
 
 def _tallies(engine: Engine, start: date, end: date) -> dict[tuple[str, date], Tally]:
