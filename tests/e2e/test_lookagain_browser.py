@@ -1,6 +1,8 @@
 """The look-again list in a real browser (Chromium, Playwright) against `tessera serve`: a West
 Yorkshire analyst signs in, finds the list from the start page, sees their force's case and
-opens it (its score explained, its evidence trail), and is refused a Kent case; a national
+opens it (its score explained, its evidence trail), records that it is referred for
+reinvestigation (first leaving out the choice, to be told what to correct), and is refused a
+Kent case; a national
 analyst filters to Kent. Once with JavaScript on, every page checked with axe-core for serious
 or critical violations, and once with JavaScript off.
 """
@@ -47,6 +49,13 @@ def test_an_analyst_sees_their_forces_list_and_not_another(server: str, browser:
     expect(page.get_by_role("heading", name=f"Case {WY_CASE}")).to_be_visible()
     expect(page.locator("#score")).to_contain_text("Suspect in a later offence")
     expect(page.locator("#evidence")).to_contain_text("2017-01-01")
+    person.press("Record the decision")  # nothing chosen: what to correct, linked
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Select what you decided about this case")
+    page.get_by_label("Referred for reinvestigation").check()
+    page.get_by_label("Why").fill(f"Charged in Kent since; reopen ({javascript=}).")
+    person.press("Record the decision")
+    expect(page.locator("#decisions-table")).to_contain_text(f"reopen ({javascript=})")
     response = page.goto(f"{server}/look-again/cases/{KENT_CASES[0]}")
     assert response is not None and response.status == 404
     person.check()
