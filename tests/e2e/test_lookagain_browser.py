@@ -2,9 +2,8 @@
 Yorkshire analyst signs in, finds the list from the start page, sees their force's case and
 opens it (its score explained, its evidence trail), records that it is referred for
 reinvestigation (first leaving out the choice, to be told what to correct), and is refused a
-Kent case; a national
-analyst filters to Kent. Once with JavaScript on, every page checked with axe-core for serious
-or critical violations, and once with JavaScript off.
+Kent case; a national analyst filters to Kent. Once with JavaScript on, every page checked
+with axe-core for serious or critical violations, and once with JavaScript off.
 """
 
 from __future__ import annotations
