@@ -30,8 +30,8 @@ def test_performance_prints_the_measures_and_writes_the_release(
     result = run_cli("performance", "--warehouse", str(path), "--from", "2022-04-01",
                      env=_env(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "17 measures computed by quarter, 1 as at " in result.stdout
-    assert "P13  Closed-case review requests: 0 (requests)" in result.stdout
+    assert "18 measures computed by quarter, 1 as at " in result.stdout
+    assert "P13a Closed-case review requests: 0 (requests)" in result.stdout
     assert "2022-04-01" in result.stdout
     folder = tmp_path / "performance"
     for name in ("index.html", "west-yorkshire.html", "performance.ods", "force_measures.csv"):

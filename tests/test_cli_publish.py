@@ -74,9 +74,9 @@ def test_publish_performance_names_what_it_published(
     args, env, url = _setup(tmp_path, lambda e: populate_performance_fixture(e, offences=60))
     result = run_cli("publish", "performance", *args, env=env)
     assert result.returncode == 0, result.stderr
-    assert "17 measures, 3 forces" in result.stdout
+    assert "18 measures, 3 forces" in result.stdout
     (published,) = _published(url, PERFORMANCE)
-    assert published.counts == {"forces": 3, "computed": 17}
+    assert published.counts == {"forces": 3, "computed": 18}
     assert published.published_by.startswith("tessera publish performance, run by ")
 
 

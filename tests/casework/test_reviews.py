@@ -231,3 +231,26 @@ def test_reviews_received_are_placed_by_their_matched_case_else_the_force_named(
     today = datetime.now(UTC).date()
     assert [force for force, _ in found] == ["kent", "lancashire", None]
     assert all(abs((day - today).days) <= 1 for _, day in found)
+
+
+def test_reviews_decided_and_upheld_by_the_day_of_the_outcome(casework: Casework) -> None:
+    """Three requests: referred to the force, no change, still open. Two decided, one
+    upheld, each dated by its outcome; the open one in neither."""
+    from datetime import UTC, datetime
+
+    from tessera.casework.tracker import reviews_decided
+
+    with casework.session() as session:
+        made = [submit_request(session, review_input(force_code=force))
+                for force in ("kent", "lancashire", "kent")]
+        for new, outcome, day in ((made[0], "refer_force", 3), (made[1], "no_change", 4)):
+            request = session.scalar(select(ReviewRequest).where(
+                ReviewRequest.reference == new.reference))
+            assert request is not None
+            request.outcome, request.stage = outcome, "closed"
+            request.stage_since = datetime(2025, 6, day, 12, tzinfo=UTC)
+    with casework.reading() as session:
+        found = reviews_decided(session)
+    assert found["reviews_decided"] == [("kent", date(2025, 6, 3)),
+                                        ("lancashire", date(2025, 6, 4))]
+    assert found["reviews_upheld"] == [("kent", date(2025, 6, 3))]

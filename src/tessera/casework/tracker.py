@@ -299,16 +299,44 @@ def monthly_reviews(session: Session) -> list[tuple[str, int, tuple[int, ...]]]:
 
 
 def reviews_received(session: Session) -> list[tuple[str | None, date]]:
-    """Each review request's force and the day it was received (UTC), for the performance
-    framework's P13: the force of the closed case it was matched to (`tessera reviews
-    match`; the first match found), else the force the request names, else None. Counts
-    only; no request is opened, so nothing is logged."""
+    """Each review request's force (`_review_forces`) and the day it was received (UTC), for
+    the performance framework's P13a. Counts only; no request is opened, so nothing is
+    logged."""
+    forces = _review_forces(session)
+    return [(forces[request_id], received_at.date()) for request_id, received_at in
+            session.execute(select(ReviewRequest.id, ReviewRequest.received_at)
+                            .order_by(ReviewRequest.id))]
+
+
+UPHELD = ("refer_force", "refer_cps")
+"""The outcomes that uphold a review request: the case goes back to the force or the CPS."""
+
+
+def reviews_decided(session: Session) -> dict[str, list[tuple[str | None, date]]]:
+    """The reviews the panel has decided (no change, or referred to the force or the CPS),
+    each with its force and the day of the outcome (UTC), and of them those upheld (referred):
+    P13b, the share of decided reviews upheld. Counts only; nothing is logged."""
+    forces = _review_forces(session)
+    decided: list[tuple[str | None, date]] = []
+    upheld: list[tuple[str | None, date]] = []
+    for request_id, outcome, since in session.execute(
+            select(ReviewRequest.id, ReviewRequest.outcome, ReviewRequest.stage_since)
+            .where(ReviewRequest.outcome.in_((*UPHELD, "no_change")))
+            .order_by(ReviewRequest.id)):
+        decided.append((forces[request_id], since.date()))
+        if outcome in UPHELD:
+            upheld.append((forces[request_id], since.date()))
+    return {"reviews_decided": decided, "reviews_upheld": upheld}
+
+
+def _review_forces(session: Session) -> dict[int, str | None]:
+    """Each request's force: that of the closed case it was matched to (`tessera reviews
+    match`; the first match found), else the force the request names, else None."""
     matched = {request_id: force for request_id, force in session.execute(
         select(ReviewMatch.request_id, ReviewMatch.force_code).order_by(ReviewMatch.id.desc()))}
-    return [(matched.get(request_id) or force_code or None, received_at.date())
-            for request_id, force_code, received_at in session.execute(
-                select(ReviewRequest.id, ReviewRequest.force_code, ReviewRequest.received_at)
-                .order_by(ReviewRequest.id))]
+    return {request_id: matched.get(request_id) or force_code or None
+            for request_id, force_code in session.execute(
+                select(ReviewRequest.id, ReviewRequest.force_code))}
 
 
 def store_snapshot(session: Session, indicator: str, warehouse: str, table: dict[str, Any]

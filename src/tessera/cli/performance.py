@@ -58,7 +58,7 @@ def performance_result(settings: Settings, start: datetime | None = None,
     from tessera.analysis.performance import run_performance
     from tessera.casework.lookagain_decisions import referrals_made
     from tessera.casework.store import Casework
-    from tessera.casework.tracker import reviews_received
+    from tessera.casework.tracker import reviews_decided, reviews_received
     from tessera.warehouse.engine import Engine
 
     with Engine.open(settings.warehouse, read_only=True) as engine:
@@ -66,7 +66,8 @@ def performance_result(settings: Settings, start: datetime | None = None,
         try:
             with casework.reading() as session:
                 counts = {"look_again_referrals": referrals_made(session),
-                          "review_requests": reviews_received(session)}
+                          "review_requests": reviews_received(session),
+                          **reviews_decided(session)}
         finally:
             casework.close()
         return run_performance(engine, start.date() if start else None,

@@ -148,7 +148,10 @@ def currency_table(result: PerformanceResult) -> StatTable:
                  Column("current", "Current (within a year)", "dimension")),
         rows=tuple(rows),
         notes=("Counts the profiles published with 'tessera profile'; a profile kept "
-               "elsewhere is not seen here.",))
+               "elsewhere is not seen here.",
+               "Every profile 'tessera profile' publishes holds the group-based assessment "
+               "and the partner agencies' data P14 also asks about (its sections on "
+               "definitions and networks, and on partner data).",))
 
 
 def restricted_quarters(result: PerformanceResult) -> StatTable:

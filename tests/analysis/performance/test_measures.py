@@ -15,7 +15,7 @@ def test_every_candidate_measure_is_defined_once() -> None:
     """P1 to P15 of performance_framework.md, with P5, P6 and P8 split as the brief asks."""
     ids = [m.id for m in load_measures()]
     assert ids == ["P1", "P2", "P3", "P4", "P5a", "P5b", "P5c", "P6a", "P6b", "P7", "P8a",
-                   "P8b", "P9", "P10", "P11", "P12", "P13", "P14", "P15"]
+                   "P8b", "P9", "P10", "P11", "P12", "P13a", "P13b", "P14", "P15"]
     for measure in load_measures():
         assert measure.source and measure.definition_source and measure.unit
 

@@ -47,7 +47,7 @@ def test_every_count_and_median_agrees_with_the_recount(perf_engine: Engine,
             else:
                 assert figure.numerator == expected.get(measure.numerator, 0), measure.id
             checked += 1
-    assert checked == 3 * 17
+    assert checked == 3 * 18
 
 
 def test_the_rate_is_per_10000_children_a_year(perf_result: PerformanceResult) -> None:
@@ -134,14 +134,14 @@ def test_an_empty_warehouse_is_a_clear_error(engine: Engine) -> None:
 
 def test_review_requests_are_counted_by_force_and_quarter_of_receipt(
         perf_engine: Engine) -> None:
-    """P13 from the casework store's requests: two for West Yorkshire in 2022 Q2, one for
+    """P13a from the casework store's requests: two for West Yorkshire in 2022 Q2, one for
     Lancashire in 2023 Q4; one naming no force, one naming a force with no offences and one
     received after the period are counted nowhere, England and Wales included."""
     reviews = [("west-yorkshire", date(2022, 4, 2)), ("west-yorkshire", date(2022, 6, 30)),
                ("lancashire", date(2023, 12, 31)), (None, date(2022, 5, 1)),
                ("kent", date(2022, 5, 1)), ("lancashire", date(2024, 1, 1))]
     result = run_performance(perf_engine, casework={"review_requests": reviews})
-    p13 = {code: result.figures[(code, "P13")] for code in (*FORCES, NATIONAL)}
+    p13 = {code: result.figures[(code, "P13a")] for code in (*FORCES, NATIONAL)}
     assert {code: found.figure.numerator for code, found in p13.items()} == {
         "west-yorkshire": 2, "lancashire": 1, "city-of-london": 0, NATIONAL: 3}
     quarters = dict(p13["west-yorkshire"].series)
@@ -160,3 +160,16 @@ def test_look_again_referrals_are_counted_and_an_unknown_count_refused(
     assert result.figures[("west-yorkshire", "P12")].figure.numerator == 0
     with pytest.raises(AnalysisError, match="no measure counts 'referals'"):
         run_performance(perf_engine, casework={"referals": []})
+
+
+def test_reviews_upheld_are_a_share_of_those_decided(perf_engine: Engine) -> None:
+    """P13b: of three West Yorkshire reviews decided in 2023, two upheld: 66.7%, with its
+    Wilson interval; Lancashire decided none, so no figure."""
+    decided = [("west-yorkshire", date(2023, 3, 1)), ("west-yorkshire", date(2023, 5, 1)),
+               ("west-yorkshire", date(2023, 8, 1))]
+    result = run_performance(perf_engine, casework={"reviews_decided": decided,
+                                                    "reviews_upheld": decided[:2]})
+    found = result.figures[("west-yorkshire", "P13b")].figure
+    assert (found.numerator, found.denominator, found.value) == (2, 3, 66.7)
+    assert found.low is not None and found.high is not None and found.low < 66.7 < found.high
+    assert result.figures[("lancashire", "P13b")].figure.value is None

@@ -47,9 +47,11 @@ OUTCOME_COUNTS: dict[str, tuple[str, ...]] = {
 }
 """The counts of outcome types the measures name (P4 to P7)."""
 CHARGE = "1"
-CASEWORK_COUNTS = ("look_again_referrals", "review_requests")
+CASEWORK_COUNTS = ("look_again_referrals", "review_requests", "reviews_decided",
+                   "reviews_upheld")
 """The counts measures name that come from the casework store, not the warehouse: cases of
-the look-again list referred for reinvestigation (P12), review requests received (P13)."""
+the look-again list referred for reinvestigation (P12), review requests received (P13a), and
+reviews decided and upheld (P13b)."""
 CHART_KINDS: dict[str, ChartKind] = {"share": "p", "rate": "u", "count": "u", "median": "xmr"}
 
 
