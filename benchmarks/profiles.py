@@ -1,4 +1,5 @@
-"""All 44 force problem profiles and the national one, timed (issue 13 item 4).
+"""All 44 force problem profiles, the national one and the performance framework's national
+dashboard, timed (issue 13 item 4).
 
 Usage: .venv/bin/python benchmarks/profiles.py [--scale 1] [--years 5] [--seed 7]
        [--work DIR] [--keep] [--no-pdf]
@@ -8,7 +9,10 @@ does), then in a fresh process (so peak memory is the profiles' own) runs every 
 the warehouse's whole span (`run_profiles`: the named SQL for every force at once and the
 network communities), puts them through disclosure control together (`release_profiles`: each
 force, then England and Wales against all of them) and writes each one's
-CSVs, HTML and, unless --no-pdf, its PDF. Reports wall and CPU seconds of each stage (CPU
+CSVs, HTML and, unless --no-pdf, its PDF; then the performance framework over the same
+warehouse (`run_performance`) written as `tessera performance` writes it (`write_performance`:
+the national dashboard with its funnel plots and control charts, a page per force, the
+workbooks, after disclosure control). Reports wall and CPU seconds of each stage (CPU
 matters: the machine's two cores are shared) and the peak resident memory. Target (issue 13):
 under 2 minutes within 4 GiB at `--scale 1 --years 5` on 2 cores.
 """
@@ -24,7 +28,9 @@ from pathlib import Path
 PROFILES = r'''
 import json, resource, sys, time
 from pathlib import Path
+from tessera.analysis.performance import run_performance
 from tessera.analysis.profile import NATIONAL, force_codes, run_profiles
+from tessera.publish.performance_report import write_performance
 from tessera.publish.profile_disclosure import default_profile_register, release_profiles
 from tessera.publish.profile_report import write_profile
 from tessera.warehouse.engine import Engine
@@ -51,10 +57,15 @@ for one, (published, protection) in zip(profiles, released):
 c = clock()
 stages["disclosure"] = (b[0] - a[0], b[1] - a[1])
 stages["writing"] = (c[0] - b[0], c[1] - b[1])
+with Engine.open(warehouse, read_only=True) as engine:
+    performance = run_performance(engine)
+write_performance(performance, out, provenance="Benchmark.")
 end = clock()
+stages["dashboard"] = (end[0] - c[0], end[1] - c[1])
 stages["total"] = (end[0] - start[0], end[1] - start[1])
 print(json.dumps({
     "profiles": len(profiles), "period": profiles[0].period.label, "hidden": hidden,
+    "forces": len(performance.forces), "measures": len(performance.computed),
     "stages": {k: [round(v[0], 1), round(v[1], 1)] for k, v in stages.items()},
     "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 '''
@@ -90,7 +101,8 @@ def main() -> None:
     print(f"scale {args.scale}, {args.years} year(s), seed {args.seed}: "
           f"{measured['profiles']} profiles over {measured['period']}, "
           f"{measured['hidden']:,} cells shown as [c]"
-          f"{'' if args.no_pdf else ', each with a PDF'}")
+          f"{'' if args.no_pdf else ', each with a PDF'}; the performance dashboard of "
+          f"{measured['measures']} measures for {measured['forces']} forces")
     for stage, (wall, cpu) in measured["stages"].items():
         print(f"{stage:>10}: {wall:7.1f} s wall, {cpu:7.1f} s CPU")
     print(f"peak resident memory: {measured['peak_mib']:,} MiB")
