@@ -87,8 +87,7 @@ class CommunityRef:
 def communities(network: NetworkGraph, seed: int = SEED) -> list[Community]:
     """Leiden communities (see `partition`), most people first, numbered `C-0001`,
     `C-0002`, ... in that order."""
-    groups = [sorted(members) for members in partition(network.weighted, seed)]
-    return _summarise(network, groups)
+    return _summarise(network, partition(network.weighted, seed))
 
 
 def partition(simple: ig.Graph, seed: int, scale: float = SCALE) -> list[list[int]]:
@@ -107,21 +106,29 @@ def partition(simple: ig.Graph, seed: int, scale: float = SCALE) -> list[list[in
     every component, and Leiden runs on the few large ones.
     """
     simple = simple.subgraph_edges(simple.es.select(strength_gt=0), delete_vertices=False)
-    components = simple.connected_components()
-    membership = components.membership
-    weight = [0.0] * len(components)
-    for (one, _), w in zip(simple.get_edgelist(), simple.es["strength"], strict=True):
-        weight[membership[one]] += w
+    membership = np.array(simple.connected_components().membership, dtype=np.int64)
+    sources = np.array(simple.get_edgelist(), dtype=np.int64).reshape(-1, 2)[:, 0]
+    weight = np.bincount(membership[sources], weights=simple.es["strength"],
+                         minlength=int(membership.max(initial=-1)) + 1)
     parts: list[list[int]] = []
-    for number, members in enumerate(components):
+    for number, members in enumerate(_components(membership)):
         if weight[number] ** 2 <= 2 * scale:
             parts.append(members)
             continue
         found = leidenalg.find_partition(
             simple.induced_subgraph(members), leidenalg.RBConfigurationVertexPartition,
             weights="strength", resolution_parameter=weight[number] / scale, seed=seed)
-        parts.extend([members[i] for i in part] for part in found if part)
+        parts.extend(sorted(members[i] for i in part) for part in found if part)
     return parts
+
+
+def _components(membership: Ints) -> list[list[int]]:
+    """Each component's vertices in ascending order, by component number (what iterating
+    igraph's clustering gives, without building its lists one by one in Python)."""
+    flat = np.argsort(membership, kind="stable").tolist()
+    ends = np.cumsum(np.bincount(membership)).tolist()
+    starts = [0, *ends[:-1]] if ends else []
+    return [flat[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def _summarise(network: NetworkGraph, groups: list[list[int]]) -> list[Community]:
@@ -138,7 +145,8 @@ def _summarise(network: NetworkGraph, groups: list[list[int]]) -> list[Community
     people = _count(member_of, arrays.person, count)
     sizes = np.fromiter((len(g) for g in groups), dtype=np.int64, count=count)
     node_ids = network.graph.vs["node_id"]
-    order = sorted(range(count), key=lambda n: (-people[n], -sizes[n], node_ids[groups[n][0]]))
+    firsts = np.array([node_ids[group[0]] for group in groups])
+    order = np.lexsort((firsts, -sizes, -people)).tolist()
     renumber = np.empty(count, dtype=np.int64)
     renumber[np.array(order, dtype=np.int64)] = np.arange(count, dtype=np.int64)
     member_of = np.where(member_of >= 0, renumber[np.maximum(member_of, 0)], -1)
