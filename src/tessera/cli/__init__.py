@@ -684,14 +684,14 @@ def demo(
     )
     store = f"sqlite:///{(out / 'casework.db').resolve()}"
     published = publish_list(listed, settings.warehouse, store, "tessera demo")
-    console.rule("8. Police performance framework")
-    from tessera.cli.performance import run_performance_command
-    performance = run_performance_command(replace(settings, casework_url=store))
-    publish_performance_result(performance, settings.warehouse, store, "tessera demo")
-    console.rule("9. Problem profiles of every force")
+    console.rule("8. Problem profiles of every force")
     from tessera.cli.profile import run_profile_command
     profiles = run_profile_command(settings, None, pdf=False)
     publish_profile_list(profiles, settings.warehouse, store, "tessera demo")
+    console.rule("9. Police performance framework")  # after the profiles: P14 counts them
+    from tessera.cli.performance import run_performance_command
+    performance = run_performance_command(replace(settings, casework_url=store))
+    publish_performance_result(performance, settings.warehouse, store, "tessera demo")
     console.print(f"Demo finished in {time.perf_counter() - started:.0f}s. Open "
                   f"{settings.output / 'audit' / 'report.html'} and "
                   f"{settings.output / 'linkage' / 'report.html'} and "
