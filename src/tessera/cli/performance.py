@@ -38,10 +38,9 @@ def performance(
 
     Needs a warehouse loaded by `tessera ingest`. Every measure is defined in
     analysis/performance/measures.csv (docs/performance.md); those whose source Tessera does
-    not hold are listed as "no source yet"; P12 and P13 count the casework store's look-again
-    referrals and review requests;
-    P14 (problem-profile currency) is as at today, from the profiles `tessera profile` has
-    published. Writes the national dashboard (`index.html`), a
+    not hold are listed as "no source yet". P12 and P13 count the casework store's look-again
+    referrals and review requests; P14 (problem-profile currency) is as at today, from the
+    profiles `tessera profile` has published. Writes the national dashboard (`index.html`), a
     page per force, the tables as CSV and `performance.ods`/`.xlsx` to the output folder's
     `performance/`, all after disclosure control, and each force's quarters unsuppressed to
     `restricted/performance/`. Exit status 2 when there is no warehouse or no offences.
@@ -52,9 +51,9 @@ def performance(
 
 def performance_result(settings: Settings, start: datetime | None = None,
                        end: datetime | None = None) -> PerformanceResult:
-    """The framework over the settings' warehouse, with the look-again referrals (P12) and
-    review requests (P13) the settings' casework store holds; shared with `tessera publish
-    performance`."""
+    """The framework over the settings' warehouse, with the look-again referrals (P12), review
+    requests and decided reviews (P13a, P13b) the settings' casework store holds; shared with
+    `tessera publish performance`."""
     from tessera.analysis.performance import run_performance
     from tessera.casework.lookagain_decisions import referrals_made
     from tessera.casework.store import Casework

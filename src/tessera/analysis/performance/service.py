@@ -81,7 +81,7 @@ def run_performance(engine: Engine, start: date | None = None, end: date | None 
     widened to whole calendar quarters (default: the quarters of the offences held), and the
     measures computed as at a day (P14) as at `as_at` (default: today). `casework` holds the
     counts the casework store gives, by name (`CASEWORK_COUNTS`): each event with its force
-    (None: none named) and its day, for P12 and P13.
+    (None: none named) and its day, for P12, P13a and P13b.
 
     Raises `AnalysisError` when the warehouse is not loaded or the period is empty or reversed.
     """
