@@ -32,6 +32,8 @@ def test_performance_prints_the_measures_and_writes_the_release(
     assert result.returncode == 0, result.stderr
     assert "18 measures computed by quarter, 1 as at " in result.stdout
     assert "P13a Closed-case review requests: 0 (requests)" in result.stdout
+    assert "P12 and P13 count nothing" in result.stdout.replace("\n", " ")
+    assert not (tmp_path / "casework.db").exists(), "reading nothing leaves no empty store"
     assert "2022-04-01" in result.stdout
     folder = tmp_path / "performance"
     for name in ("index.html", "west-yorkshire.html", "performance.ods", "force_measures.csv"):

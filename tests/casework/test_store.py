@@ -133,3 +133,15 @@ def test_the_latest_migrations_go_down_and_up_again(casework_url: str) -> None:
         assert ("revoked_at" in columns) is expected
         assert ("ledger_pending" in tables) is not expected
     engine.dispose()
+
+
+def test_a_store_exists_once_opened(tmp_path: Path) -> None:
+    """A SQLite store exists once its file does; a server's is assumed to (only connecting
+    can tell); asking creates nothing."""
+    from tessera.casework.store import store_exists
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    assert not store_exists(url) and not (tmp_path / "store.db").exists()
+    Casework.open(url).close()
+    assert store_exists(url)
+    assert store_exists("postgresql+psycopg://127.0.0.1/test")

@@ -29,7 +29,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql as postgresql_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import DBAPIError
@@ -160,6 +160,16 @@ class NewRows:
         connection = session.connection()
         result = connection.execute(self._statements[connection.dialect.name], list(rows))
         return {key: new_id for new_id, key in result}
+
+
+def store_exists(url: str) -> bool:
+    """Whether there is a store at `url` to read: a SQLite file that exists, or a server's
+    (whose existence only connecting can tell). Read-only commands ask first, so that reading
+    nothing never leaves an empty store behind."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return True
+    return bool(parsed.database) and Path(str(parsed.database)).exists()
 
 
 def _create_engine(url: str) -> Engine:

@@ -56,19 +56,24 @@ def performance_result(settings: Settings, start: datetime | None = None,
     `tessera publish performance`."""
     from tessera.analysis.performance import run_performance
     from tessera.casework.lookagain_decisions import referrals_made
-    from tessera.casework.store import Casework
+    from tessera.casework.store import Casework, store_exists
     from tessera.casework.tracker import reviews_decided, reviews_received
     from tessera.warehouse.engine import Engine
 
     with Engine.open(settings.warehouse, read_only=True) as engine:
-        casework = Casework.open(settings.casework_url)
-        try:
-            with casework.reading() as session:
-                counts = {"look_again_referrals": referrals_made(session),
-                          "review_requests": reviews_received(session),
-                          **reviews_decided(session)}
-        finally:
-            casework.close()
+        counts = {}
+        if store_exists(settings.casework_url):
+            casework = Casework.open(settings.casework_url)
+            try:
+                with casework.reading() as session:
+                    counts = {"look_again_referrals": referrals_made(session),
+                              "review_requests": reviews_received(session),
+                              **reviews_decided(session)}
+            finally:
+                casework.close()
+        else:
+            console.print(f"No casework store at {settings.casework_url}: P12 and P13 count "
+                          "nothing (give --casework-url).", highlight=False, markup=False)
         return run_performance(engine, start.date() if start else None,
                                end.date() if end else None, casework=counts)
 
