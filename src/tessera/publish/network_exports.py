@@ -66,32 +66,29 @@ def export_graph(network: NetworkGraph, found: list[Community],
                  community: Community | None = None,
                  context: OffenceContext | None = None) -> ig.Graph:
     """The whole graph, or one community's subgraph, with the offences and places of
-    `context` around it (`context.offence_context`), with plain attributes a GraphML reader keeps:
-    text, numbers, booleans (dates as yyyy-mm-dd, no value as empty text)."""
+    `context` (`context.offence_context`) around its people, with plain attributes a GraphML
+    reader keeps: text, numbers, booleans (dates as yyyy-mm-dd, no value as empty text)."""
     ids = community_of_vertices(found)
-    graph, ids = (with_context(network, context, ids) if context is not None
-                  else (network.graph.copy(), ids))
-    graph.vs["community_id"] = [ids.get(v.index, "") for v in graph.vs]
+    vertices = sorted(community.vertices) if community is not None else None
+    if context is not None:
+        graph, ids = with_context(network, context, ids, only=vertices)
+    elif vertices is not None:
+        graph = network.graph.induced_subgraph(vertices)
+        ids = {i: ids[v] for i, v in enumerate(vertices) if v in ids}
+    else:
+        graph = network.graph.copy()
     people = roles(network)
-    graph.vs["role"] = [people[v] if kind == "person" else "object" if kind == "object" else kind
+    role_of = [people[v] for v in (vertices if vertices is not None
+                                   else range(network.graph.vcount()))]
+    graph.vs["community_id"] = [ids.get(v.index, "") for v in graph.vs]
+    graph.vs["role"] = [role_of[v] if kind == "person" else "object" if kind == "object" else kind
                         for v, kind in enumerate(graph.vs["kind"])]
     for attribute in ("person_id", "child_id", "object_kind",
                       *(a for a in OFFENCE_ATTRIBUTES if a in graph.vs.attributes())):
         graph.vs[attribute] = [_text(value) for value in graph.vs[attribute]]
     for attribute in graph.es.attributes():
         graph.es[attribute] = [_text(value) for value in graph.es[attribute]]
-    if community is not None:
-        graph = graph.induced_subgraph(_community_vertices(graph, community))
     return graph
-
-
-def _community_vertices(graph: ig.Graph, community: Community) -> list[int]:
-    """The community's people and objects, its offences and their places."""
-    offences = [v.index for v in graph.vs.select(kind="offence",
-                                                 community_id=community.community_id)]
-    places = {n for v in offences for n in graph.neighbors(v)
-              if graph.vs[n]["kind"] == "place"}
-    return sorted({*community.vertices, *offences, *places})
 
 
 def write_graphml(network: NetworkGraph, found: list[Community], path: Path,

@@ -6,14 +6,14 @@ its victim and perpetrators, so an offence node would count it twice; and a plac
 neighbourhood an offence happened in) is shared by strangers, so as a node it would join
 unrelated people into one group and sit on every shortest path. An analyst charting a group
 still wants to see each offence as an item, its parties and where it happened; so exports add
-offence and place nodes, joined by edges of strength 0, to a copy of the graph, each offence in
-the community of its perpetrators (else of its victims) and a place in none.
+offence and place nodes, joined by edges of strength 0, to a copy of the graph (or of one
+community), each offence in the community of its first perpetrator (else of its first victim)
+and a place in none.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import igraph as ig
@@ -49,48 +49,65 @@ def offence_context(engine: Engine, network: NetworkGraph) -> OffenceContext:
 
 
 def with_context(network: NetworkGraph, context: OffenceContext,
-                 community_ids: Mapping[int, str]) -> tuple[ig.Graph, dict[int, str]]:
-    """A copy of the graph with a node per offence and per place, a party edge (its kind the
-    party's role) from each person to each offence and an `occurred_in` edge from an offence
-    to its place, all of strength 0; and every vertex's community id (offences in their
-    perpetrators' community, else their victims'; places in none)."""
-    graph = network.graph.copy()
-    rows = context.parties.to_pylist()
-    offences: dict[str, dict[str, object]] = {}
-    members: dict[str, Counter[tuple[bool, str]]] = {}
-    for row in rows:
-        offences.setdefault(str(row["offence_key"]), row)
-        community = community_ids.get(network.index[row["node"]])
-        if community:
-            members.setdefault(str(row["offence_key"]), Counter())[
-                (bool(row["perpetrator"]), community)] += 1
-    places = sorted({str(o["lsoa"]) for o in offences.values() if o["lsoa"]})
-    first = graph.vcount()
-    new_ids = [OFFENCE_PREFIX + key for key in offences] + [PLACE_PREFIX + p for p in places]
-    graph.add_vertices(len(new_ids), {
-        "node_id": new_ids,
-        "kind": ["offence"] * len(offences) + ["place"] * len(places),
-        **{name: [offence[name] for offence in offences.values()] + [None] * len(places)
+                 community_ids: Mapping[int, str], only: Collection[int] | None = None
+                 ) -> tuple[ig.Graph, dict[int, str]]:
+    """A copy of the graph (or of its vertices `only`, renumbered in order) with a node per
+    offence and per place of their people, a party edge (its kind the party's role) from
+    each person to each offence and an `occurred_in` edge from an offence to its place, all
+    of strength 0; and every vertex's community id (an offence in its first perpetrator's
+    community, else its first victim's; a place in none).
+
+    Why column by column: at five national years the parties are over a million rows, and
+    building a dictionary per row took most of a whole-graph export's time.
+    """
+    vertices = sorted(only) if only is not None else range(network.graph.vcount())
+    graph = network.graph.induced_subgraph(list(vertices)) if only is not None \
+        else network.graph.copy()
+    position = {v: i for i, v in enumerate(vertices)} if only is not None else None
+    parties = context.parties
+    at_vertex = [network.index[node] for node in parties["node"].to_pylist()]
+    if position is not None:
+        kept = [v in position for v in at_vertex]
+        parties = parties.filter(pa.array(kept, type=pa.bool_()))
+        at_vertex = [position[v] for v, keep in zip(at_vertex, kept, strict=True) if keep]
+        community_ids = {position[v]: c for v, c in community_ids.items() if v in position}
+    keys = parties["offence_key"].to_pylist()
+    first = [i for i, key in enumerate(keys) if i == 0 or key != keys[i - 1]]
+    offences = parties.take(pa.array(first, type=pa.int64()))
+    lsoas = offences["lsoa"].to_pylist()
+    places = sorted({p for p in lsoas if p})
+    number = graph.vcount()
+    offence_at = {key: number + i for i, key in enumerate(offences["offence_key"].to_pylist())}
+    place_at = {p: number + len(offence_at) + i for i, p in enumerate(places)}
+    graph.add_vertices(len(offence_at) + len(places), {
+        "node_id": [OFFENCE_PREFIX + k for k in offence_at] + [PLACE_PREFIX + p for p in places],
+        "kind": ["offence"] * len(offence_at) + ["place"] * len(places),
+        **{name: offences[name].to_pylist() + [None] * len(places)
            for name in OFFENCE_ATTRIBUTES if name != "lsoa"},
-        "lsoa": [o["lsoa"] for o in offences.values()] + places,
-        "victim": [False] * len(new_ids), "perpetrator": [False] * len(new_ids),
-        "charged": [False] * len(new_ids)})
-    at = {node_id: first + i for i, node_id in enumerate(new_ids)}
-    edges = [(network.index[row["node"]], at[OFFENCE_PREFIX + str(row["offence_key"])], row)
-             for row in rows]
-    edges += [(at[OFFENCE_PREFIX + key], at[PLACE_PREFIX + str(o["lsoa"])],
-               {**o, "role": PLACE_EDGE}) for key, o in offences.items() if o["lsoa"]]
-    graph.add_edges([(a, b) for a, b, _ in edges], {
-        "kind": [str(row["role"]) for _, _, row in edges],
-        "first_seen": [row["offence_date"] for _, _, row in edges],
-        "last_seen": [row["offence_date"] for _, _, row in edges],
-        "agency_code": [row["force_code"] for _, _, row in edges],
-        "source": ["crime_record"] * len(edges),
-        "grading": [None] * len(edges),
-        "offence_key": [row["offence_key"] for _, _, row in edges],
-        "force_code": [row["force_code"] for _, _, row in edges],
-        "strength": [0.0] * len(edges)})
+        "lsoa": lsoas + places,
+        **{flag: [False] * (len(offence_at) + len(places))
+           for flag in ("victim", "perpetrator", "charged")}})
+    placed = [i for i, p in enumerate(lsoas) if p]
+    ends = ([(v, offence_at[k]) for v, k in zip(at_vertex, keys, strict=True)]
+            + [(number + i, place_at[lsoas[i]]) for i in placed])
+    dates = parties["offence_date"].to_pylist()
+    offence_dates = offences["offence_date"].to_pylist()
+    forces = parties["force_code"].to_pylist()
+    offence_forces = offences["force_code"].to_pylist()
+    offence_keys = list(offence_at)
+    graph.add_edges(ends, {
+        "kind": parties["role"].to_pylist() + [PLACE_EDGE] * len(placed),
+        "first_seen": dates + [offence_dates[i] for i in placed],
+        "last_seen": dates + [offence_dates[i] for i in placed],
+        "agency_code": forces + [offence_forces[i] for i in placed],
+        "source": ["crime_record"] * len(ends),
+        "grading": [None] * len(ends),
+        "offence_key": keys + [offence_keys[i] for i in placed],
+        "force_code": forces + [offence_forces[i] for i in placed],
+        "strength": [0.0] * len(ends)})
     ids = dict(community_ids)
-    for key, counted in members.items():
-        ids[at[OFFENCE_PREFIX + key]] = max(counted, key=lambda c: (c[0], counted[c], c[1]))[1]
+    for vertex, key in zip(at_vertex, keys, strict=True):
+        found = community_ids.get(vertex)
+        if found and offence_at[key] not in ids:
+            ids[offence_at[key]] = found
     return graph, ids

@@ -1,7 +1,9 @@
 -- Table `context`: the offences around the graph's people, for exports. Each victim or
--- perpetrator party of an offence (its node and role), with what the offence was (Home Office
--- code, setting, location type, outcome), when it began, in which force and where (its 2021
--- LSOA: the place). Only the parties whose node is in the graph are kept, by the caller.
+-- perpetrator party of an offence (its node, role and whether a perpetrator), with what the
+-- offence was (Home Office code, setting, location type, outcome), when it began, in which
+-- force and where (its 2021 LSOA: the place); perpetrators first within an offence, so the
+-- first party of an offence in a community is the one that places it. Only the parties whose
+-- node is in the graph are kept, by the caller.
 SELECT
     opn.offence_key,
     opn.node,
@@ -16,4 +18,4 @@ SELECT
     o.outcome_type
 FROM offence_party_node AS opn
 JOIN analysis.offence AS o ON o.record_key = opn.offence_key
-ORDER BY opn.offence_key, opn.node, opn.role
+ORDER BY opn.offence_key, opn.perpetrator DESC, opn.node, opn.role
