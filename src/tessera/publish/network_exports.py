@@ -19,7 +19,12 @@ import igraph as ig
 
 from tessera.analysis.network import Community, NetworkGraph
 from tessera.analysis.network.communities import community_of_vertices
-from tessera.analysis.network.context import OFFENCE_ATTRIBUTES, OffenceContext, with_context
+from tessera.analysis.network.context import (
+    OFFENCE_ATTRIBUTES,
+    OffenceContext,
+    subgraph,
+    with_context,
+)
 from tessera.analysis.network.graph import display_id
 from tessera.analysis.network.roles import roles
 from tessera.errors import PublicationError
@@ -68,17 +73,12 @@ def export_graph(network: NetworkGraph, found: list[Community],
     """The whole graph, or one community's subgraph, with the offences and places of
     `context` (`context.offence_context`) around its people, with plain attributes a GraphML
     reader keeps: text, numbers, booleans (dates as yyyy-mm-dd, no value as empty text)."""
-    ids = community_of_vertices(found)
-    vertices = sorted(community.vertices) if community is not None else None
-    if context is not None:
-        graph, ids = with_context(network, context, ids, only=vertices)
-    elif vertices is not None:
-        graph = network.graph.induced_subgraph(vertices)
-        ids = {i: ids[v] for i, v in enumerate(vertices) if v in ids}
-    else:
-        graph = network.graph.copy()
+    only = community.vertices if community is not None else None
+    graph, ids = (with_context(network, context, community_of_vertices(found), only)
+                  if context is not None else
+                  subgraph(network, community_of_vertices(found), only)[:2])
     people = roles(network)
-    role_of = [people[v] for v in (vertices if vertices is not None
+    role_of = [people[v] for v in (sorted(only) if only is not None
                                    else range(network.graph.vcount()))]
     graph.vs["community_id"] = [ids.get(v.index, "") for v in graph.vs]
     graph.vs["role"] = [role_of[v] if kind == "person" else "object" if kind == "object" else kind

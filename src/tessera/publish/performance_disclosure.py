@@ -23,7 +23,7 @@ from tessera.analysis.performance import (
 )
 from tessera.analysis.performance.figures import Figure
 from tessera.analysis.performance.measures import PER_CHILDREN, Measure
-from tessera.analysis.profile.currency import CURRENT_DAYS
+from tessera.analysis.profile.currency import CURRENT_DAYS, SEEN_NOTE
 from tessera.analysis.results import Cell, CellRef, Column, StatTable
 from tessera.publish.disclosure import DisclosureRule, Protection, protect
 from tessera.publish.editions import Edition, EditionTable, Shown, Symbol, published_edition
@@ -131,9 +131,8 @@ def currency_table(result: PerformanceResult) -> StatTable:
     rows: list[tuple[Cell, ...]] = [
         (NATIONAL, NATIONAL_LABEL, None, None, None,
          f"{current} of {len(result.currency)} forces")]
-    rows.extend((c.force_code, c.force_label,
-                 c.published.isoformat() if c.published else "never", c.period or None,
-                 c.days, "yes" if c.current else "no") for c in result.currency)
+    rows.extend((c.force_code, c.force_label, c.published_text, c.period or None, c.days,
+                 c.current_text) for c in result.currency)
     return StatTable(
         name="profile_currency",
         title=f"P14 Problem-profile currency, as at {result.as_at:%d %B %Y}",
@@ -147,8 +146,7 @@ def currency_table(result: PerformanceResult) -> StatTable:
                  Column("days", "Days since", "figure", protected=False, decimals=0),
                  Column("current", "Current (within a year)", "dimension")),
         rows=tuple(rows),
-        notes=("Counts the profiles published with 'tessera profile'; a profile kept "
-               "elsewhere is not seen here.",
+        notes=(SEEN_NOTE,
                "Every profile 'tessera profile' publishes holds the group-based assessment "
                "and the partner agencies' data P14 also asks about (its sections on "
                "definitions and networks, and on partner data).",))

@@ -12,7 +12,7 @@ the same period is protected against this one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -38,8 +38,7 @@ def release_profile(profile: Profile, *, register: Path,
                     rule: DisclosureRule | None = None) -> tuple[Profile, Protection]:
     """The profile as the public may see it, protected against the register's earlier
     releases of the same force and period, and recorded there."""
-    period = f"{profile.force_code} {profile.period.label}"
-    earlier = load_register(register, period)
+    earlier = _register(register, profile.force_code, profile.period)
     tables, relations = profile_tables(profile)
     protection = protect(tables, relations, rule, earlier)
     edition = published_edition(tables, protection, rule)
@@ -79,11 +78,8 @@ def release_profiles(profiles: Sequence[Profile], *, registers: Callable[[str], 
                 for p in forces if p.force_code not in smallest}
     beside = ReleaseRegister("every force")
     for code, (_, protection) in released.items():
-        beside = beside.record(code, (replace(c, ref=_of(code, c.ref))
-                                      for c in protection.cells),
-                               (_relation_of(code, r) for r in protection.relations))
-    slack, across = national_relations(nation, forces)
-    beside = beside.record("people in more than one force", slack, ())
+        beside = _named(beside, code, protection.cells, protection.relations)
+    beside, across = _tied_to_nation(beside, nation, forces)
     released.update(_release_jointly([nation, *(p for p in forces if p.force_code in smallest)],
                                      registers, rule, beside, across))
     national_trend = released[NATIONAL][0].tables["trend"]
@@ -94,7 +90,7 @@ def release_profiles(profiles: Sequence[Profile], *, registers: Callable[[str], 
 def national_release_recorded(period: Period, registers: Callable[[str], Path]) -> bool:
     """Whether England and Wales's profile of `period` has been published (its register
     holds a release), so every later profile of the period must be protected against it."""
-    return bool(load_register(registers(NATIONAL), f"{NATIONAL} {period.label}").releases)
+    return bool(_register(registers(NATIONAL), NATIONAL, period).releases)
 
 
 def release_beside_published(profile: Profile, everyone: Sequence[Profile], *,
@@ -117,14 +113,10 @@ def release_beside_published(profile: Profile, everyone: Sequence[Profile], *,
     forces = [p for p in everyone if p.force_code != NATIONAL]
     beside = ReleaseRegister("every other profile of the period")
     for other in everyone:
-        code = other.force_code
-        if code == profile.force_code:
-            continue
-        earlier = load_register(registers(code), f"{code} {other.period.label}")
-        beside = beside.record(code, (replace(c, ref=_of(code, c.ref)) for c in earlier.cells),
-                               (_relation_of(code, r) for r in earlier.relations))
-    slack, across = national_relations(nation, forces)
-    beside = beside.record("people in more than one force", slack, ())
+        if other.force_code != profile.force_code:
+            earlier = _register(registers(other.force_code), other.force_code, other.period)
+            beside = _named(beside, other.force_code, earlier.cells, earlier.relations)
+    beside, across = _tied_to_nation(beside, nation, forces)
     try:
         released, protection = _release_jointly([profile], registers, rule, beside,
                                                 across)[profile.force_code]
@@ -134,8 +126,7 @@ def release_beside_published(profile: Profile, everyone: Sequence[Profile], *,
             f"{profile.period.label} published together before ({exc}): the data has changed "
             "since, so publish the whole period again with 'tessera profile --all'") from exc
     trend = (released.tables["trend"] if profile.force_code == NATIONAL else
-             published_trend(nation, load_register(registers(NATIONAL),
-                                                   f"{NATIONAL} {nation.period.label}")))
+             published_trend(nation, _register(registers(NATIONAL), NATIONAL, nation.period)))
     return with_national_trend(released, trend), protection
 
 
@@ -152,13 +143,34 @@ def published_trend(nation: Profile, register: ReleaseRegister) -> StatTable:
     return replace(trend, rows=rows)
 
 
+def _register(path: Path, code: str, period: Period) -> ReleaseRegister:
+    """A profile's register of earlier releases of `period` (empty if none yet)."""
+    return load_register(path, f"{code} {period.label}")
+
+
+def _named(beside: ReleaseRegister, code: str, cells: Iterable[CellRecord],
+           relations: Iterable[Relation]) -> ReleaseRegister:
+    """`beside` with one profile's cells and relations recorded under the names a joint
+    release gives them (`_of`, `_relation_of`)."""
+    return beside.record(code, (replace(c, ref=_of(code, c.ref)) for c in cells),
+                         (_relation_of(code, r) for r in relations))
+
+
+def _tied_to_nation(beside: ReleaseRegister, nation: Profile, forces: Sequence[Profile]
+                    ) -> tuple[ReleaseRegister, list[Relation]]:
+    """`beside` with the never-published differences of people counted in more than one
+    force, and every relation tying the forces' cells to the nation's
+    (`national_relations`)."""
+    slack, across = national_relations(nation, forces)
+    return beside.record("people in more than one force", slack, ()), across
+
+
 def _release_jointly(profiles: Sequence[Profile], registers: Callable[[str], Path],
                      rule: DisclosureRule | None, beside: ReleaseRegister,
                      across: Sequence[Relation]) -> dict[str, tuple[Profile, Protection]]:
     """Several profiles protected in one optimisation (force tables named `CODE:table`),
     against their own registers and `beside`; each recorded in its own register."""
-    earlier = {p.force_code: load_register(registers(p.force_code),
-                                           f"{p.force_code} {p.period.label}")
+    earlier = {p.force_code: _register(registers(p.force_code), p.force_code, p.period)
                for p in profiles}
     own: dict[str, tuple[list[StatTable], list[Relation]]] = {
         p.force_code: profile_tables(p) for p in profiles}

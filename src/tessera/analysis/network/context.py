@@ -48,6 +48,19 @@ def offence_context(engine: Engine, network: NetworkGraph) -> OffenceContext:
     return OffenceContext(table.filter(keep))
 
 
+def subgraph(network: NetworkGraph, community_ids: Mapping[int, str],
+             only: Collection[int] | None = None
+             ) -> tuple[ig.Graph, dict[int, str], dict[int, int] | None]:
+    """A copy of the graph, or of its vertices `only` renumbered in ascending order, with the
+    community ids of its vertices and (for `only`) each original vertex's new number."""
+    if only is None:
+        return network.graph.copy(), dict(community_ids), None
+    vertices = sorted(only)
+    position = {v: i for i, v in enumerate(vertices)}
+    return (network.graph.induced_subgraph(vertices),
+            {position[v]: c for v, c in community_ids.items() if v in position}, position)
+
+
 def with_context(network: NetworkGraph, context: OffenceContext,
                  community_ids: Mapping[int, str], only: Collection[int] | None = None
                  ) -> tuple[ig.Graph, dict[int, str]]:
@@ -60,17 +73,13 @@ def with_context(network: NetworkGraph, context: OffenceContext,
     Why column by column: at five national years the parties are over a million rows, and
     building a dictionary per row took most of a whole-graph export's time.
     """
-    vertices = sorted(only) if only is not None else range(network.graph.vcount())
-    graph = network.graph.induced_subgraph(list(vertices)) if only is not None \
-        else network.graph.copy()
-    position = {v: i for i, v in enumerate(vertices)} if only is not None else None
+    graph, community_ids, position = subgraph(network, community_ids, only)
     parties = context.parties
     at_vertex = [network.index[node] for node in parties["node"].to_pylist()]
     if position is not None:
         kept = [v in position for v in at_vertex]
         parties = parties.filter(pa.array(kept, type=pa.bool_()))
         at_vertex = [position[v] for v, keep in zip(at_vertex, kept, strict=True) if keep]
-        community_ids = {position[v]: c for v, c in community_ids.items() if v in position}
     keys = parties["offence_key"].to_pylist()
     first = [i for i, key in enumerate(keys) if i == 0 or key != keys[i - 1]]
     offences = parties.take(pa.array(first, type=pa.int64()))

@@ -18,6 +18,9 @@ from tessera.warehouse.engine import Engine
 
 CURRENT_DAYS = 365
 """A profile is current when published within a year ("refreshed at least once a year")."""
+SEEN_NOTE = ("Counts the profiles published with 'tessera profile'; a profile kept elsewhere "
+             "is not seen here.")
+"""What every table of profile currency says about what it can see."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,16 @@ class ProfileCurrency:
     def current(self) -> bool:
         """Whether the profile was published within `CURRENT_DAYS` of the day asked about."""
         return self.days is not None and self.days <= CURRENT_DAYS
+
+    @property
+    def published_text(self) -> str:
+        """The day of publication as a table shows it: 'YYYY-MM-DD', or 'never'."""
+        return self.published.isoformat() if self.published else "never"
+
+    @property
+    def current_text(self) -> str:
+        """'yes' or 'no', as a table shows whether the profile is current."""
+        return "yes" if self.current else "no"
 
     @property
     def period(self) -> str:

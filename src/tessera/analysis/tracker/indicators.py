@@ -14,7 +14,7 @@ from datetime import date
 from tessera.analysis.audit.queries import AUDIT_SQL
 from tessera.analysis.audit.rates import share
 from tessera.analysis.audit.rules import PARTY_LABELS
-from tessera.analysis.profile.currency import ProfileCurrency, profile_currency
+from tessera.analysis.profile.currency import SEEN_NOTE, ProfileCurrency, profile_currency
 from tessera.analysis.quality.service import run_quality
 from tessera.analysis.results import Cell, Column, StatTable
 from tessera.analysis.sql import NamedSql, require_tables
@@ -91,8 +91,8 @@ def profile_currency_table(forces: Sequence[ProfileCurrency]) -> StatTable:
     """HMICFRS 2023 recommendation 2: how current each force's problem profile is, from the
     profiles `tessera profile` has published (dates only: nothing to protect)."""
     rows: tuple[tuple[Cell, ...], ...] = tuple(
-        (f.force_label, f.published.isoformat() if f.published else "never", f.period,
-         None if f.days is None else f.days // 30, "yes" if f.current else "no")
+        (f.force_label, f.published_text, f.period, None if f.days is None else f.days // 30,
+         f.current_text)
         for f in forces)
     return StatTable(
         name="problem_profiles",
@@ -104,5 +104,4 @@ def profile_currency_table(forces: Sequence[ProfileCurrency]) -> StatTable:
                  Column("months", "Months since", "figure", protected=False, decimals=0),
                  Column("current", "Current (within a year)", "dimension")),
         rows=rows,
-        notes=("Counts the profiles published with 'tessera profile'; a profile kept "
-               "elsewhere is not seen here.",))
+        notes=(SEEN_NOTE,))
