@@ -7,6 +7,10 @@ process so peak memory (max RSS) is measured cleanly:
   - tessera: `ingest` (validate, pseudonymise, load into a fresh DuckDB file, one batch);
   - read: a bare read of the same files with pyarrow (`pyarrow.csv.read_csv`, one file after
     another, Arrow's own threads), the floor any loader pays; nothing is checked or kept;
+  - store: the same read, then each entity's rows written as they are (text, nothing checked)
+    into a fresh DuckDB file in one transaction: the floor any loader into the warehouse pays;
+  - keyed: as store, with each row's record key computed first by the keyed hash ingest
+    uses (`record_key_sql`): the floor of a loader that pseudonymises, before any rule;
   - peer: pandas reads each file as text and checks the same rules row by row in Python
     (`DataFrame.iterrows`, the plain pandas idiom)
     (every rule of the core dataset definition: required fields, lengths, formats, code
@@ -16,9 +20,10 @@ process so peak memory (max RSS) is measured cleanly:
     comparison favours the peer.
 It prints rows, seconds, processor seconds (user and system, all threads: on a shared machine
 the steadier figure), rows per second, peak MiB and the ratios. Tessera and the bare read
-run --repeat times each (3 by default), alternating, so both meet the same load on a shared
-machine; each side's median run is kept. Targets: ingest at most 3 times the bare read's
-seconds, and at least 20 times the pandas peer's rows per second.
+and the floors run --repeat times each (3 by default), alternating, so all meet the same load
+on a shared machine; each job's median run is kept. Targets: ingest at most 3 times the bare
+read's seconds, and at least 20 times the pandas peer's rows per second. The floors' own
+ratios to the bare read say how much of that budget storing and keyed hashing take alone.
 """
 
 from __future__ import annotations
@@ -166,6 +171,45 @@ print(json.dumps({"rows": rows, "rejected": 0, "seconds": seconds,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 '''
 
+STORE = r'''
+import json, resource, sys, time
+from collections import defaultdict
+from pathlib import Path
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from tessera.sources.core_files import entity_for_file
+from tessera.sources.delivery import find_delivery_files
+from tessera.warehouse.pseudonym import PseudonymKey, record_key_sql
+
+files = find_delivery_files([Path(sys.argv[1])])
+keyed = sys.argv[3] == "keyed"
+started, cpu_started = time.perf_counter(), time.process_time()
+key = PseudonymKey.from_secret(b"benchmark")
+tables = defaultdict(list)
+for path in files:
+    with path.open(encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\r\n").split(",")
+    text = pa_csv.ConvertOptions(column_types={name: pa.string() for name in header})
+    tables[entity_for_file(path)].append(pa_csv.read_csv(path, convert_options=text))
+con = duckdb.connect(sys.argv[2])
+con.execute("SET preserve_insertion_order = false")
+con.execute("BEGIN TRANSACTION")
+rows = 0
+for entity, parts in tables.items():
+    table = pa.concat_tables(parts, promote_options="permissive")
+    rows += table.num_rows
+    con.register("raw", table)
+    own = record_key_sql(entity.name, "agency_code", f'"{entity.natural_key}"') if keyed else "NULL"
+    con.execute(f"CREATE TABLE {entity.name} AS SELECT {own} AS record_key, * FROM raw",
+                {"inner_pad": key.inner_pad, "outer_pad": key.outer_pad} if keyed else None)
+    con.unregister("raw")
+con.execute("COMMIT")
+print(json.dumps({"rows": rows, "rejected": 0, "seconds": time.perf_counter() - started,
+                  "cpu_seconds": time.process_time() - cpu_started,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
 TESSERA = r'''
 import json, resource, sys, time
 from pathlib import Path
@@ -191,22 +235,29 @@ def run(script: str, *args: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def alternating_medians(repeat: int, folder: Path) -> tuple[dict[str, float], dict[str, float]]:
-    """Ingest into a fresh warehouse and a bare read, `repeat` times each, in turn.
+def alternating_medians(repeat: int, folder: Path) -> dict[str, dict[str, float]]:
+    """Ingest, the bare read and the two floors, `repeat` times each, in turn.
 
     A 10-second job on a shared 2-core machine varies by seconds from run to run (page cache,
-    other work); alternating the two sides exposes both to the same conditions, and each
-    side's median run is the fair figure. The peer's 3-minute run varies by about 1% and is
+    other work); alternating the jobs exposes all of them to the same conditions, and each
+    job's median run is the fair figure. The peer's 3-minute run varies by about 1% and is
     run once.
     """
-    ours, bare = [], []
+    runs: dict[str, list[dict[str, float]]] = {"tessera": [], "read": [], "store": [],
+                                               "keyed": []}
+    extracts = str(folder / "extracts")
     for _ in range(repeat):
-        warehouse = folder / "bench.duckdb"
-        for stale in (warehouse, Path(str(warehouse) + ".wal")):
-            stale.unlink(missing_ok=True)
-        ours.append(run(TESSERA, str(folder / "extracts"), str(warehouse), str(folder / "out")))
-        bare.append(run(BARE, str(folder / "extracts")))
-    return _median(ours), _median(bare)
+        for job in runs:
+            target = folder / f"bench-{job}.duckdb"
+            for stale in (target, Path(str(target) + ".wal")):
+                stale.unlink(missing_ok=True)
+            if job == "tessera":
+                runs[job].append(run(TESSERA, extracts, str(target), str(folder / "out")))
+            elif job == "read":
+                runs[job].append(run(BARE, extracts))
+            else:
+                runs[job].append(run(STORE, extracts, str(target), job))
+    return {job: _median(figures) for job, figures in runs.items()}
 
 
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -230,19 +281,24 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "tessera", "synth", "--out", str(folder),
                             "--scale", str(scale), "--seed", "7"], check=True,
                            capture_output=True)
-        ours, bare = alternating_medians(args.repeat, folder)
+        medians = alternating_medians(args.repeat, folder)
         peer = run(PEER, str(folder / "extracts")) if not args.no_peer else None
-        for job, figures in (("tessera", ours), ("read", bare), ("pandas", peer)):
+        for job, figures in (*medians.items(), ("pandas", peer)):
             if figures is None:
                 continue
             print(f"{scale:>5g} {job:<8} {figures['rows']:>10,.0f} {figures['rejected']:>9,.0f} "
                   f"{figures['seconds']:>8.1f} {figures['cpu_seconds']:>6.1f} "
                   f"{figures['rows'] / figures['seconds']:>10,.0f} "
                   f"{figures['peak_mib']:>9,.0f}")
+        ours, bare = medians["tessera"], medians["read"]
         print(f"{scale:>5g} ratio    tessera seconds = "
               f"{ours['seconds'] / bare['seconds']:.1f} x a bare pyarrow read (target <= 3)")
         print(f"{scale:>5g} ratio    tessera cpu s   = "
               f"{ours['cpu_seconds'] / bare['cpu_seconds']:.1f} x the bare read's")
+        for job, what in (("store", "read and stored as text, nothing checked"),
+                          ("keyed", "the same with each row's keyed hash")):
+            print(f"{scale:>5g} floor    {job:<7} seconds = "
+                  f"{medians[job]['seconds'] / bare['seconds']:.1f} x the bare read ({what})")
         if peer is not None:
             ratio = (ours["rows"] / ours["seconds"]) / (peer["rows"] / peer["seconds"])
             print(f"{scale:>5g} ratio    tessera rows/s = {ratio:.1f} x pandas row-by-row "

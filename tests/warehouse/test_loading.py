@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tessera.errors import WarehouseError
+from tessera.errors import UnreadableFileError, WarehouseError
 from tessera.sources.delivery import Delivery
 from tessera.warehouse.engine import Engine
 from tessera.warehouse.loading import ingest
@@ -92,6 +92,25 @@ def test_a_batch_killed_midway_leaves_the_warehouse_unchanged(
     """)
     killed = subprocess.run([sys.executable, "-c", script], capture_output=True, check=False)
     assert killed.returncode == -9, killed.stderr.decode()
+    assert snapshot(warehouse) == before
+
+
+def test_an_unreadable_later_file_loses_the_whole_batch(
+        tmp_path: Path, small_extract: Path, key: PseudonymKey) -> None:
+    """The next entity's files are read while this one loads: a broken party file, found
+    after the people and offences were written inside the batch, still loses all of it."""
+    warehouse = tmp_path / "w.duckdb"
+    first = write_extract(tmp_path / "first" / "offence.csv", "offence", [offence("13/9/22")])
+    ingest(Delivery.find([first]), warehouse=warehouse, key=key, output=tmp_path / "o")
+    before = snapshot(warehouse)
+    (small_extract / "offence_party.csv").write_bytes(b"PK\x03\x04 a workbook")
+    steps: list[str] = []
+
+    with pytest.raises(UnreadableFileError, match=r"offence_party\.csv: not a CSV file"):
+        ingest(Delivery.find([small_extract]), warehouse=warehouse, key=key,
+               output=tmp_path / "o", progress=lambda step, done, total: steps.append(step))
+
+    assert steps == ["reading person_record.csv", "reading offence.csv"]
     assert snapshot(warehouse) == before
 
 

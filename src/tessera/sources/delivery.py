@@ -86,14 +86,21 @@ class Delivery:
         """Yield each entity with its files read; `on_file` is told as each file is taken.
 
         Files are read by a few threads at once: Arrow parses without holding the GIL, and a
-        national delivery is about a thousand small files. A file is read at its first
-        entity's turn; its extracts of later entities are held until theirs.
+        national delivery is about a thousand small files. The next entity's files are read
+        while the caller loads this one's (the warehouse, too, works without the GIL), so
+        reading overlaps loading; about two entities' files are in memory at once. A file is
+        read at its first entity's turn; its extracts of later entities are held until theirs.
         """
+        due = {e.name: [m for m in self.members if m.entities[0].name == e.name]
+               for e in ENTITIES}
         held: dict[str, list[Extract]] = {}
         with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-            for entity in ENTITIES:
-                due = [m for m in self.members if m.entities[0].name == entity.name]
-                for extracts in pool.map(DeliveryFile.read, due):
+            upcoming = pool.map(DeliveryFile.read, due[ENTITIES[0].name])
+            for entity, following in zip(ENTITIES, [*ENTITIES[1:], None], strict=True):
+                reads = upcoming
+                if following is not None:
+                    upcoming = pool.map(DeliveryFile.read, due[following.name])
+                for extracts in reads:
                     if on_file:
                         on_file(extracts[0].path)
                     for extract in extracts:
