@@ -319,6 +319,8 @@ class PublishedEntry(Base, Ledgered):
     key: Mapped[str] = mapped_column(String(200))
     score: Mapped[float] = mapped_column(Float)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class LookAgainDecision(Base, Ledgered):
     """What an analyst decided about a case of the look-again list after looking at it: refer
     it for reinvestigation, or no further action, and why (lookagain_decisions.py).

@@ -323,9 +323,10 @@ def reviews_decided(session: Session) -> dict[str, list[tuple[str | None, date]]
             select(ReviewRequest.id, ReviewRequest.outcome, ReviewRequest.stage_since)
             .where(ReviewRequest.outcome.in_((*UPHELD, "no_change")))
             .order_by(ReviewRequest.id)):
-        decided.append((forces[request_id], since.date()))
+        event = (forces[request_id], since.date())
+        decided.append(event)
         if outcome in UPHELD:
-            upheld.append((forces[request_id], since.date()))
+            upheld.append(event)
     return {"reviews_decided": decided, "reviews_upheld": upheld}
 
 

@@ -54,16 +54,18 @@ def identify(
     finally:
         casework.close()
     table = Table(title=f"{identity.identifier}: {len(identity.records)} record(s)")
-    offence = any(record.crime_ref for record in identity.records)
-    columns = (("force", "force's record", "crime reference") if offence else
-               ("agency", "agency's record", "given name", "family name", "born", "postcode"))
+    records = identity.records
+    if any(record.crime_ref for record in records):
+        columns: tuple[str, ...] = ("force", "force's record", "crime reference")
+        rows: list[tuple[str, ...]] = [(r.agency_code, r.source_record_id, r.crime_ref or "")
+                                       for r in records]
+    else:
+        columns = ("agency", "agency's record", "given name", "family name", "born", "postcode")
+        rows = [(r.agency_code, r.source_record_id, r.given_name or "", r.family_name or "",
+                 str(r.date_of_birth or ""), r.postcode or "") for r in records]
     for column in columns:
         table.add_column(column)
-    for record in identity.records:
-        table.add_row(*((record.agency_code, record.source_record_id, record.crime_ref or "")
-                        if offence else
-                        (record.agency_code, record.source_record_id, record.given_name or "",
-                         record.family_name or "", str(record.date_of_birth or ""),
-                         record.postcode or "")))
+    for row in rows:
+        table.add_row(*row)
     console.print(f"Shown to {viewer}; this look-up is in the read log.", highlight=False)
     console.print(table)
